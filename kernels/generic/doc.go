@@ -1,0 +1,67 @@
+// Package generic is the pure-Go reference implementation of every lanes
+// kernel. Its documentation is the specification of how each kernel
+// computes: every other implementation (AVX2, AVX-512, NEON) must return
+// exactly the bits this package returns, on every GOARCH, for every length
+// and alignment. Only the payload of a NaN result may differ.
+//
+// The order below is written for an element type T of S bytes. Today T is
+// float64 (S = 8); float32 kernels will follow the same text with S = 4.
+//
+// # Accumulator block
+//
+// Every reduction keeps L = 256/S independent partial sums ("lanes"),
+// acc[0] … acc[L-1], all starting at +0. For float64, L = 32; for float32,
+// L = 64. 256 bytes is four AVX-512 registers, eight AVX2 registers or
+// sixteen NEON registers: enough independent chains to hide a four-cycle
+// fused-multiply-add latency on each of them, while a vector of 8 to 64
+// elements still needs at most two passes.
+//
+// Element i (0 ≤ i < n) feeds lane i mod L, and each lane takes its
+// elements in increasing i. There is no separate tail: the last, partial
+// block simply feeds lanes 0 … (n mod L)−1. Vector code may pad that block
+// with zeros, because adding +0 (or fma(0, 0, a)) leaves every lane value
+// unchanged: a lane starts at +0 and a round-to-nearest sum is −0 only when
+// both addends are −0, so no lane is ever −0.
+//
+// # Combining tree
+//
+// After the last element the lanes are folded in halves:
+//
+//	for w := L/2; w >= 1; w /= 2 {
+//		for j := 0; j < w; j++ {
+//			acc[j] = acc[j] + acc[j+w]
+//		}
+//	}
+//	result = acc[0]
+//
+// For float64 that is 32→16→8→4→2→1: AVX-512 adds register pairs (z0+z2,
+// z1+z3, then z0+z1) before folding 512→256→128→64 bits; AVX2 and NEON do
+// the same with more, narrower registers.
+//
+// # Kernels
+//
+// Each multiply-add below is a single fused operation, math.FMA(a, b, c),
+// rounded once. Go code that must match the assembly never writes a bare
+// a*b + c, because Go compilers fuse it on some targets and not on others.
+//
+//   - Dot(x, y): lane update acc = fma(x[i], y[i], acc).
+//   - Sum(x): lane update acc = acc + x[i].
+//   - SumSqDiff(x, y): d = x[i] − y[i], rounded; then acc = fma(d, d, acc).
+//   - Axpy(alpha, x, y): y[i] = fma(alpha, x[i], y[i]) for each i; no
+//     reduction, so the order of elements does not matter.
+//   - Scal(alpha, x): x[i] = alpha·x[i]. alpha = 0 does not clear NaN or Inf.
+//   - GemvN(m, n, a, lda, x, y): y[i] = Dot(a[i·lda : i·lda+n], x); each row
+//     is one Dot in the order above.
+//   - GemvT(m, n, a, lda, x, y): y[j] starts at +0 and takes the rows in
+//     increasing order, y[j] = fma(x[i], a[i·lda+j], y[j]) for i = 0 … m−1.
+//     Columns are independent, so vector code may hold any set of columns
+//     in registers and may store and reload partial y[j] between row blocks.
+//
+// The functions in this package assume their arguments have been checked
+// (package kernels does that); a short slice still panics with an index
+// error rather than reading out of bounds.
+package generic
+
+// Lanes is L for float64: the number of independent partial sums every
+// float64 reduction keeps.
+const Lanes = 256 / 8

@@ -1,0 +1,73 @@
+package kernels
+
+import "fmt"
+
+// Dot returns Σ x[i]·y[i]. It panics if len(x) != len(y).
+func Dot(x, y []float64) float64 {
+	if len(x) != len(y) {
+		panic(fmt.Sprintf("kernels.Dot: len(x)=%d != len(y)=%d", len(x), len(y)))
+	}
+	return current().dot(x, y)
+}
+
+// Sum returns Σ x[i].
+func Sum(x []float64) float64 { return current().sum(x) }
+
+// SumSqDiff returns Σ (x[i]−y[i])², the reduction behind mean squared
+// error. It panics if len(x) != len(y).
+func SumSqDiff(x, y []float64) float64 {
+	if len(x) != len(y) {
+		panic(fmt.Sprintf("kernels.SumSqDiff: len(x)=%d != len(y)=%d", len(x), len(y)))
+	}
+	return current().sumSqDiff(x, y)
+}
+
+// Axpy sets y[i] += alpha·x[i], with one rounding per element (a fused
+// multiply-add). It panics if len(x) != len(y).
+func Axpy(alpha float64, x, y []float64) {
+	if len(x) != len(y) {
+		panic(fmt.Sprintf("kernels.Axpy: len(x)=%d != len(y)=%d", len(x), len(y)))
+	}
+	current().axpy(alpha, x, y)
+}
+
+// Scal sets x[i] *= alpha.
+func Scal(alpha float64, x []float64) { current().scal(alpha, x) }
+
+// GemvN computes y = A·x for the row-major m×n matrix A stored in a with
+// row stride lda: y[i] = Dot(a[i*lda:i*lda+n], x). It panics unless
+// len(x) == n, len(y) == m, lda ≥ max(1, n) and a holds the whole matrix.
+func GemvN(m, n int, a []float64, lda int, x, y []float64) {
+	checkGemv("GemvN", m, n, a, lda)
+	if len(x) != n || len(y) != m {
+		panic(fmt.Sprintf("kernels.GemvN: len(x)=%d, want n=%d; len(y)=%d, want m=%d", len(x), n, len(y), m))
+	}
+	current().gemvN(m, n, a, lda, x, y)
+}
+
+// GemvT computes y = Aᵀ·x for the row-major m×n matrix A stored in a with
+// row stride lda. Each y[j] takes the rows in increasing order. It panics
+// unless len(x) == m, len(y) == n, lda ≥ max(1, n) and a holds the whole
+// matrix.
+func GemvT(m, n int, a []float64, lda int, x, y []float64) {
+	checkGemv("GemvT", m, n, a, lda)
+	if len(x) != m || len(y) != n {
+		panic(fmt.Sprintf("kernels.GemvT: len(x)=%d, want m=%d; len(y)=%d, want n=%d", len(x), m, len(y), n))
+	}
+	current().gemvT(m, n, a, lda, x, y)
+}
+
+func checkGemv(fn string, m, n int, a []float64, lda int) {
+	if m < 0 || n < 0 {
+		panic(fmt.Sprintf("kernels.%s: negative dimension m=%d, n=%d", fn, m, n))
+	}
+	if lda < max(1, n) {
+		panic(fmt.Sprintf("kernels.%s: lda=%d < max(1, n=%d)", fn, lda, n))
+	}
+	if m > 0 && n > 0 {
+		// (m-1)*lda+n cannot overflow when a really holds that many elements.
+		if need := (m-1)*lda + n; m-1 > (len(a)-n)/lda || len(a) < need {
+			panic(fmt.Sprintf("kernels.%s: len(a)=%d < (m-1)*lda+n for m=%d, n=%d, lda=%d", fn, len(a), m, n, lda))
+		}
+	}
+}

@@ -1,0 +1,119 @@
+// Package spec is the one description of every lanes kernel that the
+// assembly generators share: its name, its Go signature for an element
+// type, and the plain loop it implements. The canonical order itself is
+// specified in the package doc of github.com/lanes-go/lanes/kernels/generic;
+// generators reproduce it, and the tests in package kernels prove they do.
+package spec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Elem is the element type a kernel is generated for.
+type Elem struct {
+	GoType string // "float64"
+	Size   int    // bytes per element
+}
+
+// Float64 is the element type of every kernel today. Float32 follows.
+var Float64 = Elem{GoType: "float64", Size: 8}
+
+// BlockBytes is the width of the accumulator block of every reduction:
+// L = BlockBytes/Size lanes.
+const BlockBytes = 256
+
+// Lanes is L, the number of independent partial sums of a reduction.
+func (e Elem) Lanes() int { return BlockBytes / e.Size }
+
+// Kernel describes one kernel.
+type Kernel struct {
+	Name string
+	// Params is the Go parameter list with the element type written as T.
+	Params string
+	// Result is the Go result type with the element type written as T, or "".
+	Result string
+	// Loop is the plain Go loop the kernel computes, in the canonical
+	// order, for the stub's doc comment.
+	Loop []string
+}
+
+// Signature returns the Go signature "func(...) result" for element type e.
+func (k Kernel) Signature(e Elem) string {
+	s := "func(" + strings.ReplaceAll(k.Params, "T", e.GoType) + ")"
+	if k.Result != "" {
+		s += " " + strings.ReplaceAll(k.Result, "T", e.GoType)
+	}
+	return s
+}
+
+// Symbol returns the assembly function name for an instruction set, such
+// as "DotAVX2".
+func (k Kernel) Symbol(isa string) string { return k.Name + isa }
+
+// Doc returns the doc comment lines for the generated declaration.
+func (k Kernel) Doc(e Elem, isa string) []string {
+	doc := []string{
+		fmt.Sprintf("%s is the %s implementation of kernels.%s. It computes, in the", k.Symbol(isa), isa, k.Name),
+		fmt.Sprintf("canonical order of package generic (L = %d lanes, fused multiply-adds):", e.Lanes()),
+		"",
+	}
+	for _, l := range k.Loop {
+		doc = append(doc, "\t"+l)
+	}
+	return append(doc, "",
+		"It does not check its arguments: the caller guarantees the lengths",
+		"stated in package kernels. Use package kernels, not this function.")
+}
+
+// Kernels lists every kernel in the order the generators emit them.
+var Kernels = []Kernel{
+	{
+		Name: "Dot", Params: "x, y []T", Result: "T",
+		Loop: []string{
+			"for i := range x { acc[i%L] = fma(x[i], y[i], acc[i%L]) }",
+			"return fold(acc)",
+		},
+	},
+	{
+		Name: "Sum", Params: "x []T", Result: "T",
+		Loop: []string{
+			"for i := range x { acc[i%L] += x[i] }",
+			"return fold(acc)",
+		},
+	},
+	{
+		Name: "SumSqDiff", Params: "x, y []T", Result: "T",
+		Loop: []string{
+			"for i := range x { d := x[i] - y[i]; acc[i%L] = fma(d, d, acc[i%L]) }",
+			"return fold(acc)",
+		},
+	},
+	{
+		Name: "Axpy", Params: "alpha T, x, y []T",
+		Loop: []string{
+			"for i := range x { y[i] = fma(alpha, x[i], y[i]) }",
+		},
+	},
+	{
+		Name: "Scal", Params: "alpha T, x []T",
+		Loop: []string{
+			"for i := range x { x[i] *= alpha }",
+		},
+	},
+	{
+		Name: "GemvN", Params: "m, n int, a []T, lda int, x, y []T",
+		Loop: []string{
+			"for i := 0; i < m; i++ { y[i] = Dot(a[i*lda:i*lda+n], x) }",
+		},
+	},
+	{
+		Name: "GemvT", Params: "m, n int, a []T, lda int, x, y []T",
+		Loop: []string{
+			"for j := 0; j < n; j++ { y[j] = 0 }",
+			"for i := 0; i < m; i++ {",
+			"\tfor j := 0; j < n; j++ { y[j] = fma(x[i], a[i*lda+j], y[j]) }",
+			"}",
+		},
+	},
+}
