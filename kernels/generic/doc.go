@@ -18,10 +18,7 @@
 //
 // Element i (0 ≤ i < n) feeds lane i mod L, and each lane takes its
 // elements in increasing i. There is no separate tail: the last, partial
-// block simply feeds lanes 0 … (n mod L)−1. Vector code may pad that block
-// with zeros, because adding +0 (or fma(0, 0, a)) leaves every lane value
-// unchanged: a lane starts at +0 and a round-to-nearest sum is −0 only when
-// both addends are −0, so no lane is ever −0.
+// block simply feeds lanes 0 … (n mod L)−1.
 //
 // # Combining tree
 //
@@ -32,7 +29,16 @@
 //			acc[j] = acc[j] + acc[j+w]
 //		}
 //	}
-//	result = acc[0]
+//	result = acc[0] + 0
+//
+// The final "+ 0" turns a −0 result into +0: a reduction never returns −0.
+// That is what lets vector code pad a partial block with zeros, or skip
+// lanes it never fed. The value of every lane and every partial sum, as a
+// number, Inf or NaN, does not depend on the sign of a zero operand (x + ±0
+// = x for x ≠ 0, and an addition or FMA rounds the same exact value either
+// way); only the sign of a zero result can. Lanes can be −0 (fma(x, y, +0)
+// is −0 when x·y underflows below zero), so padding with fma(0, 0, lane)
+// may flip a lane from −0 to +0; the final + 0 erases that difference.
 //
 // For float64 that is 32→16→8→4→2→1: AVX-512 adds register pairs (z0+z2,
 // z1+z3, then z0+z1) before folding 512→256→128→64 bits; AVX2 and NEON do

@@ -6,6 +6,11 @@ import "math"
 // row-major m×n matrix A with row stride lda.
 func GemvN(m, n int, a []float64, lda int, x, y []float64) {
 	x = x[:n]
+	if n == 0 {
+		// A has no elements, and a may be empty.
+		clear(y[:m])
+		return
+	}
 	for i := range y[:m] {
 		y[i] = Dot(a[i*lda:i*lda+n], x)
 	}
@@ -16,6 +21,9 @@ func GemvN(m, n int, a []float64, lda int, x, y []float64) {
 func GemvT(m, n int, a []float64, lda int, x, y []float64) {
 	y = y[:n]
 	clear(y)
+	if n == 0 {
+		return // A has no elements, and a may be empty.
+	}
 	for i, xi := range x[:m] {
 		row := a[i*lda : i*lda+n]
 		for j, v := range row {
