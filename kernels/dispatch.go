@@ -17,12 +17,18 @@ var (
 	chooseOnce sync.Once
 )
 
-// current returns the implementation in use, choosing it on first call.
-// Choosing lazily lets every ISA file's init register first.
+// current returns the implementation in use. It is small enough to inline,
+// so a kernel call costs one load and one predictable branch more than a
+// direct call; the choice itself happens once, on the first call, so that
+// every ISA file's init has registered first.
 func current() *implementation {
 	if im := active.Load(); im != nil {
 		return im
 	}
+	return chooseFirst()
+}
+
+func chooseFirst() *implementation {
 	chooseOnce.Do(func() {
 		im, warning := choose(os.Getenv(EnvVar))
 		if warning != "" {

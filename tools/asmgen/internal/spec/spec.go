@@ -54,8 +54,9 @@ func (k Kernel) Symbol(isa string) string { return k.Name + isa }
 // Doc returns the doc comment lines for the generated declaration.
 func (k Kernel) Doc(e Elem, isa string) []string {
 	doc := []string{
-		fmt.Sprintf("%s is the %s implementation of kernels.%s. It computes, in the", k.Symbol(isa), isa, k.Name),
-		fmt.Sprintf("canonical order of package generic (L = %d lanes, fused multiply-adds):", e.Lanes()),
+		fmt.Sprintf("%s is the %s implementation of kernels.%s. It computes", k.Symbol(isa), isa, k.Name),
+		"exactly what this loop computes, where fma rounds once and, for",
+		fmt.Sprintf("reductions, L = %d lanes and fold is the tree of package generic:", e.Lanes()),
 		"",
 	}
 	for _, l := range k.Loop {
@@ -72,21 +73,21 @@ var Kernels = []Kernel{
 		Name: "Dot", Params: "x, y []T", Result: "T",
 		Loop: []string{
 			"for i := range x { acc[i%L] = fma(x[i], y[i], acc[i%L]) }",
-			"return fold(acc)",
+			"return fold(acc) + 0 // never -0",
 		},
 	},
 	{
 		Name: "Sum", Params: "x []T", Result: "T",
 		Loop: []string{
 			"for i := range x { acc[i%L] += x[i] }",
-			"return fold(acc)",
+			"return fold(acc) + 0 // never -0",
 		},
 	},
 	{
 		Name: "SumSqDiff", Params: "x, y []T", Result: "T",
 		Loop: []string{
 			"for i := range x { d := x[i] - y[i]; acc[i%L] = fma(d, d, acc[i%L]) }",
-			"return fold(acc)",
+			"return fold(acc) + 0 // never -0",
 		},
 	},
 	{
