@@ -1,0 +1,257 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// Physical vector registers by number.
+var (
+	ymm = []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
+	xmm = []VecPhysical{X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, X10, X11, X12, X13, X14, X15}
+)
+
+// redKind selects the lane update of a reduction.
+type redKind int
+
+const (
+	redDot       redKind = iota // acc = fma(x, y, acc)
+	redSum                      // acc = acc + x
+	redSumSqDiff                // d = x − y; acc = fma(d, d, acc)
+)
+
+func (k redKind) twoInputs() bool { return k != redSum }
+
+// redRegs are the general-purpose registers a reduction works with.
+type redRegs struct {
+	x, y GPPhysical // cursors; y is unused by Sum
+	end  GPPhysical // x cursor after the last whole block
+	k    GPPhysical // number of whole registers in the partial block
+	p    GPPhysical // bytes in the partial register (0 if none)
+	// maskPtr, if set, points to the mask of the partial register, which a
+	// masked update then loads into Y15 itself; otherwise Y15 holds it.
+	maskPtr GPPhysical
+}
+
+// tailSetup computes, from the element count in n (which it keeps), the
+// number k of whole registers and the byte count p of the partial register
+// of the last partial block, and points ptr at the mask of the partial
+// register. If maskReg is not nil, it loads the mask into it.
+func (g *gen) tailSetup(n, k, p, ptr GPPhysical, maskReg VecPhysical) {
+	MOVQ(n, k)
+	ANDQ(U32(g.Lanes()-1), k) // r = n mod L
+	MOVQ(k, p)
+	SHRQ(U8(log2(g.PerVec())), k) // r / V
+	ANDQ(U32(g.PerVec()-1), p)    // r mod V
+	SHLQ(U8(g.Shift()), p)        // in bytes
+	LEAQ(g.mask.Offset(vecBytes), ptr)
+	SUBQ(p, ptr)
+	if maskReg != nil {
+		g.MovU(Mem{Base: ptr}, maskReg)
+	}
+}
+
+// blockBytes turns the element count in n into the byte length of its
+// whole blocks: (n − n mod L)·Size.
+func (g *gen) blockBytes(n GPPhysical) {
+	ANDQ(I32(-g.Lanes()), n)
+	SHLQ(U8(g.Shift()), n)
+}
+
+// chunk emits the lane update of register j of the current block (byte
+// offset 32·j from the cursors) into accumulator j, loading it with the
+// mask in Y15 if masked. The masked lanes read as zero, and the padding
+// they add (acc + 0, fma(0, 0, acc)) changes no lane's value; it may turn a
+// −0 Dot lane into +0, which the final + 0 of the fold makes invisible.
+func (g *gen) chunk(kind redKind, r redRegs, j int, masked bool) {
+	acc := ymm[j]
+	t1 := ymm[8+j%7]
+	t2 := ymm[8+(j+1)%7]
+	xm := Mem{Base: r.x}.Offset(vecBytes * j)
+	ym := Mem{Base: r.y}.Offset(vecBytes * j)
+	mask := Y15
+	if masked && r.maskPtr != nil {
+		g.MovU(Mem{Base: r.maskPtr}, mask)
+	}
+	switch {
+	case kind == redSum && !masked:
+		g.Add(xm, acc, acc)
+	case kind == redSum:
+		g.MaskMov(xm, mask, t1)
+		g.Add(t1, acc, acc)
+	case kind == redDot && !masked:
+		g.MovU(xm, t1)
+		g.FMA231(ym, t1, acc)
+	case kind == redDot:
+		g.MaskMov(xm, mask, t1)
+		g.MaskMov(ym, mask, t2)
+		g.FMA231(t2, t1, acc)
+	case kind == redSumSqDiff && !masked:
+		g.MovU(xm, t1)
+		g.Sub(ym, t1, t1)
+		g.FMA231(t1, t1, acc)
+	case kind == redSumSqDiff:
+		g.MaskMov(xm, mask, t1)
+		g.MaskMov(ym, mask, t2)
+		g.Sub(t2, t1, t1)
+		g.FMA231(t1, t1, acc)
+	}
+}
+
+// reduce emits one whole reduction of at least one block: it zeroes
+// Y0 … Y7, runs the block loop from r.x to r.end, feeds the partial block
+// (r.k whole registers, then r.p bytes under the mask in Y15) and folds the
+// lanes into X0. Labels start with pre.
+func (g *gen) reduce(kind redKind, r redRegs, pre string) {
+	for j := 0; j < numAcc; j++ {
+		g.Xor(ymm[j], ymm[j], ymm[j])
+	}
+	// At least one whole block: callers send shorter vectors elsewhere.
+	Label(pre + "loop")
+	for j := 0; j < numAcc; j++ {
+		g.chunk(kind, r, j, false)
+	}
+	ADDQ(U32(numAcc*vecBytes), r.x)
+	if kind.twoInputs() {
+		ADDQ(U32(numAcc*vecBytes), r.y)
+	}
+	CMPQ(r.x, r.end)
+	JNE(LabelRef(pre + "loop"))
+
+	// The partial block: whole registers j < k into accumulator j, then the
+	// masked register k.
+	Label(pre + "tail")
+	part := func(j int) string { return fmt.Sprintf("%spart%d", pre, j) }
+	for j := 0; j < numAcc-1; j++ {
+		if j == 0 {
+			TESTQ(r.k, r.k)
+		} else {
+			CMPQ(r.k, U8(j))
+		}
+		JE(LabelRef(part(j)))
+		g.chunk(kind, r, j, false)
+	}
+	for j := numAcc - 1; j >= 0; j-- {
+		Label(part(j))
+		TESTQ(r.p, r.p)
+		JZ(LabelRef(pre + "fold"))
+		g.chunk(kind, r, j, true)
+		if j > 0 {
+			JMP(LabelRef(pre + "fold"))
+		}
+	}
+
+	Label(pre + "fold")
+	g.fold(numAcc, kind == redDot)
+}
+
+// fold adds the lanes of Y0 … Y7 in the canonical halving tree and leaves
+// the result in the low element of X0. It clobbers Y1 … Y7.
+//
+// Only the first live registers may be nonzero; the others are +0 (they
+// need not have been zeroed) and their additions are left out: v + (±0) is
+// v for every v ≠ 0, so only the sign of a zero result could change.
+//
+// If negZero, the result then gets the final + 0 of the specification,
+// which turns −0 into +0. Dot needs it: its lanes can be −0. Sum and
+// SumSqDiff leave it out, as their lanes and partial sums are never −0 (a
+// lane starts at +0, a round-to-nearest sum is −0 only if both addends
+// are, and d·d is never −0), so + 0 would change nothing.
+func (g *gen) fold(live int, negZero bool) {
+	for w := numAcc / 2; w >= 1; w /= 2 {
+		for j := 0; j+w < live; j++ {
+			g.Add(ymm[j+w], ymm[j], ymm[j])
+		}
+		live = min(live, w)
+	}
+	VEXTRACTF128(U8(1), Y0, X1)
+	g.Add(X1, X0, X0)
+	for lanes := 16 / g.Size; lanes > 1; lanes /= 2 {
+		half := lanes / 2
+		switch half * g.Size {
+		case 8:
+			VPERMILPD(U8(1), X0, X1)
+		case 4:
+			VMOVSHDUP(X0, X1)
+		}
+		if half == 1 {
+			g.AddS(X1, X0, X0)
+		} else {
+			g.Add(X1, X0, X0)
+		}
+	}
+	if negZero {
+		g.Xor(X1, X1, X1)
+		g.AddS(X1, X0, X0)
+	}
+}
+
+// reduction emits Dot, Sum or SumSqDiff.
+func (g *gen) reduction(kind redKind) {
+	// The mask is loaded only where a partial register needs it.
+	r := redRegs{x: RSI, y: RDI, end: RDX, k: RBX, p: RAX, maskPtr: R8}
+	Load(Param("x").Base(), r.x)
+	Load(Param("x").Len(), RCX)
+	if kind.twoInputs() {
+		Load(Param("y").Base(), r.y)
+	}
+	g.tailSetup(RCX, r.k, r.p, r.maskPtr, nil)
+	CMPQ(RCX, U32(g.Lanes()))
+	JB(LabelRef("short"))
+	g.blockBytes(RCX)
+	LEAQ(Mem{Base: r.x, Index: RCX, Scale: 1}, r.end)
+	g.reduce(kind, r, "")
+	g.ret(X0)
+
+	g.short(kind, r)
+}
+
+// short emits the reduction of fewer than L elements: r.k whole registers
+// and r.p bytes under the mask, with each accumulator zeroed just before
+// its one update and a fold without the registers that stay zero.
+func (g *gen) short(kind redKind, r redRegs) {
+	part := func(j int) string { return fmt.Sprintf("short%d", j) }
+	whole := func(j int) string { return fmt.Sprintf("short%dwhole", j) }
+	Label("short")
+	for j := 0; j < numAcc-1; j++ {
+		if j == 0 {
+			TESTQ(r.k, r.k)
+		} else {
+			CMPQ(r.k, U8(j))
+		}
+		JE(LabelRef(part(j)))
+		g.Xor(ymm[j], ymm[j], ymm[j])
+		g.chunk(kind, r, j, false)
+	}
+	for j := numAcc - 1; j >= 0; j-- {
+		Label(part(j))
+		TESTQ(r.p, r.p)
+		JZ(LabelRef(whole(j)))
+		g.Xor(ymm[j], ymm[j], ymm[j])
+		g.chunk(kind, r, j, true)
+		g.fold(j+1, kind == redDot)
+		g.ret(X0)
+		Label(whole(j))
+		if j == 0 {
+			// n = 0: the empty sum.
+			g.Xor(X0, X0, X0)
+		} else {
+			g.fold(j, kind == redDot)
+		}
+		g.ret(X0)
+	}
+}
+
+// ret stores the scalar in x as the result and returns.
+func (g *gen) ret(x VecPhysical) {
+	b, err := ReturnIndex(0).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	g.MovS(x, b.Addr)
+	VZEROUPPER()
+	RET()
+}
