@@ -1,0 +1,206 @@
+package kernels
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lanes-go/lanes/kernels/generic"
+)
+
+// The dispatch tests prove Use, Available and choose (the reading of
+// LANES_KERNELS) behave as documented, on whatever set of
+// implementations this binary and CPU have. A fake implementation that
+// no CPU supports is registered for the duration of a test where one is
+// needed, so the unsupported paths are exercised on every machine.
+
+// withFakeUnsupported registers an implementation no CPU supports, of
+// the highest rank, until the test ends.
+func withFakeUnsupported(t *testing.T) string {
+	t.Helper()
+	const name = "fake-unsupported"
+	saved := registry
+	registry = append(slices.Clone(registry), &implementation{
+		name: name, rank: 1 << 30, supported: func() bool { return false },
+	})
+	t.Cleanup(func() { registry = saved })
+	return name
+}
+
+func TestAvailable(t *testing.T) {
+	withFakeUnsupported(t)
+	av := Available()
+	if len(av) == 0 || av[len(av)-1] != Generic {
+		t.Fatalf("Available() = %q, want it to end with %q", av, Generic)
+	}
+	if av[0] != supported()[0].name {
+		t.Errorf("Available()[0] = %q, want the best supported %q", av[0], supported()[0].name)
+	}
+	seen := map[string]bool{}
+	for i, name := range av {
+		im := lookup(name)
+		switch {
+		case im == nil:
+			t.Errorf("Available() lists %q, which is not registered", name)
+		case !im.supported():
+			t.Errorf("Available() lists %q, which this CPU does not support", name)
+		case seen[name]:
+			t.Errorf("Available() lists %q twice", name)
+		case i > 0 && lookup(av[i-1]).rank < im.rank:
+			t.Errorf("Available() = %q is not fastest first", av)
+		}
+		seen[name] = true
+	}
+}
+
+func TestUseRestores(t *testing.T) {
+	start := Impl()
+	for _, first := range Available() {
+		for _, second := range Available() {
+			restore1, err := Use(first)
+			if err != nil {
+				t.Fatalf("Use(%q): %v", first, err)
+			}
+			if Impl() != first {
+				t.Fatalf("after Use(%q), Impl() = %q", first, Impl())
+			}
+			restore2, err := Use(second)
+			if err != nil {
+				t.Fatalf("Use(%q): %v", second, err)
+			}
+			if Impl() != second {
+				t.Fatalf("after Use(%q), Impl() = %q", second, Impl())
+			}
+			restore2()
+			if Impl() != first {
+				t.Fatalf("restoring Use(%q) gave Impl() = %q, want %q back", second, Impl(), first)
+			}
+			restore1()
+			if Impl() != start {
+				t.Fatalf("restoring Use(%q) gave Impl() = %q, want %q back", first, Impl(), start)
+			}
+		}
+	}
+}
+
+// TestUseRoutesKernels proves Use really switches the functions the
+// exported kernels call, not only the name Impl reports.
+func TestUseRoutesKernels(t *testing.T) {
+	const name = "fake-marker"
+	saved := registry
+	marker := mutant(name, func(im *implementation) {
+		im.sum = func([]float64) float64 { return 42 }
+	})
+	registry = append(slices.Clone(registry), marker)
+	defer func() { registry = saved }()
+
+	restore, err := Use(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Sum([]float64{1})
+	restore()
+	if got != 42 {
+		t.Fatalf("after Use(%q), Sum ran another implementation (got %v)", name, got)
+	}
+	if got := Sum([]float64{1}); got != 1 {
+		t.Fatalf("after restore, Sum([1]) = %v, want 1", got)
+	}
+}
+
+func TestUseRejects(t *testing.T) {
+	unsupported := withFakeUnsupported(t)
+	before := Impl()
+	for _, name := range []string{"bogus", "", unsupported} {
+		restore, err := Use(name)
+		if err == nil {
+			restore()
+			t.Errorf("Use(%q) succeeded, want an error", name)
+			continue
+		}
+		if restore != nil {
+			t.Errorf("Use(%q) failed but returned a restore function", name)
+		}
+		if !strings.Contains(err.Error(), "kernels.Use") || !strings.Contains(err.Error(), "\""+name+"\"") {
+			t.Errorf("Use(%q) error %q does not name the function and the request", name, err)
+		}
+		if Impl() != before {
+			t.Errorf("failed Use(%q) changed Impl() from %q to %q", name, before, Impl())
+		}
+	}
+}
+
+// TestChoose covers the values of LANES_KERNELS: empty picks the best,
+// names are case- and space-insensitive, and a request this CPU cannot
+// serve falls back to the best with a one-line warning naming it.
+func TestChoose(t *testing.T) {
+	unsupported := withFakeUnsupported(t)
+	best := supported()[0]
+	for _, req := range []string{"", "  ", Generic, " GENERIC ", AVX2, AVX512, NEON, "bogus", unsupported} {
+		im, warning := choose(req)
+		canonical := strings.ToLower(strings.TrimSpace(req))
+		want := lookup(canonical)
+		switch {
+		case canonical == "":
+			if im != best || warning != "" {
+				t.Errorf("choose(%q) = %s, %q; want %s without warning", req, im.name, warning, best.name)
+			}
+		case want != nil && want.supported():
+			if im != want || warning != "" {
+				t.Errorf("choose(%q) = %s, %q; want %s without warning", req, im.name, warning, want.name)
+			}
+		default:
+			if im != best {
+				t.Errorf("choose(%q) = %s, want the fallback %s", req, im.name, best.name)
+			}
+			if warning == "" || strings.Contains(warning, "\n") {
+				t.Errorf("choose(%q) warning %q, want one line", req, warning)
+			}
+			for _, w := range []string{EnvVar, canonical, "using " + best.name} {
+				if !strings.Contains(warning, w) {
+					t.Errorf("choose(%q) warning %q does not mention %q", req, warning, w)
+				}
+			}
+		}
+	}
+}
+
+// TestUseConcurrent switches implementations while other goroutines run
+// kernels: every result must still be generic's bits, and under -race
+// the switch must not race with the calls.
+func TestUseConcurrent(t *testing.T) {
+	x, y := pools[classRandom].window(257, 1)
+	want := generic.Dot(x, y)
+	stop := make(chan struct{})
+	errs := make(chan string, 2)
+	for range 2 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					errs <- ""
+					return
+				default:
+				}
+				if got := Dot(x, y); !sameBits(got, want) {
+					errs <- "Dot gave " + fmtBits(got) + " during switching, want " + fmtBits(want)
+					return
+				}
+			}
+		}()
+	}
+	names := Available()
+	for i := range 2000 {
+		restore, err := Use(names[i%len(names)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		restore()
+	}
+	close(stop)
+	for range 2 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}

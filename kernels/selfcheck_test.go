@@ -1,0 +1,258 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/lanes-go/lanes/kernels/generic"
+)
+
+// The self-check proves the tests can fail: each sweep is run on a
+// deliberately broken implementation, a "mutant" of generic with one
+// plausible bug of a vector kernel, and must report it. A sweep that
+// passed a mutant would be a test that cannot fail.
+
+// recorder is a failer that stops the sweep at the first failure.
+type recorder struct{ msg string }
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	panic(r)
+}
+
+// failureOf runs sweep with a recorder and returns its failure message,
+// or "" if the sweep passed.
+func failureOf(sweep func(tb failer)) (msg string) {
+	r := &recorder{}
+	defer func() {
+		if e := recover(); e != nil && e != any(r) {
+			panic(e)
+		}
+		msg = r.msg
+	}()
+	sweep(r)
+	return ""
+}
+
+// mutant returns a copy of generic's implementation named name, changed
+// by breakIt.
+func mutant(name string, breakIt func(im *implementation)) *implementation {
+	im := *lookup(Generic)
+	im.name = name
+	breakIt(&im)
+	return &im
+}
+
+// mutantCase is a broken implementation and the sweep that must catch it;
+// want is a fragment the failure message must contain.
+type mutantCase struct {
+	im    *implementation
+	sweep func(tb failer, im *implementation)
+	want  string
+}
+
+func TestSweepsCatchMutants(t *testing.T) {
+	for _, c := range mutantCases() {
+		t.Run(c.im.name, func(t *testing.T) {
+			msg := failureOf(func(tb failer) { c.sweep(tb, c.im) })
+			if msg == "" {
+				t.Fatalf("the sweep passed a broken implementation")
+			}
+			if !strings.Contains(msg, c.want) {
+				t.Fatalf("failure %q does not mention %q", msg, c.want)
+			}
+			t.Logf("caught: %s", msg)
+		})
+	}
+}
+
+var sink float64
+
+func mutantCases() []mutantCase {
+	gemvN := func(tb failer, im *implementation) { sweepGemv(tb, "GemvN", im, (*scratch).checkGemvN) }
+	gemvT := func(tb failer, im *implementation) { sweepGemv(tb, "GemvT", im, (*scratch).checkGemvT) }
+	return []mutantCase{
+		{mutant("dot-sequential", func(im *implementation) {
+			// One accumulator instead of 32 lanes.
+			im.dot = func(x, y []float64) float64 {
+				s := 0.0
+				for i := range x {
+					s = math.FMA(x[i], y[i], s)
+				}
+				return s
+			}
+		}), sweepDot, "Dot[dot-sequential]"},
+		{mutant("dot-pairwise-fold", func(im *implementation) {
+			// Right lanes, but the fold adds neighbours (0+1, 2+3, …).
+			im.dot = func(x, y []float64) float64 {
+				var acc [generic.Lanes]float64
+				for i := range x {
+					acc[i%generic.Lanes] = math.FMA(x[i], y[i], acc[i%generic.Lanes])
+				}
+				for w := 1; w < generic.Lanes; w *= 2 {
+					for j := 0; j+w < generic.Lanes; j += 2 * w {
+						acc[j] += acc[j+w]
+					}
+				}
+				return acc[0]
+			}
+		}), sweepDot, "Dot[dot-pairwise-fold]"},
+		{mutant("dot-no-final-plus-zero", func(im *implementation) {
+			// Folds without the final + 0: when every lane holds -0 (each
+			// product underflowed below zero) the result is -0, and whether
+			// it is then depends on how a vector kernel pads its lanes.
+			im.dot = func(x, y []float64) float64 {
+				var acc [generic.Lanes]float64
+				for i := range x {
+					acc[i%generic.Lanes] = math.FMA(x[i], y[i], acc[i%generic.Lanes])
+				}
+				return foldLanes(&acc) - 0 // x - 0 keeps -0
+			}
+		}), sweepDot, "Dot[dot-no-final-plus-zero]"},
+		{mutant("dot-writes-input", func(im *implementation) {
+			im.dot = func(x, y []float64) float64 {
+				r := generic.Dot(x, y)
+				if len(x) > 3 {
+					x[3] = -x[3]
+				}
+				return r
+			}
+		}), sweepDot, "input modified"},
+		{mutant("sum-minus-zero-lanes", func(im *implementation) {
+			// Starts the lanes at -0, the true additive identity, but
+			// forgets the final + 0: Sum of nothing is then -0, not +0.
+			im.sum = func(x []float64) float64 {
+				var acc [generic.Lanes]float64
+				for j := range acc {
+					acc[j] = math.Copysign(0, -1)
+				}
+				for i, v := range x {
+					acc[i%generic.Lanes] += v
+				}
+				return foldLanes(&acc) - 0
+			}
+		}), sweepSum, "Sum[sum-minus-zero-lanes]"},
+		{mutant("sumsqdiff-unfused", func(im *implementation) {
+			im.sumSqDiff = func(x, y []float64) float64 {
+				var acc [generic.Lanes]float64
+				for i := range x {
+					d := x[i] - y[i]
+					sq := d * d
+					acc[i%generic.Lanes] += float64(sq)
+				}
+				return foldLanes(&acc) + 0
+			}
+		}), sweepSumSqDiff, "SumSqDiff[sumsqdiff-unfused]"},
+		{mutant("axpy-unfused", func(im *implementation) {
+			im.axpy = func(alpha float64, x, y []float64) {
+				for i := range x {
+					p := alpha * x[i]
+					y[i] = float64(p) + y[i]
+				}
+			}
+		}), sweepAxpy, "Axpy[axpy-unfused]"},
+		{mutant("axpy-unfused-rounding", func(im *implementation) {
+			im.axpy = func(alpha float64, x, y []float64) {
+				for i := range x {
+					p := alpha * x[i]
+					y[i] = float64(p) + y[i]
+				}
+			}
+		}), roundingAxpy, "correctly rounded"},
+		{mutant("axpy-writes-past-end", func(im *implementation) {
+			// A full-width store of the last block: writes into cap.
+			im.axpy = func(alpha float64, x, y []float64) {
+				generic.Axpy(alpha, x, y)
+				if len(y) < cap(y) {
+					y[:len(y)+1][len(y)] = 0
+				}
+			}
+		}), sweepAxpy, "outside the slice"},
+		{mutant("scal-zero-clears", func(im *implementation) {
+			// alpha = 0 must give NaN for NaN and Inf elements.
+			im.scal = func(alpha float64, x []float64) {
+				if alpha == 0 {
+					for i, v := range x { // right sign, but NaN·0 and Inf·0 → ±0
+						x[i] = math.Copysign(0, alpha*math.Copysign(1, v))
+					}
+					return
+				}
+				generic.Scal(alpha, x)
+			}
+		}), sweepScal, "want NaN"},
+		{mutant("gemvn-reads-padding", func(im *implementation) {
+			// Rounds n up to a whole vector and multiplies the padding
+			// by zeros: the guard NaN in the padding shows it.
+			im.gemvN = func(m, n int, a []float64, lda int, x, y []float64) {
+				if lda == n || m == 0 {
+					generic.GemvN(m, n, a, lda, x, y)
+					return
+				}
+				xp := append(append([]float64(nil), x...), 0)
+				for i := range y[:m] {
+					if i == m-1 {
+						y[i] = generic.Dot(a[i*lda:i*lda+n], x)
+						continue
+					}
+					y[i] = generic.Dot(a[i*lda:i*lda+n+1], xp)
+				}
+			}
+		}), gemvN, "GemvN[gemvn-reads-padding]"},
+		{mutant("gemvt-accumulates-into-y", func(im *implementation) {
+			im.gemvT = func(m, n int, a []float64, lda int, x, y []float64) {
+				for i, xi := range x[:m] {
+					for j, v := range a[i*lda : i*lda+n] {
+						y[j] = math.FMA(xi, v, y[j])
+					}
+				}
+			}
+		}), gemvT, "GemvT[gemvt-accumulates-into-y]"},
+		{mutant("gemvt-rows-reversed", func(im *implementation) {
+			im.gemvT = func(m, n int, a []float64, lda int, x, y []float64) {
+				clear(y[:n])
+				for i := m - 1; i >= 0; i-- {
+					for j, v := range a[i*lda : i*lda+n] {
+						y[j] = math.FMA(x[i], v, y[j])
+					}
+				}
+			}
+		}), gemvT, "GemvT[gemvt-rows-reversed]"},
+		{mutant("sum-drops-last", func(im *implementation) {
+			im.sum = func(x []float64) float64 {
+				if len(x) == 0 {
+					return 0
+				}
+				return generic.Sum(x[:len(x)-1])
+			}
+		}), accuracySum, "exceeds the bound"},
+		{mutant("dot-float32-lanes", func(im *implementation) {
+			// Accumulates in float32: within 2^-24, far outside γ_k.
+			im.dot = func(x, y []float64) float64 {
+				var acc [generic.Lanes]float32
+				for i := range x {
+					acc[i%generic.Lanes] += float32(x[i] * y[i])
+				}
+				s := 0.0
+				for _, v := range acc {
+					s += float64(v)
+				}
+				return s
+			}
+		}), accuracyDot, "exceeds the bound"},
+	}
+}
+
+// foldLanes is the halving tree of the specification without its final
+// + 0, so mutants can choose to forget it.
+func foldLanes(acc *[generic.Lanes]float64) float64 {
+	for w := generic.Lanes / 2; w >= 1; w /= 2 {
+		for j := 0; j < w; j++ {
+			acc[j] = acc[j] + acc[j+w]
+		}
+	}
+	return acc[0]
+}

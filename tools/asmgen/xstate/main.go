@@ -1,0 +1,74 @@
+// Command xstate generates the assembly of package
+// github.com/lanes-go/lanes/kernels/internal/xstate, which the kernels tests
+// use to prove that every AVX kernel returns with clean upper registers
+// (VZEROUPPER): a dirty upper state makes every later SSE instruction of
+// the caller pay a transition penalty or a false dependency.
+//
+// Run go generate in this directory; never edit the generated files.
+package main
+
+//go:generate go run . -out ../../../kernels/internal/xstate/xstate_amd64.s -stubs ../../../kernels/internal/xstate/xstate_amd64.go -pkg xstate
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+func main() {
+	// Same tags as the kernels: -tags purego or noasm leaves all assembly
+	// out, and xstate_other.go takes over.
+	ConstraintExpr("!purego,!noasm")
+
+	// avo v0.6.0 knows XGETBV (and the Go assembler accepts it), so no
+	// BYTE encoding is needed. ECX = 1 selects XINUSE rather than XCR0.
+	TEXT("InUse", NOSPLIT, "func() uint64")
+	Doc(
+		"InUse returns XINUSE, the result of XGETBV with ECX = 1: bit i is set",
+		"when state component i may differ from its initial configuration.",
+		"Bits YMMUpper, ZMMHi256 and Hi16ZMM are the upper halves of the vector",
+		"registers. Call it only when Supported returns true: otherwise XGETBV",
+		"with ECX = 1 raises #GP and the program crashes.",
+	)
+	MOVL(U32(1), ECX)
+	XGETBV()
+	SHLQ(U8(32), RDX)
+	ORQ(RDX, RAX)
+	Store(RAX, ReturnIndex(0))
+	RET()
+
+	TEXT("ZeroUpper", NOSPLIT, "func()")
+	Doc(
+		"ZeroUpper executes VZEROUPPER, returning the upper halves of YMM0-15 and",
+		"ZMM0-15 to their initial state, so that a following InUse reports only",
+		"what ran in between. The CPU must support AVX.",
+	)
+	VZEROUPPER()
+	RET()
+
+	TEXT("ZeroHi16", NOSPLIT, "func()")
+	Doc(
+		"ZeroHi16 zeroes ZMM16-31, which VZEROUPPER leaves alone, so that a",
+		"processor that tracks them by value (AMD Zen 4 does) reports Hi16ZMM",
+		"clean again. glibc's EVEX string functions use these registers, so",
+		"under -race or cgo they are in use before any kernel runs. The CPU must",
+		"support AVX-512F.",
+	)
+	for _, z := range []VecPhysical{Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31} {
+		VPXORD(z, z, z)
+	}
+	RET()
+
+	TEXT("cpuid", NOSPLIT, "func(leaf, sub uint32) (eax, ebx, ecx, edx uint32)")
+	Doc("cpuid executes CPUID with EAX = leaf and ECX = sub.")
+	Load(Param("leaf"), EAX)
+	Load(Param("sub"), ECX)
+	CPUID()
+	Store(EAX, Return("eax"))
+	Store(EBX, Return("ebx"))
+	Store(ECX, Return("ecx"))
+	Store(EDX, Return("edx"))
+	RET()
+
+	Generate()
+}
