@@ -57,7 +57,7 @@ var f64 = elem{
 // (package kernels has no float32 kernels); it keeps the generator honest
 // about the element type.
 var f32 = elem{
-	Elem:      spec.Elem{GoType: "float32", Size: 4},
+	Elem:      spec.Float32,
 	MovU:      VMOVUPS,
 	Add:       VADDPS,
 	Sub:       VSUBPS,

@@ -45,7 +45,7 @@ func main() {
 	e := elems[spec.Float64.GoType]
 	g := &gen{elem: e, mask: maskTable(e)}
 	for _, k := range spec.Kernels {
-		TEXT(k.Symbol(isa), NOSPLIT, k.Signature(e.Elem))
+		TEXT(k.Symbol(e.Elem, isa), NOSPLIT, k.Signature(e.Elem))
 		Doc(k.Doc(e.Elem, isa)...)
 		switch k.Name {
 		case "Dot":

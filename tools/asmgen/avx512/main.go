@@ -62,12 +62,12 @@ func main() {
 				fmt.Fprintf(os.Stderr, "avx512: no emitter for kernel %s\n", k.Name)
 				os.Exit(1)
 			}
-			ctx.Function(k.Symbol(isa))
+			ctx.Function(k.Symbol(e.Elem, isa))
 			ctx.Attributes(attr.NOSPLIT)
 			ctx.SignatureExpr(k.Signature(e.Elem))
 			ctx.Doc(k.Doc(e.Elem, isa)...)
 			ctx.Pragma("noescape")
-			emit(&gen{Context: ctx, e: e, name: k.Symbol(isa)})
+			emit(&gen{Context: ctx, e: e, name: k.Symbol(e.Elem, isa)})
 		}
 	}
 

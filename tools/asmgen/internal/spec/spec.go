@@ -14,10 +14,18 @@ import (
 type Elem struct {
 	GoType string // "float64"
 	Size   int    // bytes per element
+	// Infix goes between a kernel's name and its ISA in symbols: float64
+	// kernels have none (DotAVX2, like kernels.Dot), float32 ones "F32"
+	// (DotF32AVX2), so both can live in one package.
+	Infix string
 }
 
-// Float64 is the element type of every kernel today. Float32 follows.
+// Float64 is the element type of every kernel today.
 var Float64 = Elem{GoType: "float64", Size: 8}
+
+// Float32 is the element type of the float32 kernels to come; generators
+// keep it compiling so the element type stays a real parameter.
+var Float32 = Elem{GoType: "float32", Size: 4, Infix: "F32"}
 
 // BlockBytes is the width of the accumulator block of every reduction:
 // L = BlockBytes/Size lanes.
@@ -47,14 +55,14 @@ func (k Kernel) Signature(e Elem) string {
 	return s
 }
 
-// Symbol returns the assembly function name for an instruction set, such
-// as "DotAVX2".
-func (k Kernel) Symbol(isa string) string { return k.Name + isa }
+// Symbol returns the assembly function name for an element type and an
+// instruction set, such as "DotAVX2" or "DotF32AVX2".
+func (k Kernel) Symbol(e Elem, isa string) string { return k.Name + e.Infix + isa }
 
 // Doc returns the doc comment lines for the generated declaration.
 func (k Kernel) Doc(e Elem, isa string) []string {
 	doc := []string{
-		fmt.Sprintf("%s is the %s implementation of kernels.%s. It computes", k.Symbol(isa), isa, k.Name),
+		fmt.Sprintf("%s is the %s implementation of kernels.%s. It computes", k.Symbol(e, isa), isa, k.Name),
 		"exactly what this loop computes, where fma rounds once and, for",
 		fmt.Sprintf("reductions, L = %d lanes and fold is the tree of package generic:", e.Lanes()),
 		"",
