@@ -83,29 +83,52 @@ func TestUseRestores(t *testing.T) {
 	}
 }
 
-// TestUseRoutesKernels proves Use really switches the functions the
-// exported kernels call, not only the name Impl reports.
+// TestUseRoutesKernels proves Use switches what the exported kernels call,
+// not only the name Impl reports: they dispatch on current().kind, and the
+// function fields every other test calls are built from the same per-kind
+// switches (newImplementation), so each implementation's kind must be its
+// own and Use must make it current.
 func TestUseRoutesKernels(t *testing.T) {
-	const name = "fake-marker"
-	saved := registry
-	marker := mutant(name, func(im *implementation) {
-		im.sum = func([]float64) float64 { return 42 }
-	})
-	registry = append(slices.Clone(registry), marker)
-	defer func() { registry = saved }()
+	kinds := map[kind]string{}
+	for _, im := range registry {
+		if other, dup := kinds[im.kind]; dup {
+			t.Fatalf("implementations %q and %q share kind %d: one of them is never called", other, im.name, im.kind)
+		}
+		kinds[im.kind] = im.name
+	}
+	for _, name := range Available() {
+		restore, err := Use(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := current()
+		restore()
+		if want := lookup(name); got != want || got.kind != want.kind {
+			t.Fatalf("after Use(%q), the exported kernels dispatch on %q (kind %d), want kind %d", name, got.name, got.kind, want.kind)
+		}
+	}
+}
 
-	restore, err := Use(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := Sum([]float64{1})
-	restore()
-	if got != 42 {
-		t.Fatalf("after Use(%q), Sum ran another implementation (got %v)", name, got)
-	}
-	if got := Sum([]float64{1}); got != 1 {
-		t.Fatalf("after restore, Sum([1]) = %v, want 1", got)
-	}
+// TestNoAllocs proves the exported kernels let a caller's stack arrays
+// stay on the stack: dispatch makes direct calls, and the assembly is
+// declared //go:noescape. A call through a function value would move both
+// arrays to the heap on every call.
+func TestNoAllocs(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, _ *implementation) {
+		allocs := testing.AllocsPerRun(50, func() {
+			var x, y, a [16]float64
+			x[0], y[0], a[0] = 1, 2, 3
+			sink = Dot(x[:], y[:]) + Sum(x[:]) + SumSqDiff(x[:], y[:])
+			Axpy(2, x[:], y[:])
+			Scal(2, y[:])
+			GemvN(4, 4, a[:], 4, x[:4], y[:4])
+			GemvT(4, 4, a[:], 4, x[:4], y[:4])
+			sink += y[0]
+		})
+		if allocs != 0 {
+			t.Errorf("exported kernels on stack arrays: %v allocations per run, want 0", allocs)
+		}
+	})
 }
 
 func TestUseRejects(t *testing.T) {

@@ -1,14 +1,32 @@
 package kernels
 
-import "github.com/lanes-go/lanes/kernels/generic"
+// kind identifies an implementation to the direct-call dispatch of
+// direct_*.go.
+type kind uint8
+
+const (
+	kindGeneric kind = iota
+	kindAVX2
+	kindAVX512
+	kindNEON
+)
 
 // implementation is one complete set of kernels. Its functions assume
 // checked arguments: the exported wrappers check them.
+//
+// The exported kernels do not call the function fields: they call the
+// per-kind switches of direct_*.go, whose direct calls let the compiler see
+// that no slice escapes (a call through a function value would move every
+// caller's stack array to the heap). The fields of every registered
+// implementation are built from those same switches by newImplementation,
+// so tests that call them run exactly what the exported kernels run; tests
+// may also build deliberately broken implementations from plain functions.
 type implementation struct {
 	name string
 	// rank orders implementations by preference: the highest supported
 	// one is the default.
 	rank int
+	kind kind
 	// supported reports whether this CPU and OS can run it.
 	supported func() bool
 
@@ -21,20 +39,30 @@ type implementation struct {
 	gemvT     func(m, n int, a []float64, lda int, x, y []float64)
 }
 
+// newImplementation returns the implementation of kind k, its kernels
+// routed through the same direct-call switches as the exported functions.
+func newImplementation(name string, rank int, k kind, supported func() bool) *implementation {
+	return &implementation{
+		name: name, rank: rank, kind: k, supported: supported,
+		dot:       func(x, y []float64) float64 { return dotKind(k, x, y) },
+		sum:       func(x []float64) float64 { return sumKind(k, x) },
+		sumSqDiff: func(x, y []float64) float64 { return sumSqDiffKind(k, x, y) },
+		axpy:      func(alpha float64, x, y []float64) { axpyKind(k, alpha, x, y) },
+		scal:      func(alpha float64, x []float64) { scalKind(k, alpha, x) },
+		gemvN: func(m, n int, a []float64, lda int, x, y []float64) {
+			gemvNKind(k, m, n, a, lda, x, y)
+		},
+		gemvT: func(m, n int, a []float64, lda int, x, y []float64) {
+			gemvTKind(k, m, n, a, lda, x, y)
+		},
+	}
+}
+
 // registry holds every implementation compiled into this binary, whether
 // or not the CPU supports it. ISA files add theirs from init.
-var registry = []*implementation{{
-	name:      Generic,
-	rank:      0,
-	supported: func() bool { return true },
-	dot:       generic.Dot,
-	sum:       generic.Sum,
-	sumSqDiff: generic.SumSqDiff,
-	axpy:      generic.Axpy,
-	scal:      generic.Scal,
-	gemvN:     generic.GemvN,
-	gemvT:     generic.GemvT,
-}}
+var registry = []*implementation{
+	newImplementation(Generic, 0, kindGeneric, func() bool { return true }),
+}
 
 // register adds an implementation; ISA files call it from init.
 func register(im *implementation) { registry = append(registry, im) }

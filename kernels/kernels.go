@@ -7,11 +7,11 @@ func Dot(x, y []float64) float64 {
 	if len(x) != len(y) {
 		panic(fmt.Sprintf("kernels.Dot: len(x)=%d != len(y)=%d", len(x), len(y)))
 	}
-	return current().dot(x, y)
+	return dotKind(current().kind, x, y)
 }
 
 // Sum returns Σ x[i].
-func Sum(x []float64) float64 { return current().sum(x) }
+func Sum(x []float64) float64 { return sumKind(current().kind, x) }
 
 // SumSqDiff returns Σ (x[i]−y[i])², the reduction behind mean squared
 // error. It panics if len(x) != len(y).
@@ -19,7 +19,7 @@ func SumSqDiff(x, y []float64) float64 {
 	if len(x) != len(y) {
 		panic(fmt.Sprintf("kernels.SumSqDiff: len(x)=%d != len(y)=%d", len(x), len(y)))
 	}
-	return current().sumSqDiff(x, y)
+	return sumSqDiffKind(current().kind, x, y)
 }
 
 // Axpy sets y[i] += alpha·x[i], with one rounding per element (a fused
@@ -28,11 +28,11 @@ func Axpy(alpha float64, x, y []float64) {
 	if len(x) != len(y) {
 		panic(fmt.Sprintf("kernels.Axpy: len(x)=%d != len(y)=%d", len(x), len(y)))
 	}
-	current().axpy(alpha, x, y)
+	axpyKind(current().kind, alpha, x, y)
 }
 
 // Scal sets x[i] *= alpha.
-func Scal(alpha float64, x []float64) { current().scal(alpha, x) }
+func Scal(alpha float64, x []float64) { scalKind(current().kind, alpha, x) }
 
 // GemvN computes y = A·x for the row-major m×n matrix A stored in a with
 // row stride lda: y[i] = Dot(a[i*lda:i*lda+n], x). It panics unless
@@ -42,7 +42,7 @@ func GemvN(m, n int, a []float64, lda int, x, y []float64) {
 	if len(x) != n || len(y) != m {
 		panic(fmt.Sprintf("kernels.GemvN: len(x)=%d, want n=%d; len(y)=%d, want m=%d", len(x), n, len(y), m))
 	}
-	current().gemvN(m, n, a, lda, x, y)
+	gemvNKind(current().kind, m, n, a, lda, x, y)
 }
 
 // GemvT computes y = Aᵀ·x for the row-major m×n matrix A stored in a with
@@ -54,7 +54,7 @@ func GemvT(m, n int, a []float64, lda int, x, y []float64) {
 	if len(x) != m || len(y) != n {
 		panic(fmt.Sprintf("kernels.GemvT: len(x)=%d, want m=%d; len(y)=%d, want n=%d", len(x), m, len(y), n))
 	}
-	current().gemvT(m, n, a, lda, x, y)
+	gemvTKind(current().kind, m, n, a, lda, x, y)
 }
 
 func checkGemv(fn string, m, n int, a []float64, lda int) {

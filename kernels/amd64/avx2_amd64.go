@@ -13,6 +13,8 @@ package amd64
 //
 // It does not check its arguments: the caller guarantees the lengths
 // stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
 func DotAVX2(x []float64, y []float64) float64
 
 // SumAVX2 is the AVX2 implementation of kernels.Sum. It computes
@@ -24,6 +26,8 @@ func DotAVX2(x []float64, y []float64) float64
 //
 // It does not check its arguments: the caller guarantees the lengths
 // stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
 func SumAVX2(x []float64) float64
 
 // SumSqDiffAVX2 is the AVX2 implementation of kernels.SumSqDiff. It computes
@@ -35,6 +39,8 @@ func SumAVX2(x []float64) float64
 //
 // It does not check its arguments: the caller guarantees the lengths
 // stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
 func SumSqDiffAVX2(x []float64, y []float64) float64
 
 // AxpyAVX2 is the AVX2 implementation of kernels.Axpy. It computes
@@ -45,6 +51,8 @@ func SumSqDiffAVX2(x []float64, y []float64) float64
 //
 // It does not check its arguments: the caller guarantees the lengths
 // stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
 func AxpyAVX2(alpha float64, x []float64, y []float64)
 
 // ScalAVX2 is the AVX2 implementation of kernels.Scal. It computes
@@ -55,6 +63,8 @@ func AxpyAVX2(alpha float64, x []float64, y []float64)
 //
 // It does not check its arguments: the caller guarantees the lengths
 // stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
 func ScalAVX2(alpha float64, x []float64)
 
 // GemvNAVX2 is the AVX2 implementation of kernels.GemvN. It computes
@@ -65,6 +75,8 @@ func ScalAVX2(alpha float64, x []float64)
 //
 // It does not check its arguments: the caller guarantees the lengths
 // stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
 func GemvNAVX2(m int, n int, a []float64, lda int, x []float64, y []float64)
 
 // GemvTAVX2 is the AVX2 implementation of kernels.GemvT. It computes
@@ -78,4 +90,6 @@ func GemvNAVX2(m int, n int, a []float64, lda int, x []float64, y []float64)
 //
 // It does not check its arguments: the caller guarantees the lengths
 // stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
 func GemvTAVX2(m int, n int, a []float64, lda int, x []float64, y []float64)

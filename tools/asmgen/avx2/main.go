@@ -47,6 +47,9 @@ func main() {
 	for _, k := range spec.Kernels {
 		TEXT(k.Symbol(e.Elem, isa), NOSPLIT, k.Signature(e.Elem))
 		Doc(k.Doc(e.Elem, isa)...)
+		// The kernels keep no pointer to their slices; without this the
+		// compiler moves every caller's stack array to the heap.
+		Pragma("noescape")
 		switch k.Name {
 		case "Dot":
 			g.reduction(redDot)
