@@ -3,6 +3,7 @@ package kernels
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -47,15 +48,26 @@ func choose(request string) (*implementation, string) {
 	if request == "" {
 		return best, ""
 	}
-	im := lookup(request)
-	switch {
-	case im == nil:
-		return best, fmt.Sprintf("lanes: %s=%q names no implementation (want one of %s); using %s",
-			EnvVar, request, strings.Join(names(registryNames()), ", "), best.name)
-	case !im.supported():
-		return best, fmt.Sprintf("lanes: %s=%s is not supported on this CPU; using %s", EnvVar, request, best.name)
+	if reason := unusable(request); reason != "" {
+		return best, fmt.Sprintf("lanes: %s=%q: %s; using %s", EnvVar, request, reason, best.name)
 	}
-	return im, ""
+	return lookup(request), ""
+}
+
+// unusable says why the named implementation cannot run here, or returns
+// "" if it can.
+func unusable(name string) string {
+	im := lookup(name)
+	switch {
+	case im == nil && slices.Contains([]string{Generic, AVX2, AVX512, NEON}, name):
+		return fmt.Sprintf("not built into this binary, which has %s (GOARCH=%s)",
+			strings.Join(names(byRank(registry)), ", "), runtime.GOARCH)
+	case im == nil:
+		return fmt.Sprintf("no such implementation (want one of %s)", strings.Join(names(byRank(registry)), ", "))
+	case !im.supported():
+		return "not supported on this CPU"
+	}
+	return ""
 }
 
 // supported lists the implementations this CPU can run, best first.
@@ -66,6 +78,12 @@ func supported() []*implementation {
 			out = append(out, im)
 		}
 	}
+	return byRank(out)
+}
+
+// byRank returns the implementations sorted best first.
+func byRank(ims []*implementation) []*implementation {
+	out := slices.Clone(ims)
 	slices.SortStableFunc(out, func(a, b *implementation) int { return b.rank - a.rank })
 	return out
 }
@@ -77,12 +95,6 @@ func lookup(name string) *implementation {
 		}
 	}
 	return nil
-}
-
-func registryNames() []*implementation {
-	all := slices.Clone(registry)
-	slices.SortStableFunc(all, func(a, b *implementation) int { return b.rank - a.rank })
-	return all
 }
 
 func names(ims []*implementation) []string {
@@ -107,15 +119,10 @@ func Available() []string { return names(supported()) }
 // concurrently with the kernels; each call runs wholly on one
 // implementation.
 func Use(name string) (restore func(), err error) {
-	im := lookup(name)
-	if im == nil {
-		return nil, fmt.Errorf("kernels.Use: unknown implementation %q (want one of %s)",
-			name, strings.Join(names(registryNames()), ", "))
-	}
-	if !im.supported() {
-		return nil, fmt.Errorf("kernels.Use: implementation %q is not supported on this CPU", name)
+	if reason := unusable(name); reason != "" {
+		return nil, fmt.Errorf("kernels.Use(%q): %s", name, reason)
 	}
 	prev := current()
-	active.Store(im)
+	active.Store(lookup(name))
 	return func() { active.Store(prev) }, nil
 }
