@@ -114,23 +114,20 @@ func FuzzSumSqDiff(f *testing.F) {
 var alphaSeeds = []float64{-1.5, 0, math.NaN(), math.Inf(-1), math.SmallestNonzeroFloat64, 0x1p600}
 
 func FuzzAxpy(f *testing.F) {
-	k := 0
-	fuzzSeeds(f, func(data []byte, n uint16, off uint8) {
-		f.Add(data, n, off, math.Float64bits(alphaSeeds[k%len(alphaSeeds)]))
-		k++
-	})
-	f.Fuzz(func(t *testing.T, data []byte, n uint16, off uint8, alphaBits uint64) {
-		alpha := math.Float64frombits(alphaBits)
-		vectorFuzz(t, "Axpy", data, n, off, func(sc *scratch, im *implementation, x, y vec) string {
-			if d := sc.checkAxpy(im, alpha, x, y); d != "" {
-				return "alpha=" + fmtBits(alpha) + ": " + d
-			}
-			return ""
-		})
+	alphaFuzz(f, "Axpy", func(sc *scratch, im *implementation, alpha float64, x, y vec) string {
+		return sc.checkAxpy(im, alpha, x, y)
 	})
 }
 
 func FuzzScal(f *testing.F) {
+	alphaFuzz(f, "Scal", func(sc *scratch, im *implementation, alpha float64, x, _ vec) string {
+		return sc.checkScal(im, alpha, x)
+	})
+}
+
+// alphaFuzz runs a vector fuzz target whose kernel also takes alpha: the
+// shared seeds each get one of alphaSeeds, and a difference names alpha.
+func alphaFuzz(f *testing.F, name string, check func(sc *scratch, im *implementation, alpha float64, x, y vec) string) {
 	k := 0
 	fuzzSeeds(f, func(data []byte, n uint16, off uint8) {
 		f.Add(data, n, off, math.Float64bits(alphaSeeds[k%len(alphaSeeds)]))
@@ -138,8 +135,8 @@ func FuzzScal(f *testing.F) {
 	})
 	f.Fuzz(func(t *testing.T, data []byte, n uint16, off uint8, alphaBits uint64) {
 		alpha := math.Float64frombits(alphaBits)
-		vectorFuzz(t, "Scal", data, n, off, func(sc *scratch, im *implementation, x, _ vec) string {
-			if d := sc.checkScal(im, alpha, x); d != "" {
+		vectorFuzz(t, name, data, n, off, func(sc *scratch, im *implementation, x, y vec) string {
+			if d := check(sc, im, alpha, x, y); d != "" {
 				return "alpha=" + fmtBits(alpha) + ": " + d
 			}
 			return ""
