@@ -1,0 +1,41 @@
+package main
+
+import "github.com/lanes-go/lanes/tools/asmgen/internal/spec"
+
+// elem is an element type with its NEON spellings.
+type elem struct {
+	spec.Elem
+	arr    string // Go arrangement of a full register: "D2"
+	lane   string // Go lane suffix for indexing: "D"
+	gnuArr string // binutils arrangement, the key of the encoding table
+	fmov   string // scalar load and store
+	fmadd  string // scalar fused multiply-add
+	fmul   string // scalar multiply
+	fadd   string // scalar add
+}
+
+// perReg is the number of elements in one 128-bit register.
+func (e elem) perReg() int { return 16 / e.Size }
+
+var float64Elem = elem{
+	Elem: spec.Float64,
+	arr:  "D2", lane: "D", gnuArr: "2d",
+	fmov: "FMOVD", fmadd: "FMADDD", fmul: "FMULD", fadd: "FADDD",
+}
+
+// float32Elem is the float32 description. Its encodings are in the table
+// and tested; the kernels' tails and fold assume two elements per register
+// today, and mustPairs says so if it is used before they are extended.
+var float32Elem = elem{
+	Elem: spec.Float32,
+	arr:  "S4", lane: "S", gnuArr: "4s",
+	fmov: "FMOVS", fmadd: "FMADDS", fmul: "FMULS", fadd: "FADDS",
+}
+
+// mustPairs stops the generator for an element type whose registers do
+// not hold exactly two elements, which the tails and fold rely on.
+func (e elem) mustPairs(kernel string) {
+	if e.perReg() != 2 {
+		panic("neon: " + kernel + " is written for two elements per register, not " + e.GoType)
+	}
+}

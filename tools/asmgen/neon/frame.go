@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lanes-go/lanes/tools/asmgen/internal/spec"
+)
+
+// frame is the ABI0 argument layout of a kernel: the name+offset of every
+// argument word, as go vet's asmdecl check expects them.
+type frame struct {
+	slots map[string]int // "x_base" → 0, "alpha" → 0, "ret" → 48
+	size  int            // bytes of arguments and results
+}
+
+// layout parses a spec parameter list such as "m, n int, a []T, lda int"
+// and lays it out on a 64-bit target: slices are base, len, cap words,
+// scalars are aligned to their size, and the result starts at the next
+// pointer-aligned offset.
+func layout(k spec.Kernel, e elem) frame {
+	f := frame{slots: map[string]int{}}
+	off := 0
+	place := func(name string, size int) {
+		off = (off + size - 1) / size * size
+		f.slots[name] = off
+		off += size
+	}
+	var pending []string
+	for _, p := range strings.Split(k.Params, ",") {
+		fields := strings.Fields(p)
+		pending = append(pending, fields[0])
+		if len(fields) == 1 {
+			continue // the type comes with a later name
+		}
+		for _, name := range pending {
+			switch fields[1] {
+			case "[]T":
+				place(name+"_base", 8)
+				place(name+"_len", 8)
+				place(name+"_cap", 8)
+			case "T":
+				place(name, e.Size)
+			case "int":
+				place(name, 8)
+			default:
+				panic(fmt.Sprintf("neon: %s: parameter type %q", k.Name, fields[1]))
+			}
+		}
+		pending = nil
+	}
+	off = (off + 7) / 8 * 8
+	switch k.Result {
+	case "":
+	case "T":
+		place("ret", e.Size)
+	default:
+		panic(fmt.Sprintf("neon: %s: result type %q", k.Name, k.Result))
+	}
+	f.size = off
+	return f
+}
+
+// arg returns the operand that names an argument word: "x_len+8(FP)".
+func (f frame) arg(name string) string {
+	off, ok := f.slots[name]
+	if !ok {
+		panic("neon: no argument " + name)
+	}
+	return fmt.Sprintf("%s+%d(FP)", name, off)
+}
