@@ -76,6 +76,10 @@ func main() {
 			f := layout(k, e)
 			a := &asm{e: e, prefix: sym + "_"}
 			emit(a, f)
+			if err := check(sym, a.b.String()); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
 
 			fmt.Fprintf(&s, "\n// %s\nTEXT ·%s(SB), NOSPLIT, $0-%d\n%s", strings.Replace(k.Signature(e.Elem), "func", "func "+sym, 1), sym, f.size, a.b.String())
 			g.WriteString("\n")
