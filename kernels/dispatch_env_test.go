@@ -22,12 +22,18 @@ import (
 
 const childEnv = "LANES_KERNELS_TEST_CHILD"
 
+// execEnv names a command that starts a binary of this GOARCH, such as
+// "qemu-aarch64-static": the go test -exec of an emulated run. Without
+// binfmt_misc the child can be started only through it; .ci/run sets it.
+const execEnv = "LANES_TEST_EXEC"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
 		// Impl first: nothing may choose before the environment does.
 		fmt.Printf("impl=%s\n", Impl())
 		fmt.Printf("available=%s\n", strings.Join(Available(), ","))
 		fmt.Printf("x86=avx2:%v,avx512f:%v\n", cpu.X86.HasAVX2, cpu.X86.HasAVX512F)
+		fmt.Printf("arm64=asimd:%v\n", cpu.ARM64.HasASIMD)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
@@ -38,6 +44,7 @@ type child struct {
 	impl      string
 	available []string
 	x86       string
+	arm64     string
 	stderr    string
 }
 
@@ -53,6 +60,9 @@ func runChild(t *testing.T, env ...string) child {
 		t.Skipf("cannot find the test binary to re-execute: %v", err)
 	}
 	cmd := exec.Command(exe, "-test.run=^$")
+	if wrap := strings.Fields(os.Getenv(execEnv)); len(wrap) > 0 {
+		cmd = exec.Command(wrap[0], append(wrap[1:], exe, "-test.run=^$")...)
+	}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, EnvVar+"=") && !strings.HasPrefix(kv, "GODEBUG=") {
 			cmd.Env = append(cmd.Env, kv)
@@ -73,8 +83,8 @@ func runChild(t *testing.T, env ...string) child {
 	if err := cmd.Run(); err != nil {
 		if errors.Is(err, syscall.ENOEXEC) {
 			// Under user-mode emulation without binfmt_misc (qemu-aarch64
-			// as go test -exec), the child cannot be started.
-			t.Skipf("cannot re-execute the test binary here: %v", err)
+			// as go test -exec), the child cannot be started directly.
+			t.Skipf("cannot re-execute the test binary here (set %s to the emulator): %v", execEnv, err)
 		}
 		t.Fatalf("child with %q: %v\nstderr: %s", env, err, stderr.String())
 	}
@@ -88,6 +98,8 @@ func runChild(t *testing.T, env ...string) child {
 			c.available = strings.Split(v, ",")
 		case "x86":
 			c.x86 = v
+		case "arm64":
+			c.arm64 = v
 		}
 	}
 	if c.impl == "" {
@@ -176,5 +188,21 @@ func TestGODEBUGDisablesAVX(t *testing.T) {
 	}
 	if c.impl != Generic || !slices.Equal(c.available, []string{Generic}) {
 		t.Errorf("GODEBUG=cpu.avx2=off,cpu.avx512f=off: Impl() = %q, Available() = %q; want generic only", c.impl, c.available)
+	}
+}
+
+// TestGODEBUGDisablesASIMD proves the same for NEON: with cpu.asimd=off
+// golang.org/x/sys/cpu reports no Advanced SIMD and only generic remains.
+// (The runtime's own feature list lacks asimd, so it warns on stderr.)
+func TestGODEBUGDisablesASIMD(t *testing.T) {
+	if runtime.GOARCH != "arm64" {
+		t.Skip("cpu.asimd is an arm64 GODEBUG option")
+	}
+	c := runChild(t, "GODEBUG=cpu.asimd=off")
+	if c.arm64 != "asimd:false" {
+		t.Fatalf("GODEBUG=cpu.asimd=off did not reach golang.org/x/sys/cpu in the child (%s)", c.arm64)
+	}
+	if c.impl != Generic || !slices.Equal(c.available, []string{Generic}) {
+		t.Errorf("GODEBUG=cpu.asimd=off: Impl() = %q, Available() = %q; want generic only", c.impl, c.available)
 	}
 }
