@@ -1,0 +1,130 @@
+package gd
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/lanes-go/lanes/kernels"
+)
+
+// LeastSquares is the objective of linear regression:
+//
+//	ℓ_i(w) = ½·(x_i·w[:cols] + b − y_i)²,  loss = mean of ℓ_i over a batch,
+//
+// with X row-major (rows × cols, used in place, never copied) and, when it
+// fits an intercept, b = w[cols] as the last parameter, never penalised.
+//
+// A contiguous batch costs two matrix-vector kernel calls (X·w, then Xᵀ·r),
+// whatever its size; a batch of listed rows costs one Dot and one Axpy per
+// row. Each evaluation computes the residuals in the canonical order of
+// package kernels, so it gives the same bits on every CPU.
+type LeastSquares struct {
+	x, y       []float64
+	rows, cols int
+	intercept  bool
+	r          []float64 // residuals of the current batch
+}
+
+// NewLeastSquares returns the least-squares objective of the rows × cols
+// matrix x (row-major) against the targets y, with rows = len(y). It
+// checks the sizes and that every value is finite, and names the first
+// row and column that is not.
+func NewLeastSquares(x []float64, cols int, y []float64, intercept bool) (*LeastSquares, error) {
+	rows := len(y)
+	switch {
+	case cols < 0:
+		return nil, fmt.Errorf("gd: NewLeastSquares: cols = %d, want ≥ 0", cols)
+	case rows == 0:
+		return nil, fmt.Errorf("gd: NewLeastSquares: no examples (len(y) = 0)")
+	case cols == 0 && !intercept:
+		return nil, fmt.Errorf("gd: NewLeastSquares: no parameters (cols = 0 and no intercept)")
+	case len(x) != rows*cols:
+		return nil, fmt.Errorf("gd: NewLeastSquares: len(x) = %d, want rows·cols = %d·%d = %d", len(x), rows, cols, rows*cols)
+	}
+	for i, v := range y {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("gd: NewLeastSquares: y[%d] (row %d) is %v", i, i, v)
+		}
+	}
+	for k, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("gd: NewLeastSquares: x row %d, column %d is %v", k/cols, k%cols, v)
+		}
+	}
+	return &LeastSquares{x: x, y: y, rows: rows, cols: cols, intercept: intercept, r: make([]float64, rows)}, nil
+}
+
+// Dims returns the number of rows and cols, plus one for an intercept.
+func (ls *LeastSquares) Dims() (examples, params int) {
+	if ls.intercept {
+		return ls.rows, ls.cols + 1
+	}
+	return ls.rows, ls.cols
+}
+
+// Penalized reports true for every coefficient and false for the
+// intercept.
+func (ls *LeastSquares) Penalized(j int) bool { return j < ls.cols }
+
+// Eval returns ½·mean(r_i²) over the batch, with r_i = x_i·w + b − y_i,
+// and writes its gradient, mean(r_i·x_i) and mean(r_i) for the intercept,
+// into grad if grad is not nil. It panics if w, grad or the batch do not
+// fit the problem.
+func (ls *LeastSquares) Eval(w []float64, b Batch, grad []float64) float64 {
+	_, d := ls.Dims()
+	if len(w) != d || (grad != nil && len(grad) != d) {
+		panic(fmt.Sprintf("gd: LeastSquares.Eval: len(w) = %d, len(grad) = %d, want %d", len(w), len(grad), d))
+	}
+	m := b.Len()
+	if m <= 0 || m > ls.rows || (b.Contiguous() && (b.Lo < 0 || b.Hi > ls.rows)) {
+		panic(fmt.Sprintf("gd: LeastSquares.Eval: batch [%d, %d) of %d rows, %d listed, out of range for %d rows", b.Lo, b.Hi, m, len(b.Index), ls.rows))
+	}
+	coef := w[:ls.cols]
+	r := ls.r[:m]
+	if b.Contiguous() {
+		xb := ls.x[b.Lo*ls.cols : b.Hi*ls.cols]
+		kernels.GemvN(m, ls.cols, xb, max(ls.cols, 1), coef, r)
+		ls.finishResiduals(w, r, ls.y[b.Lo:b.Hi])
+		if grad != nil {
+			kernels.GemvT(m, ls.cols, xb, max(ls.cols, 1), r, grad[:ls.cols])
+		}
+	} else {
+		for k, i := range b.Index {
+			r[k] = kernels.Dot(ls.x[i*ls.cols:(i+1)*ls.cols], coef)
+		}
+		for k, i := range b.Index {
+			r[k] = ls.residual(w, r[k], ls.y[i])
+		}
+		if grad != nil {
+			g := grad[:ls.cols]
+			clear(g)
+			for k, i := range b.Index {
+				kernels.Axpy(r[k], ls.x[i*ls.cols:(i+1)*ls.cols], g)
+			}
+		}
+	}
+	inv := 1 / float64(m)
+	if grad != nil {
+		kernels.Scal(inv, grad[:ls.cols])
+		if ls.intercept {
+			grad[ls.cols] = kernels.Sum(r) * inv
+		}
+	}
+	return kernels.Dot(r, r) * (0.5 * inv)
+}
+
+// finishResiduals turns r = X·w into r − y, adding the intercept first.
+func (ls *LeastSquares) finishResiduals(w, r, y []float64) {
+	for k := range r {
+		r[k] = ls.residual(w, r[k], y[k])
+	}
+}
+
+// residual returns (xw + b) − y, or xw − y without an intercept: two
+// roundings, in that order, on every platform.
+func (ls *LeastSquares) residual(w []float64, xw, y float64) float64 {
+	if ls.intercept {
+		xw += w[ls.cols]
+	}
+	return xw - y
+}

@@ -1,0 +1,312 @@
+package gd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Minimize minimises obj plus the configured penalties from w0, which it
+// does not modify, and returns the parameters and the history of the run.
+//
+// A bad configuration returns an error wrapping ErrConfig that names the
+// field. A run that diverges returns a *DivergedError (wrapping
+// ErrDiverged) and no result. A cancelled context returns ctx.Err() with
+// the best parameters so far.
+func Minimize(ctx context.Context, obj Objective, w0 []float64, cfg Config) (Result, error) {
+	n, d := obj.Dims()
+	if n < 1 || d < 1 {
+		return Result{}, configErr("the objective has %d examples and %d parameters; need at least one of each", n, d)
+	}
+	if len(w0) != d {
+		return Result{}, configErr("len(w0) = %d, want %d parameters", len(w0), d)
+	}
+	for j, v := range w0 {
+		if !finite(v) {
+			return Result{}, configErr("w0[%d] is %v", j, v)
+		}
+	}
+	c, err := cfg.normalized(n, d)
+	if err != nil {
+		return Result{}, err
+	}
+	r := newRun(obj, w0, c)
+	return r.minimize(ctx)
+}
+
+// run is the state of one Minimize call.
+type run struct {
+	ctx     context.Context
+	obj     Objective
+	cfg     Config
+	n, d    int
+	w, g    []float64
+	stepper Stepper
+	spans   []span
+	perm    []int
+	shuf    shuffler
+	done    <-chan struct{}
+	start   time.Time
+
+	step, epoch int
+	rate        float64 // of the last step
+	stop        StopReason
+	initial     float64
+	lastFinite  float64
+
+	sumLoss  float64 // Σ batch size × step objective over the epoch
+	sumCount int
+
+	best     []float64 // best parameters at an epoch's end
+	bestCrit float64
+	bestEp   int
+	valBad   int // epochs since the best validation loss
+	tolBest  float64
+	tolBad   int // epochs without a Tol improvement
+
+	hist []Epoch
+}
+
+func newRun(obj Objective, w0 []float64, c Config) *run {
+	n, d := obj.Dims()
+	r := &run{
+		obj: obj, cfg: c, n: n, d: d,
+		w: append([]float64(nil), w0...), g: make([]float64, d),
+		stepper: c.Update.Start(d),
+		spans:   penalizedSpans(obj, d),
+		shuf:    newShuffler(c.Seed),
+		best:    make([]float64, d),
+		hist:    make([]Epoch, 0, min(max(c.MaxEpochs, 1), 1<<12)),
+		tolBest: math.Inf(1), bestCrit: math.Inf(1),
+	}
+	if c.Method != FullBatch {
+		r.perm = make([]int, n)
+		for i := range r.perm {
+			r.perm[i] = i
+		}
+	}
+	return r
+}
+
+func (r *run) minimize(ctx context.Context) (Result, error) {
+	r.start = time.Now()
+	r.ctx, r.done = ctx, ctx.Done()
+	r.initial = r.obj.Eval(r.w, All(r.n), nil) + r.penalty(r.w)
+	if !finite(r.initial) {
+		return Result{}, &DivergedError{What: fmt.Sprintf("the initial loss is %v", r.initial), LastFiniteLoss: r.initial}
+	}
+	r.lastFinite = r.initial
+
+	var err error
+	for r.stop == 0 && err == nil {
+		err = r.runEpoch()
+	}
+	var de *DivergedError
+	switch {
+	case errors.As(err, &de):
+		return Result{}, err
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		r.stop = StopCancelled
+		return r.result(r.bestOrCurrent()), err
+	case err != nil:
+		r.stop = StopAborted
+		return r.result(r.bestOrCurrent()), err
+	case r.stop == StopEarly:
+		return r.result(r.best), nil
+	}
+	return r.result(r.w), nil
+}
+
+// runEpoch takes the steps of one epoch, then closes it.
+func (r *run) runEpoch() error {
+	r.sumLoss, r.sumCount = 0, 0
+	switch r.cfg.Method {
+	case FullBatch:
+		if err := r.takeStep(All(r.n)); err != nil || r.stop != 0 {
+			return r.closeEpoch(err)
+		}
+	default:
+		if !r.cfg.InOrder {
+			r.shuf.shuffle(r.perm)
+		}
+		bs := max(r.cfg.BatchSize, 1)
+		for lo := 0; lo < r.n; lo += bs {
+			hi := min(lo+bs, r.n)
+			var b Batch
+			switch {
+			case r.cfg.InOrder:
+				b = Range(lo, hi)
+			case hi-lo == 1:
+				b = Range(r.perm[lo], r.perm[lo]+1)
+			default:
+				b = Rows(r.perm[lo:hi])
+			}
+			if err := r.takeStep(b); err != nil || r.stop != 0 {
+				return r.closeEpoch(err)
+			}
+		}
+	}
+	return r.closeEpoch(nil)
+}
+
+// takeStep checks for cancellation and the step limit, then takes one
+// step on batch b. It allocates nothing.
+func (r *run) takeStep(b Batch) error {
+	select {
+	case <-r.done:
+		return r.ctx.Err()
+	default:
+	}
+	if r.cfg.MaxSteps > 0 && r.step >= r.cfg.MaxSteps {
+		r.stop = StopMaxSteps
+		return nil
+	}
+	rate := r.cfg.Schedule.Rate(r.step)
+	if !(rate >= 0) || math.IsInf(rate, 1) {
+		return configErr("Config.Schedule gave rate %v at step %d; rates must be ≥ 0 and finite", rate, r.step)
+	}
+	loss := r.obj.Eval(r.w, b, r.g) + r.penalty(r.w)
+	if !finite(loss) {
+		return r.diverged("the loss is %v", loss)
+	}
+	m := b.Len()
+	r.sumLoss += float64(loss * float64(m))
+	r.sumCount += m
+	r.addL2(r.w, r.g)
+	if r.cfg.GradTol > 0 && r.proxGradNorm(rate, r.w, r.g) <= r.cfg.GradTol {
+		r.stop = StopGradTol
+		return nil
+	}
+	r.stepper.Step(r.step, rate, r.w, r.g)
+	r.proxL1(rate, r.w)
+	for j, v := range r.w {
+		if !finite(v) {
+			return r.diverged("parameter %d is %v", j, v)
+		}
+	}
+	r.step++
+	r.rate = rate
+	if k := r.cfg.CallbackEvery; k > 0 && r.cfg.Callback != nil && r.step%k == 0 {
+		return r.callback(Progress{Step: r.step, Epoch: r.epoch, Loss: loss, ValLoss: math.NaN(), Rate: rate, Elapsed: time.Since(r.start)})
+	}
+	return nil
+}
+
+// closeEpoch records an epoch that took at least one step and applies the
+// end-of-epoch stopping rules. err is the error that ended the epoch, if
+// any; a partial epoch is still recorded unless the run diverged.
+func (r *run) closeEpoch(err error) error {
+	var de *DivergedError
+	if r.sumCount == 0 || errors.As(err, &de) {
+		return err
+	}
+	loss := r.sumLoss / float64(r.sumCount)
+	r.epoch++
+	if r.initial > 0 && loss > r.cfg.DivergenceFactor*r.initial {
+		return r.diverged("the epoch loss %g exceeds %g × the initial loss %g", loss, r.cfg.DivergenceFactor, r.initial)
+	}
+	r.lastFinite = loss
+	val := math.NaN()
+	if r.cfg.Validation != nil {
+		nv, _ := r.cfg.Validation.Dims()
+		val = r.cfg.Validation.Eval(r.w, All(nv), nil)
+		if !finite(val) {
+			return r.diverged("the validation loss is %v", val)
+		}
+	}
+	r.hist = append(r.hist, Epoch{Epoch: r.epoch, Step: r.step, Loss: loss, ValLoss: val, Rate: r.rate, Elapsed: time.Since(r.start)})
+
+	crit := loss
+	if r.cfg.Validation != nil {
+		crit = val
+	}
+	if crit < r.bestCrit {
+		r.bestCrit, r.bestEp, r.valBad = crit, r.epoch, 0
+		copy(r.best, r.w)
+	} else {
+		r.valBad++
+	}
+	if err != nil {
+		return err
+	}
+	if r.cfg.Callback != nil {
+		if err := r.callback(Progress{Step: r.step, Epoch: r.epoch, Loss: loss, ValLoss: val, Rate: r.rate, Elapsed: time.Since(r.start), EndOfEpoch: true}); err != nil || r.stop != 0 {
+			return err
+		}
+	}
+	if r.stop != 0 {
+		return nil
+	}
+	switch {
+	case r.cfg.LossBelow != 0 && loss <= r.cfg.LossBelow:
+		r.stop = StopLossBelow
+	case r.cfg.Validation != nil && r.valBad >= r.cfg.Patience:
+		r.stop = StopEarly
+	case r.cfg.Tol > 0 && r.noImprovement(loss):
+		r.stop = StopTol
+	case r.cfg.MaxEpochs > 0 && r.epoch >= r.cfg.MaxEpochs:
+		r.stop = StopMaxEpochs
+	}
+	return nil
+}
+
+// noImprovement updates the Tol rule with an epoch loss and reports
+// whether Patience epochs in a row failed to improve on the best by more
+// than Tol·|best|.
+func (r *run) noImprovement(loss float64) bool {
+	if loss < r.tolBest-float64(r.cfg.Tol*math.Abs(r.tolBest)) {
+		r.tolBest, r.tolBad = loss, 0
+		return false
+	}
+	r.tolBad++
+	return r.tolBad >= r.cfg.Patience
+}
+
+// callback calls the user's callback; ErrStop ends the run normally.
+func (r *run) callback(p Progress) error {
+	err := r.cfg.Callback(p)
+	if errors.Is(err, ErrStop) {
+		r.stop = StopCallback
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("gd: callback at step %d: %w", r.step, err)
+	}
+	return nil
+}
+
+func (r *run) diverged(format string, args ...any) error {
+	return &DivergedError{Step: r.step, Epoch: r.epoch + 1, What: fmt.Sprintf(format, args...), LastFiniteLoss: r.lastFinite}
+}
+
+// bestOrCurrent returns the best parameters at an epoch's end, or the
+// current ones if no epoch ended.
+func (r *run) bestOrCurrent() []float64 {
+	if r.bestEp > 0 {
+		return r.best
+	}
+	return r.w
+}
+
+// result evaluates w exactly and packages the run.
+func (r *run) result(w []float64) Result {
+	w = append([]float64(nil), w...)
+	res := Result{
+		W: w, InitialLoss: r.initial, ValLoss: math.NaN(),
+		Epochs: r.epoch, Steps: r.step, BestEpoch: r.epoch, Stop: r.stop,
+		History: r.hist, Elapsed: time.Since(r.start),
+	}
+	res.Loss = r.obj.Eval(w, All(r.n), nil) + r.penalty(w)
+	if r.cfg.Validation != nil {
+		nv, _ := r.cfg.Validation.Dims()
+		res.ValLoss = r.cfg.Validation.Eval(w, All(nv), nil)
+	}
+	if r.stop == StopEarly || r.stop == StopCancelled || r.stop == StopAborted {
+		res.BestEpoch = r.bestEp
+	}
+	return res
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

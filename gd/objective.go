@@ -1,0 +1,50 @@
+package gd
+
+// Objective is a differentiable loss over N examples and d parameters:
+// loss(w) = (1/|B|)·Σ_{i∈B} ℓ_i(w) over a batch B of examples.
+//
+// Minimize adds the regularization itself, on the parameters the objective
+// declares penalised, so an objective computes only its data term.
+//
+// An objective is evaluated by one goroutine at a time; it may keep
+// scratch space between calls, and after its first call it should not
+// allocate, so that a training step allocates nothing.
+type Objective interface {
+	// Dims returns the number of examples N and of parameters d.
+	Dims() (examples, params int)
+	// Eval returns the mean loss over the examples of b at w. If grad is
+	// not nil, Eval overwrites it with the gradient of that mean. A
+	// contiguous batch lets an implementation evaluate all its rows in
+	// one call of a fused or matrix kernel, with no call per example.
+	Eval(w []float64, b Batch, grad []float64) float64
+	// Penalized reports whether the L1 and L2 penalties apply to parameter
+	// j. An intercept is never penalised.
+	Penalized(j int) bool
+}
+
+// Batch selects the examples of one evaluation: the contiguous rows
+// [Lo, Hi) when Index is nil, otherwise the rows listed in Index.
+type Batch struct {
+	Lo, Hi int
+	Index  []int
+}
+
+// All selects every one of n examples.
+func All(n int) Batch { return Batch{Lo: 0, Hi: n} }
+
+// Range selects the contiguous examples lo … hi−1.
+func Range(lo, hi int) Batch { return Batch{Lo: lo, Hi: hi} }
+
+// Rows selects the listed examples, in that order.
+func Rows(index []int) Batch { return Batch{Index: index} }
+
+// Len returns the number of examples in b.
+func (b Batch) Len() int {
+	if b.Index != nil {
+		return len(b.Index)
+	}
+	return b.Hi - b.Lo
+}
+
+// Contiguous reports whether b is a range of rows.
+func (b Batch) Contiguous() bool { return b.Index == nil }
