@@ -80,6 +80,9 @@ func (ls *LeastSquares) Eval(w []float64, b Batch, grad []float64) float64 {
 		panic(fmt.Sprintf("gd: LeastSquares.Eval: batch [%d, %d) of %d rows, %d listed, out of range for %d rows", b.Lo, b.Hi, m, len(b.Index), ls.rows))
 	}
 	coef := w[:ls.cols]
+	if m == 1 {
+		return ls.evalRow(w, b, grad)
+	}
 	r := ls.r[:m]
 	if b.Contiguous() {
 		xb := ls.x[b.Lo*ls.cols : b.Hi*ls.cols]
@@ -127,4 +130,27 @@ func (ls *LeastSquares) residual(w []float64, xw, y float64) float64 {
 		xw += w[ls.cols]
 	}
 	return xw - y
+}
+
+// evalRow is Eval for a batch of one row, the SGD step, without the
+// matrix kernels' set-up. It gives the bits of the general path: there
+// GemvN's row is the same Dot, GemvT with one row computes fma(r, x, +0)
+// as Axpy onto zeros does, the scaling by 1/1 changes nothing, the
+// one-element Sum is r + 0, and Dot(r, r) is r·r rounded once.
+func (ls *LeastSquares) evalRow(w []float64, b Batch, grad []float64) float64 {
+	i := b.Lo
+	if !b.Contiguous() {
+		i = b.Index[0]
+	}
+	row := ls.x[i*ls.cols : (i+1)*ls.cols]
+	r := ls.residual(w, kernels.Dot(row, w[:ls.cols]), ls.y[i])
+	if grad != nil {
+		g := grad[:ls.cols]
+		clear(g)
+		kernels.Axpy(r, row, g) // fma(r, x, +0), as GemvT: never −0 where r·x is
+		if ls.intercept {
+			grad[ls.cols] = r + 0 // as Sum: never −0
+		}
+	}
+	return float64(r*r) * 0.5
 }

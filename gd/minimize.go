@@ -181,10 +181,8 @@ func (r *run) takeStep(b Batch) error {
 	}
 	r.stepper.Step(r.step, rate, r.w, r.g)
 	r.proxL1(rate, r.w)
-	for j, v := range r.w {
-		if !finite(v) {
-			return r.diverged("parameter %d is %v", j, v)
-		}
+	if j := firstNonFinite(r.w); j >= 0 {
+		return r.diverged("parameter %d is %v", j, r.w[j])
 	}
 	r.step++
 	r.rate = rate
@@ -309,4 +307,23 @@ func (r *run) result(w []float64) Result {
 	return res
 }
 
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+func finite(v float64) bool { return v-v == 0 } // Inf−Inf and NaN−NaN are NaN
+
+// firstNonFinite returns the index of the first NaN or ±Inf in w, or −1.
+// The common all-finite case is one branch-free pass: v − v is 0 for a
+// finite v and NaN otherwise, and a NaN survives the sum.
+func firstNonFinite(w []float64) int {
+	var s float64
+	for _, v := range w {
+		s += v - v
+	}
+	if s == 0 {
+		return -1
+	}
+	for j, v := range w {
+		if !finite(v) {
+			return j
+		}
+	}
+	return -1
+}
