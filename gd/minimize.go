@@ -201,7 +201,9 @@ func (r *run) closeEpoch(err error) error {
 		return err
 	}
 	loss := r.sumLoss / float64(r.sumCount)
-	r.epoch++
+	// Fix: r.epoch is incremented only after the divergence checks, so
+	// that r.diverged names this epoch (r.epoch+1), as it does from
+	// takeStep; incrementing first reported the epoch after it.
 	if r.initial > 0 && loss > r.cfg.DivergenceFactor*r.initial {
 		return r.diverged("the epoch loss %g exceeds %g × the initial loss %g", loss, r.cfg.DivergenceFactor, r.initial)
 	}
@@ -214,8 +216,15 @@ func (r *run) closeEpoch(err error) error {
 			return r.diverged("the validation loss is %v", val)
 		}
 	}
+	r.epoch++
 	r.hist = append(r.hist, Epoch{Epoch: r.epoch, Step: r.step, Loss: loss, ValLoss: val, Rate: r.rate, Elapsed: time.Since(r.start)})
 
+	// Fix: an epoch cut short by cancellation or an aborting callback is
+	// recorded, but its parameters are not those of an epoch's end, which
+	// is what a cancelled run returns: it must not become the best.
+	if err != nil {
+		return err
+	}
 	crit := loss
 	if r.cfg.Validation != nil {
 		crit = val
@@ -225,9 +234,6 @@ func (r *run) closeEpoch(err error) error {
 		copy(r.best, r.w)
 	} else {
 		r.valBad++
-	}
-	if err != nil {
-		return err
 	}
 	if r.cfg.Callback != nil {
 		if err := r.callback(Progress{Step: r.step, Epoch: r.epoch, Loss: loss, ValLoss: val, Rate: r.rate, Elapsed: time.Since(r.start), EndOfEpoch: true}); err != nil || r.stop != 0 {
@@ -254,7 +260,10 @@ func (r *run) closeEpoch(err error) error {
 // whether Patience epochs in a row failed to improve on the best by more
 // than Tol·|best|.
 func (r *run) noImprovement(loss float64) bool {
-	if loss < r.tolBest-float64(r.cfg.Tol*math.Abs(r.tolBest)) {
+	// Fix: the first epoch always sets the best. tolBest starts at +Inf,
+	// and +Inf − Tol·|+Inf| is NaN, so without the IsInf test no loss
+	// ever improved on it and every run stopped after Patience epochs.
+	if math.IsInf(r.tolBest, 1) || loss < r.tolBest-float64(r.cfg.Tol*math.Abs(r.tolBest)) {
 		r.tolBest, r.tolBad = loss, 0
 		return false
 	}
