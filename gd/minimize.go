@@ -196,8 +196,7 @@ func (r *run) takeStep(b Batch) error {
 // end-of-epoch stopping rules. err is the error that ended the epoch, if
 // any; a partial epoch is still recorded unless the run diverged.
 func (r *run) closeEpoch(err error) error {
-	var de *DivergedError
-	if r.sumCount == 0 || errors.As(err, &de) {
+	if r.sumCount == 0 || isDiverged(err) {
 		return err
 	}
 	loss := r.sumLoss / float64(r.sumCount)
@@ -254,6 +253,18 @@ func (r *run) closeEpoch(err error) error {
 		r.stop = StopMaxEpochs
 	}
 	return nil
+}
+
+// isDiverged reports whether err is a *DivergedError. Fix: it was an
+// errors.As in closeEpoch, whose target escapes to the heap, so every
+// epoch allocated once (every step, for FullBatch); here the target is
+// only declared when there is an error.
+func isDiverged(err error) bool {
+	if err == nil {
+		return false
+	}
+	var de *DivergedError
+	return errors.As(err, &de)
 }
 
 // noImprovement updates the Tol rule with an epoch loss and reports

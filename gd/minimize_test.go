@@ -410,7 +410,7 @@ func TestCancelDeadline(t *testing.T) {
 		t.Run(m.String(), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 			defer cancel()
-			cfg := Config{Method: m, Rate: 0.1 / pr.rowMax, MaxEpochs: 1 << 40, Seed: 8}
+			cfg := Config{Method: m, Rate: 0.1 / pr.rowMax, MaxEpochs: math.MaxInt32, Seed: 8}
 			if m == MiniBatch {
 				cfg.BatchSize = 3
 			}
@@ -907,7 +907,7 @@ func TestStringers(t *testing.T) {
 		}
 		seen[name] = true
 	}
-	if StopReason(0).String() != "StopReason(?)" || (StopAborted + 1).String() != "StopReason(?)" {
+	if StopReason(0).String() != "StopReason(?)" || (StopAborted+1).String() != "StopReason(?)" {
 		t.Error("out-of-range stop reasons should print as StopReason(?)")
 	}
 }

@@ -59,7 +59,10 @@ func (r *run) proxL1(rate float64, w []float64) {
 	if r.cfg.L1 == 0 {
 		return
 	}
-	t := rate * r.cfg.L1
+	// Fix: float64() rounds the threshold. Without it the arm64 compiler
+	// fused rate·L1 into softThreshold's v − t and v + t (FMSUBD/FMADDD),
+	// so the bits differed from amd64's; the same below.
+	t := float64(rate * r.cfg.L1)
 	for _, s := range r.spans {
 		for j, v := range w[s.lo:s.hi] {
 			w[s.lo+j] = softThreshold(v, t)
@@ -85,7 +88,7 @@ func (r *run) proxGradNorm(rate float64, w, g []float64) float64 {
 		return math.Sqrt(kernels.Dot(g, g))
 	}
 	var sq float64
-	t := rate * r.cfg.L1
+	t := float64(rate * r.cfg.L1)
 	next := 0
 	for _, s := range r.spans {
 		for j := next; j < s.lo; j++ {

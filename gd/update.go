@@ -121,8 +121,11 @@ type adamStepper struct {
 }
 
 func (s *adamStepper) Step(_ int, rate float64, w, grad []float64) {
-	s.p1 *= s.b1
-	s.p2 *= s.b2
+	// Fix: float64() rounds each product here. Without it the arm64
+	// compiler kept the unrounded β·p and fused it into 1 − p below
+	// (FMSUBD), so Adam's bits differed from amd64's.
+	s.p1 = float64(s.p1 * s.b1)
+	s.p2 = float64(s.p2 * s.b2)
 	c1, c2 := 1-s.b1, 1-s.b2
 	k1, k2 := 1/(1-s.p1), 1/(1-s.p2)
 	m, v := s.m[:len(w)], s.v[:len(w)]
