@@ -44,6 +44,8 @@ type run struct {
 	n, d    int
 	w, g    []float64
 	stepper Stepper
+	scaler  ProxScaler // the stepper's, when it has one and L1 > 0
+	scale   []float64  // its scales, refreshed after every step
 	spans   []span
 	perm    []int
 	shuf    shuffler
@@ -80,6 +82,9 @@ func newRun(obj Objective, w0 []float64, c Config) *run {
 		best:    make([]float64, d),
 		hist:    make([]Epoch, 0, min(max(c.MaxEpochs, 1), 1<<12)),
 		tolBest: math.Inf(1), bestCrit: math.Inf(1),
+	}
+	if ps, ok := r.stepper.(ProxScaler); ok && c.L1 > 0 {
+		r.scaler, r.scale = ps, make([]float64, d)
 	}
 	if c.Method != FullBatch {
 		r.perm = make([]int, n)
@@ -180,6 +185,9 @@ func (r *run) takeStep(b Batch) error {
 		return nil
 	}
 	r.stepper.Step(r.step, rate, r.w, r.g)
+	if r.scaler != nil {
+		r.scaler.ProxScale(r.scale)
+	}
 	r.proxL1(rate, r.w)
 	if j := firstNonFinite(r.w); j >= 0 {
 		return r.diverged("parameter %d is %v", j, r.w[j])
@@ -200,9 +208,8 @@ func (r *run) closeEpoch(err error) error {
 		return err
 	}
 	loss := r.sumLoss / float64(r.sumCount)
-	// Fix: r.epoch is incremented only after the divergence checks, so
-	// that r.diverged names this epoch (r.epoch+1), as it does from
-	// takeStep; incrementing first reported the epoch after it.
+	// r.epoch counts this epoch only after the divergence checks, so that
+	// r.diverged names it (r.epoch+1), as it does from takeStep.
 	if r.initial > 0 && loss > r.cfg.DivergenceFactor*r.initial {
 		return r.diverged("the epoch loss %g exceeds %g × the initial loss %g", loss, r.cfg.DivergenceFactor, r.initial)
 	}
@@ -218,7 +225,7 @@ func (r *run) closeEpoch(err error) error {
 	r.epoch++
 	r.hist = append(r.hist, Epoch{Epoch: r.epoch, Step: r.step, Loss: loss, ValLoss: val, Rate: r.rate, Elapsed: time.Since(r.start)})
 
-	// Fix: an epoch cut short by cancellation or an aborting callback is
+	// An epoch cut short by cancellation or an aborting callback is
 	// recorded, but its parameters are not those of an epoch's end, which
 	// is what a cancelled run returns: it must not become the best.
 	if err != nil {
@@ -255,10 +262,10 @@ func (r *run) closeEpoch(err error) error {
 	return nil
 }
 
-// isDiverged reports whether err is a *DivergedError. Fix: it was an
-// errors.As in closeEpoch, whose target escapes to the heap, so every
-// epoch allocated once (every step, for FullBatch); here the target is
-// only declared when there is an error.
+// isDiverged reports whether err is a *DivergedError. The target of
+// errors.As escapes to the heap, so it is declared only when there is an
+// error: in closeEpoch it cost an allocation every epoch (every step, for
+// FullBatch).
 func isDiverged(err error) bool {
 	if err == nil {
 		return false
@@ -271,9 +278,8 @@ func isDiverged(err error) bool {
 // whether Patience epochs in a row failed to improve on the best by more
 // than Tol·|best|.
 func (r *run) noImprovement(loss float64) bool {
-	// Fix: the first epoch always sets the best. tolBest starts at +Inf,
-	// and +Inf − Tol·|+Inf| is NaN, so without the IsInf test no loss
-	// ever improved on it and every run stopped after Patience epochs.
+	// The first epoch always sets the best: tolBest starts at +Inf, and
+	// +Inf − Tol·|+Inf| is NaN, which no loss is below.
 	if math.IsInf(r.tolBest, 1) || loss < r.tolBest-float64(r.cfg.Tol*math.Abs(r.tolBest)) {
 		r.tolBest, r.tolBad = loss, 0
 		return false

@@ -54,18 +54,22 @@ func (r *run) addL2(w, g []float64) {
 }
 
 // proxL1 applies the proximal operator of rate·L1·‖w‖₁, soft-thresholding:
-// each penalised w[j] moves rate·L1 towards zero and stops at exactly +0.
+// each penalised w[j] moves rate·L1 towards zero, times the update rule's
+// scale[j] if it has one (see ProxScaler), and stops at exactly +0.
 func (r *run) proxL1(rate float64, w []float64) {
 	if r.cfg.L1 == 0 {
 		return
 	}
-	// Fix: float64() rounds the threshold. Without it the arm64 compiler
-	// fused rate·L1 into softThreshold's v − t and v + t (FMSUBD/FMADDD),
-	// so the bits differed from amd64's; the same below.
+	// float64() rounds the threshold: otherwise a compiler may fuse
+	// rate·L1 into softThreshold's v − t and v + t on FMA targets.
 	t := float64(rate * r.cfg.L1)
 	for _, s := range r.spans {
 		for j, v := range w[s.lo:s.hi] {
-			w[s.lo+j] = softThreshold(v, t)
+			tj := t
+			if r.scale != nil {
+				tj = float64(t * r.scale[s.lo+j])
+			}
+			w[s.lo+j] = softThreshold(v, tj)
 		}
 	}
 }

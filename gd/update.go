@@ -23,6 +23,20 @@ type Stepper interface {
 	Step(t int, rate float64, w, grad []float64)
 }
 
+// ProxScaler is implemented by a Stepper whose step along a coordinate,
+// at a fixed point of the run, is scale·rate·grad rather than
+// rate·grad: momentum's velocity is grad/(1−Mu) there, and Adam divides
+// by √v̂+ε. With L1, Minimize applies the proximal step after each update
+// with threshold scale·rate·L1, so that a fixed point is exactly a point
+// where 0 ∈ grad + L1·∂‖w‖₁: the lasso optimum, whatever the rule. A
+// custom momentum-like rule that does not implement it converges to the
+// optimum of a different L1.
+type ProxScaler interface {
+	// ProxScale writes each coordinate's scale into s; it is called after
+	// every Step.
+	ProxScale(s []float64)
+}
+
 // Plain is w ← w − rate·grad, one fused multiply-add per parameter.
 type Plain struct{}
 
@@ -64,6 +78,15 @@ func (s *momentumStepper) Step(_ int, rate float64, w, grad []float64) {
 		return
 	}
 	kernels.Axpy(-rate, s.v, w)
+}
+
+// ProxScale implements ProxScaler: the velocity is grad/(1−Mu) at a
+// fixed point, for Momentum and Nesterov alike.
+func (s *momentumStepper) ProxScale(scale []float64) {
+	k := 1 / (1 - s.mu)
+	for j := range scale {
+		scale[j] = k
+	}
 }
 
 // Nesterov is Nesterov's accelerated gradient with momentum Mu, in the
@@ -117,17 +140,18 @@ func (a Adam) Validate() error {
 type adamStepper struct {
 	b1, b2, eps float64
 	p1, p2      float64 // β1^t and β2^t
+	k2          float64 // 1/(1−β2^t) of the last step
 	m, v        []float64
 }
 
 func (s *adamStepper) Step(_ int, rate float64, w, grad []float64) {
-	// Fix: float64() rounds each product here. Without it the arm64
-	// compiler kept the unrounded β·p and fused it into 1 − p below
-	// (FMSUBD), so Adam's bits differed from amd64's.
+	// float64() rounds each product: otherwise the arm64 compiler keeps
+	// the unrounded β·p and fuses it into 1 − p below (FMSUBD).
 	s.p1 = float64(s.p1 * s.b1)
 	s.p2 = float64(s.p2 * s.b2)
 	c1, c2 := 1-s.b1, 1-s.b2
 	k1, k2 := 1/(1-s.p1), 1/(1-s.p2)
+	s.k2 = k2
 	m, v := s.m[:len(w)], s.v[:len(w)]
 	grad = grad[:len(w)]
 	for j, g := range grad {
@@ -155,4 +179,12 @@ func checkUnit(field string, v float64) error {
 		return configErr("%s must be in [0, 1), got %v", field, v)
 	}
 	return nil
+}
+
+// ProxScale implements ProxScaler: Adam's step is rate·m̂/(√v̂+ε), and m̂
+// is the gradient at a fixed point.
+func (s *adamStepper) ProxScale(scale []float64) {
+	for j := range scale {
+		scale[j] = 1 / (math.Sqrt(float64(s.v[j]*s.k2)) + s.eps)
+	}
 }
