@@ -57,7 +57,8 @@ type Result struct {
 	Loss, InitialLoss float64
 	// ValLoss is the validation loss at W, NaN without Validation.
 	ValLoss float64
-	// Epochs counts the epochs completed, Steps the steps taken.
+	// Epochs counts the epochs run, the last one partial if MaxSteps, the
+	// callback or the context cut it short; Steps counts the steps taken.
 	Epochs, Steps int
 	// BestEpoch is the epoch whose parameters W are, with early stopping;
 	// otherwise the last epoch.
