@@ -32,6 +32,13 @@ func Minimize(ctx context.Context, obj Objective, w0 []float64, cfg Config) (Res
 	if err != nil {
 		return Result{}, err
 	}
+	if pw, ok := obj.(PenaltyWeighter); ok {
+		for j := 0; j < d; j++ {
+			if v := pw.PenaltyWeight(j); obj.Penalized(j) && (!(v > 0) || math.IsInf(v, 1)) {
+				return Result{}, configErr("the objective's PenaltyWeight(%d) is %v; want > 0 and finite", j, v)
+			}
+		}
+	}
 	r := newRun(obj, w0, c)
 	return r.minimize(ctx)
 }
@@ -47,6 +54,7 @@ type run struct {
 	scaler  ProxScaler // the stepper's, when it has one and L1 > 0
 	scale   []float64  // its scales, refreshed after every step
 	spans   []span
+	pw, l2c []float64 // penalty weights c_j and L2·c_j², nil without weights
 	perm    []int
 	shuf    shuffler
 	done    <-chan struct{}
@@ -83,6 +91,7 @@ func newRun(obj Objective, w0 []float64, c Config) *run {
 		hist:    make([]Epoch, 0, min(max(c.MaxEpochs, 1), 1<<12)),
 		tolBest: math.Inf(1), bestCrit: math.Inf(1),
 	}
+	r.pw, r.l2c = penaltyWeights(obj, d, c.L2)
 	if ps, ok := r.stepper.(ProxScaler); ok && c.L1 > 0 {
 		r.scaler, r.scale = ps, make([]float64, d)
 	}

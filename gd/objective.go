@@ -22,6 +22,20 @@ type Objective interface {
 	Penalized(j int) bool
 }
 
+// PenaltyWeighter is implemented by an Objective whose parameters are not
+// in the units the penalties are meant for, such as coefficients of
+// standardised features. With weights c_j the penalty is
+//
+//	L1·Σ c_j·|w_j| + (L2/2)·Σ (c_j·w_j)²
+//
+// over the penalised parameters: the penalty of the coefficients c_j·w_j,
+// exactly, with the proximal threshold and the L2 gradient scaled to
+// match.
+type PenaltyWeighter interface {
+	// PenaltyWeight returns c_j > 0 for a penalised parameter j.
+	PenaltyWeight(j int) float64
+}
+
 // Batch selects the examples of one evaluation: the contiguous rows
 // [Lo, Hi) when Index is nil, otherwise the rows listed in Index.
 type Batch struct {

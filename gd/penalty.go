@@ -27,7 +27,27 @@ func penalizedSpans(obj Objective, d int) []span {
 	return s
 }
 
-// penalty returns L1·‖w‖₁ + (L2/2)·‖w‖² over the penalised parameters.
+// penaltyWeights returns the weights c_j of obj (see PenaltyWeighter), 1
+// for unpenalised parameters, and L2·c_j² for the L2 gradient; nil, nil
+// without weights.
+func penaltyWeights(obj Objective, d int, l2 float64) (c, l2c []float64) {
+	pw, ok := obj.(PenaltyWeighter)
+	if !ok {
+		return nil, nil
+	}
+	c, l2c = make([]float64, d), make([]float64, d)
+	for j := range c {
+		c[j] = 1
+		if obj.Penalized(j) {
+			c[j] = pw.PenaltyWeight(j)
+		}
+		l2c[j] = float64(l2 * float64(c[j]*c[j]))
+	}
+	return c, l2c
+}
+
+// penalty returns L1·‖w‖₁ + (L2/2)·‖w‖² over the penalised parameters,
+// each weighted by c_j when the objective has weights.
 func (r *run) penalty(w []float64) float64 {
 	if r.cfg.L1 == 0 && r.cfg.L2 == 0 {
 		return 0
@@ -35,6 +55,14 @@ func (r *run) penalty(w []float64) float64 {
 	var abs, sq float64
 	for _, s := range r.spans {
 		ws := w[s.lo:s.hi]
+		if r.pw != nil {
+			for j, v := range ws {
+				v = float64(v * r.pw[s.lo+j])
+				abs += math.Abs(v)
+				sq = math.FMA(v, v, sq)
+			}
+			continue
+		}
 		sq += kernels.Dot(ws, ws)
 		for _, v := range ws {
 			abs += math.Abs(v)
@@ -43,19 +71,39 @@ func (r *run) penalty(w []float64) float64 {
 	return float64(r.cfg.L1*abs) + float64(0.5*r.cfg.L2*sq)
 }
 
-// addL2 adds L2·w to the gradient of the penalised parameters.
+// addL2 adds L2·w (L2·c_j²·w_j with weights) to the gradient of the
+// penalised parameters.
 func (r *run) addL2(w, g []float64) {
 	if r.cfg.L2 == 0 {
 		return
 	}
 	for _, s := range r.spans {
+		if r.pw != nil {
+			for j := s.lo; j < s.hi; j++ {
+				g[j] = math.FMA(r.l2c[j], w[j], g[j])
+			}
+			continue
+		}
 		kernels.Axpy(r.cfg.L2, w[s.lo:s.hi], g[s.lo:s.hi])
 	}
 }
 
+// threshold returns the soft-threshold of penalised parameter j for the
+// base threshold t = rate·L1: times c_j with weights, times the update
+// rule's scale with a ProxScaler.
+func (r *run) threshold(t float64, j int) float64 {
+	if r.pw != nil {
+		t = float64(t * r.pw[j])
+	}
+	if r.scale != nil {
+		t = float64(t * r.scale[j])
+	}
+	return t
+}
+
 // proxL1 applies the proximal operator of rate·L1·‖w‖₁, soft-thresholding:
-// each penalised w[j] moves rate·L1 towards zero, times the update rule's
-// scale[j] if it has one (see ProxScaler), and stops at exactly +0.
+// each penalised w[j] moves threshold(rate·L1, j) towards zero and stops
+// at exactly +0.
 func (r *run) proxL1(rate float64, w []float64) {
 	if r.cfg.L1 == 0 {
 		return
@@ -64,12 +112,8 @@ func (r *run) proxL1(rate float64, w []float64) {
 	// rate·L1 into softThreshold's v − t and v + t on FMA targets.
 	t := float64(rate * r.cfg.L1)
 	for _, s := range r.spans {
-		for j, v := range w[s.lo:s.hi] {
-			tj := t
-			if r.scale != nil {
-				tj = float64(t * r.scale[s.lo+j])
-			}
-			w[s.lo+j] = softThreshold(v, tj)
+		for j := s.lo; j < s.hi; j++ {
+			w[j] = softThreshold(w[j], r.threshold(t, j))
 		}
 	}
 }
@@ -100,7 +144,11 @@ func (r *run) proxGradNorm(rate float64, w, g []float64) float64 {
 		}
 		for j := s.lo; j < s.hi; j++ {
 			z := w[j] - float64(rate*g[j])
-			step := (w[j] - softThreshold(z, t)) / rate
+			tj := t
+			if r.pw != nil {
+				tj = float64(t * r.pw[j])
+			}
+			step := (w[j] - softThreshold(z, tj)) / rate
 			sq = math.FMA(step, step, sq)
 		}
 		next = s.hi
