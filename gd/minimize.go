@@ -34,7 +34,10 @@ func Minimize(ctx context.Context, obj Objective, w0 []float64, cfg Config) (Res
 	}
 	if pw, ok := obj.(PenaltyWeighter); ok {
 		for j := 0; j < d; j++ {
-			if v := pw.PenaltyWeight(j); obj.Penalized(j) && (!(v > 0) || math.IsInf(v, 1)) {
+			if !obj.Penalized(j) {
+				continue // weights are asked of penalised parameters only
+			}
+			if v := pw.PenaltyWeight(j); !(v > 0) || math.IsInf(v, 1) {
 				return Result{}, configErr("the objective's PenaltyWeight(%d) is %v; want > 0 and finite", j, v)
 			}
 		}
