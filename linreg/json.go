@@ -1,0 +1,327 @@
+package linreg
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// The identity of the model JSON format: the values of its "format" and
+// "version" members. A reader that meets another format, or a version it
+// does not know, refuses the document.
+const (
+	JSONFormat  = "lanes.linreg.Model"
+	JSONVersion = 1
+)
+
+// modelJSON is the wire form of a Model, format version 1. Its members
+// are listed in the order they are written. It is separate from Model,
+// ModelOptions and Summary so that a new Go field never changes the format
+// by accident.
+type modelJSON struct {
+	Format    string      `json:"format"`
+	Version   json.Number `json:"version"` // checked before the rest is decoded
+	Coef      []float64   `json:"coef"`
+	Intercept *float64    `json:"intercept"`
+	Features  []string    `json:"features"`
+	Options   optionsJSON `json:"options"`
+	Summary   summaryJSON `json:"summary"`
+}
+
+type optionsJSON struct {
+	Method       string  `json:"method"`
+	Rate         float64 `json:"rate"`
+	AutoRate     bool    `json:"auto_rate"`
+	Schedule     string  `json:"schedule"`
+	Update       string  `json:"update"`
+	Epochs       int     `json:"epochs"`
+	BatchSize    int     `json:"batch_size"`
+	Tol          float64 `json:"tol"`
+	Seed         uint64  `json:"seed"`
+	L1           float64 `json:"l1"`
+	L2           float64 `json:"l2"`
+	FitIntercept bool    `json:"fit_intercept"`
+}
+
+type summaryJSON struct {
+	Method  string  `json:"method"`
+	Epochs  int     `json:"epochs"`
+	Steps   int     `json:"steps"`
+	Loss    float64 `json:"loss"`
+	MSE     float64 `json:"mse"`
+	Stop    string  `json:"stop"`
+	Kernels string  `json:"kernels"`
+	Version string  `json:"version"`
+	Seconds float64 `json:"seconds"`
+}
+
+// MarshalJSON encodes the model in the lanes model format, version 1: one
+// JSON object whose members are, in this order,
+//
+//	format     string   always "lanes.linreg.Model" (JSONFormat)
+//	version    number   always 1 (JSONVersion)
+//	coef       [number] the coefficients Coef, one per feature column, in
+//	                    column order; [] for a model without features
+//	intercept  number   Intercept; a prediction is Σ coef[j]·x[j] + intercept
+//	features   [string] or null: the column names Features, as many as
+//	                    coef; null when the model has no names (the columns
+//	                    are then only positional)
+//	options    object   how the model was fitted (ModelOptions):
+//	    method         string  "gd", "sgd", "minibatch" or "exact"
+//	    rate           number  the base learning rate; 0 for exact
+//	    auto_rate      bool    whether rate was derived from the data
+//	    schedule       string  "constant" or a description of the schedule
+//	    update         string  "plain", "momentum", "nesterov" or "adam"
+//	    epochs         number  the epoch limit
+//	    batch_size     number  the mini-batch size
+//	    tol            number  the tolerance of the stopping rule
+//	    seed           number  the shuffling seed, an unsigned 64-bit integer
+//	                           (readers in languages whose numbers are
+//	                           doubles lose precision above 2⁵³)
+//	    l1, l2         number  the penalties: the objective is
+//	                           (1/(2n))·Σr² + l1·‖w‖₁ + (l2/2)·‖w‖²
+//	    fit_intercept  bool    whether the intercept was fitted (false: 0)
+//	summary    object   the training run (Summary):
+//	    method   string  the method that ran
+//	    epochs   number  epochs run, 0 for exact
+//	    steps    number  steps taken
+//	    loss     number  the final regularised objective
+//	    mse      number  the training mean squared error
+//	    stop     string  why training stopped, "" for exact
+//	    kernels  string  the kernels that trained it: "avx512", "avx2", "neon"
+//	                     or "generic"
+//	    version  string  the version of github.com/lanes-go/lanes
+//	    seconds  number  the training time in seconds
+//
+// Numbers are written as encoding/json writes float64: the shortest
+// decimal that parses back to the same bits, so every value round-trips
+// exactly, subnormals included, and −0 is written as -0 and read back as
+// −0. History is not written. MarshalJSON refuses a model with a NaN or
+// Inf in any number (JSON cannot represent them), with Features neither
+// empty nor as long as Coef, or with a name that is not valid UTF-8, and
+// names the offending field.
+//
+// UnmarshalJSON reads the same format. It first checks format and version,
+// so that a document of another format or of a later version is refused
+// with an error naming what it found, before anything else is decoded.
+// coef and intercept are required; features may be absent, null or []
+// (no names), and otherwise must have as many names as coef; options and
+// summary may be absent (zero values). Members it does not know are
+// ignored, so that later revisions of version 1 may add members without
+// breaking older readers; a change that alters the meaning of a member
+// increments the version instead.
+//
+// Save writes the same object indented by two spaces, followed by a
+// newline; Load reads it back.
+func (m Model) MarshalJSON() ([]byte, error) {
+	if err := m.checkEncodable(); err != nil {
+		return nil, err
+	}
+	intercept := m.Intercept
+	w := modelJSON{
+		Format:    JSONFormat,
+		Version:   json.Number(strconv.Itoa(JSONVersion)),
+		Coef:      m.Coef,
+		Intercept: &intercept,
+		Features:  m.Features,
+		Options: optionsJSON{
+			Method:       m.Options.Method,
+			Rate:         m.Options.Rate,
+			AutoRate:     m.Options.AutoRate,
+			Schedule:     m.Options.Schedule,
+			Update:       m.Options.Update,
+			Epochs:       m.Options.Epochs,
+			BatchSize:    m.Options.BatchSize,
+			Tol:          m.Options.Tol,
+			Seed:         m.Options.Seed,
+			L1:           m.Options.L1,
+			L2:           m.Options.L2,
+			FitIntercept: m.Options.FitIntercept,
+		},
+		Summary: summaryJSON{
+			Method:  m.Summary.Method,
+			Epochs:  m.Summary.Epochs,
+			Steps:   m.Summary.Steps,
+			Loss:    m.Summary.Loss,
+			MSE:     m.Summary.MSE,
+			Stop:    m.Summary.Stop,
+			Kernels: m.Summary.Kernels,
+			Version: m.Summary.Version,
+			Seconds: m.Summary.Seconds,
+		},
+	}
+	if w.Coef == nil {
+		w.Coef = []float64{}
+	}
+	if len(w.Features) == 0 {
+		w.Features = nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(w); err != nil {
+		return nil, fmt.Errorf("linreg: encoding the model: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// checkEncodable reports what MarshalJSON cannot write.
+func (m *Model) checkEncodable() error {
+	for j, c := range m.Coef {
+		if !isFinite(c) {
+			return fmt.Errorf("linreg: cannot encode the model: coef[%d] is %v", j, c)
+		}
+	}
+	if len(m.Features) != 0 && len(m.Features) != len(m.Coef) {
+		return fmt.Errorf("linreg: cannot encode the model: %d features for %d coefficients", len(m.Features), len(m.Coef))
+	}
+	for j, f := range m.Features {
+		if !utf8.ValidString(f) {
+			return fmt.Errorf("linreg: cannot encode the model: features[%d] = %q is not valid UTF-8", j, f)
+		}
+	}
+	for _, s := range []string{m.Options.Method, m.Options.Schedule, m.Options.Update,
+		m.Summary.Method, m.Summary.Stop, m.Summary.Kernels, m.Summary.Version} {
+		if !utf8.ValidString(s) {
+			return fmt.Errorf("linreg: cannot encode the model: %q is not valid UTF-8", s)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{
+		{"intercept", m.Intercept},
+		{"options.rate", m.Options.Rate},
+		{"options.tol", m.Options.Tol},
+		{"options.l1", m.Options.L1},
+		{"options.l2", m.Options.L2},
+		{"summary.loss", m.Summary.Loss},
+		{"summary.mse", m.Summary.MSE},
+		{"summary.seconds", m.Summary.Seconds},
+	} {
+		if !isFinite(f.v) {
+			return fmt.Errorf("linreg: cannot encode the model: %s is %v", f.name, f.v)
+		}
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes a model in the format MarshalJSON documents. On
+// error m is left unchanged. As encoding/json's own decoding does, it
+// treats the JSON literal null as a no-op (Load refuses it).
+func (m *Model) UnmarshalJSON(data []byte) error {
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return nil
+	}
+	var head struct {
+		Format  json.RawMessage `json:"format"`
+		Version json.RawMessage `json:"version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return fmt.Errorf("linreg: model JSON: %w", err)
+	}
+	if head.Format == nil {
+		return fmt.Errorf("linreg: model JSON: no \"format\" member (want %q)", JSONFormat)
+	}
+	var format string
+	if err := json.Unmarshal(head.Format, &format); err != nil || format != JSONFormat {
+		return fmt.Errorf("linreg: model JSON: format is %s, want %q", head.Format, JSONFormat)
+	}
+	if head.Version == nil {
+		return fmt.Errorf("linreg: model JSON: no \"version\" member")
+	}
+	var version float64
+	if err := json.Unmarshal(head.Version, &version); err != nil || version != JSONVersion {
+		return fmt.Errorf("linreg: model JSON: unsupported version %s (this package reads version %d)", head.Version, JSONVersion)
+	}
+
+	var w modelJSON
+	if err := json.Unmarshal(data, &w); err != nil {
+		return fmt.Errorf("linreg: model JSON: %w", err)
+	}
+	switch {
+	case w.Coef == nil:
+		return fmt.Errorf("linreg: model JSON: no \"coef\" array")
+	case w.Intercept == nil:
+		return fmt.Errorf("linreg: model JSON: no \"intercept\" number")
+	case len(w.Features) != 0 && len(w.Features) != len(w.Coef):
+		return fmt.Errorf("linreg: model JSON: %d features for %d coefficients", len(w.Features), len(w.Coef))
+	}
+	features := w.Features
+	if len(features) == 0 {
+		features = nil
+	}
+	*m = Model{
+		Coef:      w.Coef,
+		Intercept: *w.Intercept,
+		Features:  features,
+		Options: ModelOptions{
+			Method:       w.Options.Method,
+			Rate:         w.Options.Rate,
+			AutoRate:     w.Options.AutoRate,
+			Schedule:     w.Options.Schedule,
+			Update:       w.Options.Update,
+			Epochs:       w.Options.Epochs,
+			BatchSize:    w.Options.BatchSize,
+			Tol:          w.Options.Tol,
+			Seed:         w.Options.Seed,
+			L1:           w.Options.L1,
+			L2:           w.Options.L2,
+			FitIntercept: w.Options.FitIntercept,
+		},
+		Summary: Summary{
+			Method:  w.Summary.Method,
+			Epochs:  w.Summary.Epochs,
+			Steps:   w.Summary.Steps,
+			Loss:    w.Summary.Loss,
+			MSE:     w.Summary.MSE,
+			Stop:    w.Summary.Stop,
+			Kernels: w.Summary.Kernels,
+			Version: w.Summary.Version,
+			Seconds: w.Summary.Seconds,
+		},
+	}
+	return nil
+}
+
+// Save writes the model to w as indented JSON (two spaces) followed by a
+// newline, in the format MarshalJSON documents. Strings are written as
+// UTF-8, without encoding/json's HTML escaping.
+func (m *Model) Save(w io.Writer) error {
+	if err := m.checkEncodable(); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return fmt.Errorf("linreg: saving the model: %w", err)
+	}
+	return nil
+}
+
+// Load reads one model from r, written by Save or MarshalJSON, and
+// nothing else: trailing data other than white space is an error, and so
+// is the JSON literal null.
+func Load(r io.Reader) (*Model, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("linreg: loading a model: %w", err)
+	}
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return nil, fmt.Errorf("linreg: loading a model: the document is null")
+	}
+	m := new(Model)
+	if err := json.Unmarshal(data, m); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return nil, fmt.Errorf("linreg: model JSON: %w", err)
+		}
+		return nil, err // UnmarshalJSON's own error
+	}
+	return m, nil
+}

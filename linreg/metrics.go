@@ -1,0 +1,158 @@
+package linreg
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/lanes-go/lanes/kernels"
+)
+
+// predictFor checks y against x and returns the model's predictions for
+// x, in a new slice. x must have at least minRows rows.
+func (m *Model) predictFor(x Matrix, y []float64, minRows int) ([]float64, error) {
+	if x.Cols != len(m.Coef) {
+		return nil, fmt.Errorf("linreg: X has %d columns, but the model has %d coefficients", x.Cols, len(m.Coef))
+	}
+	if err := checkTargets(y, x.Rows); err != nil {
+		return nil, err
+	}
+	if x.Rows < minRows {
+		return nil, fmt.Errorf("linreg: X has %d rows, but the metric needs at least %d", x.Rows, minRows)
+	}
+	pred := make([]float64, x.Rows)
+	if err := m.Predict(x, pred); err != nil {
+		return nil, err
+	}
+	return pred, nil
+}
+
+// MSE returns the mean squared error of the model's predictions for x
+// against the targets y, (1/n)·Σ(y_i − ŷ_i)². x needs at least one row; y
+// one finite value per row. It allocates one buffer of predictions.
+func (m *Model) MSE(x Matrix, y []float64) (float64, error) {
+	pred, err := m.predictFor(x, y, 1)
+	if err != nil {
+		return 0, err
+	}
+	return MeanSquaredError(y, pred), nil
+}
+
+// RMSE returns the root mean squared error, √MSE.
+func (m *Model) RMSE(x Matrix, y []float64) (float64, error) {
+	mse, err := m.MSE(x, y)
+	if err != nil {
+		return 0, err
+	}
+	return math.Sqrt(mse), nil
+}
+
+// MAE returns the mean absolute error of the model's predictions for x
+// against y, (1/n)·Σ|y_i − ŷ_i|.
+func (m *Model) MAE(x Matrix, y []float64) (float64, error) {
+	pred, err := m.predictFor(x, y, 1)
+	if err != nil {
+		return 0, err
+	}
+	return MeanAbsoluteError(y, pred), nil
+}
+
+// Score returns the coefficient of determination R² of the model's
+// predictions for x against y, as R2 computes it (scikit-learn's r2_score
+// and LinearRegression.score). x needs at least two rows: with fewer, R²
+// is not defined (scikit-learn returns NaN with a warning; Score returns
+// an error).
+func (m *Model) Score(x Matrix, y []float64) (float64, error) {
+	pred, err := m.predictFor(x, y, 2)
+	if err != nil {
+		return 0, err
+	}
+	return R2(y, pred), nil
+}
+
+// checkLens panics if y and pred differ in length, as package kernels does.
+func checkLens(fn string, y, pred []float64) {
+	if len(y) != len(pred) {
+		panic(fmt.Sprintf("linreg.%s: len(y)=%d != len(pred)=%d", fn, len(y), len(pred)))
+	}
+}
+
+// MeanSquaredError returns (1/n)·Σ(y_i − pred_i)², with the sum from
+// kernels.SumSqDiff (the same bits on every CPU). It returns NaN for empty
+// slices and panics if their lengths differ.
+func MeanSquaredError(y, pred []float64) float64 {
+	checkLens("MeanSquaredError", y, pred)
+	if len(y) == 0 {
+		return math.NaN()
+	}
+	return kernels.SumSqDiff(y, pred) / float64(len(y))
+}
+
+// MeanAbsoluteError returns (1/n)·Σ|y_i − pred_i|, summed in index order.
+// It returns NaN for empty slices and panics if their lengths differ.
+func MeanAbsoluteError(y, pred []float64) float64 {
+	checkLens("MeanAbsoluteError", y, pred)
+	if len(y) == 0 {
+		return math.NaN()
+	}
+	var s float64
+	for i, v := range y {
+		s += math.Abs(v - pred[i])
+	}
+	return s / float64(len(y))
+}
+
+// R2 returns the coefficient of determination of pred against y,
+//
+//	R² = 1 − SS_res/SS_tot,  SS_res = Σ(y_i − pred_i)²,  SS_tot = Σ(y_i − ȳ)²,
+//
+// with scikit-learn's conventions (r2_score with force_finite=True, the
+// default): perfect predictions (SS_res = 0) score 1; otherwise a constant
+// y (SS_tot = 0), for which R² would be −Inf, scores 0; and fewer than two
+// values give NaN. A y is constant when all its values are equal: its SS_tot
+// is then exactly 0, even where the rounded mean differs from the value
+// (the mean of three 0.1s is not 0.1 in floating point, which makes
+// scikit-learn's SS_tot tiny but positive and its R² hugely negative).
+//
+// SS_res comes from kernels.SumSqDiff and ȳ from kernels.Sum; SS_tot is
+// summed with fused multiply-adds in index order, so R2 gives the same bits
+// on every CPU. A NaN in y or pred gives NaN. R2 panics if the lengths
+// differ.
+func R2(y, pred []float64) float64 {
+	checkLens("R2", y, pred)
+	if len(y) < 2 {
+		return math.NaN()
+	}
+	ssRes := kernels.SumSqDiff(y, pred)
+	if math.IsNaN(ssRes) {
+		return math.NaN()
+	}
+	ssTot := totalSumSquares(y)
+	switch {
+	case ssRes == 0:
+		return 1
+	case ssTot == 0:
+		return 0
+	}
+	return 1 - ssRes/ssTot
+}
+
+// totalSumSquares returns Σ(y_i − ȳ)², exactly 0 for a constant y.
+func totalSumSquares(y []float64) float64 {
+	constant := true
+	for _, v := range y[1:] {
+		if v != y[0] {
+			constant = false
+			break
+		}
+	}
+	if constant {
+		return 0
+	}
+	mean := kernels.Sum(y) / float64(len(y))
+	var s float64
+	for _, v := range y {
+		d := v - mean
+		s = math.FMA(d, d, s)
+	}
+	return s
+}
