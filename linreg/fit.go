@@ -1,0 +1,238 @@
+package linreg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/lanes-go/lanes/gd"
+	"github.com/lanes-go/lanes/kernels"
+)
+
+// Fit fits y ≈ X·w + b with the default Regressor: ordinary least squares
+// with an intercept, by full-batch gradient descent at an automatic rate.
+func Fit(ctx context.Context, x Matrix, y []float64) (*Model, error) {
+	return Regressor{}.Fit(ctx, x, y)
+}
+
+// Fit fits y ≈ X·w + b, X used in place. Bad data returns an error naming
+// the row and column, an invalid option one naming the option (ErrOption).
+// A gradient run that diverges returns an error wrapping gd.ErrDiverged
+// and no model. A cancelled context returns the context's error with the
+// model of the best parameters so far.
+func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, error) {
+	if err := x.check("X"); err != nil {
+		return nil, err
+	}
+	if x.Rows == 0 {
+		return nil, errors.New("linreg: X has no rows")
+	}
+	if x.Cols == 0 && r.NoIntercept {
+		return nil, errors.New("linreg: X has no columns and NoIntercept is set: nothing to fit")
+	}
+	if err := checkTargets(y, x.Rows); err != nil {
+		return nil, err
+	}
+	if err := r.check(x.Cols); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	intercept := !r.NoIntercept
+	m := &Model{
+		Features: append([]string(nil), r.Features...),
+		Options: ModelOptions{
+			Method: string(r.method()), Seed: r.Seed, L1: r.L1, L2: r.L2, FitIntercept: intercept,
+		},
+	}
+	if r.Features == nil {
+		m.Features = nil
+	}
+	if r.method() == Exact {
+		coef, b, err := exactFit(x, y, intercept, r.L1, r.L2)
+		if err != nil {
+			return nil, err
+		}
+		m.Coef, m.Intercept = coef, b
+		m.Summary = Summary{Method: string(Exact)}
+		return m, m.finish(x, y, r, start)
+	}
+
+	sc := standardize(x, intercept, r.L2)
+	obj := newScaled(x, y, sc, intercept)
+	cfg, err := r.gdConfig(obj, m)
+	if err != nil {
+		return nil, err
+	}
+	_, d := obj.Dims()
+	res, err := gd.Minimize(ctx, obj, make([]float64, d), cfg)
+	if res.W == nil {
+		return nil, fmt.Errorf("linreg: %w", err)
+	}
+	// Back to data units: u_j = w'_j/σ_j and b = b' − μ·u.
+	m.Coef = make([]float64, x.Cols)
+	for j := range m.Coef {
+		m.Coef[j] = res.W[j] / sc.sigma[j]
+	}
+	if intercept {
+		m.Intercept = res.W[x.Cols] - kernels.Dot(sc.mu, m.Coef)
+	}
+	m.Summary = Summary{Method: string(r.method()), Epochs: res.Epochs, Steps: res.Steps, Stop: res.Stop.String()}
+	m.History = make([]float64, len(res.History))
+	for i, h := range res.History {
+		m.History[i] = h.Loss
+	}
+	if ferr := m.finish(x, y, r, start); ferr != nil {
+		return nil, ferr
+	}
+	return m, err // err is the context's, if it was cancelled
+}
+
+// gdConfig builds the gd configuration of a gradient fit and records the
+// rate, schedule and update it chose in m.Options.
+func (r Regressor) gdConfig(obj *scaled, m *Model) (gd.Config, error) {
+	n, d := obj.Dims()
+	method := r.method()
+	cfg := gd.Config{
+		Seed: r.Seed, L1: r.L1, L2: r.L2, Update: r.Update,
+		Callback: r.Callback, CallbackEvery: r.CallbackEvery,
+		MaxEpochs: r.Epochs, Tol: r.Tol,
+	}
+	// The curvature of the penalised problem: the loss's, plus L2 times the
+	// largest squared penalty weight.
+	curvature := func() float64 {
+		l := largestEigenvalue(obj)
+		if r.L2 > 0 {
+			var c2 float64
+			for j := 0; j < obj.x.Cols; j++ {
+				c2 = max(c2, float64(obj.PenaltyWeight(j)*obj.PenaltyWeight(j)))
+			}
+			l += float64(r.L2 * c2)
+		}
+		return l
+	}
+	base := r.Rate
+	m.Options.AutoRate = base == 0 && r.Schedule == nil
+	switch method {
+	case GD:
+		cfg.Method = gd.FullBatch
+		if cfg.MaxEpochs == 0 {
+			cfg.MaxEpochs = 10000
+		}
+		if cfg.Update == nil {
+			cfg.Update = gd.Nesterov{Mu: 0.9}
+		}
+		if m.Options.AutoRate {
+			base = 1 / curvature()
+		}
+		// Stop when the gradient has fallen 1e-11 below its start, far
+		// enough for coefficients within 1e-6 of the optimum unless the
+		// standardised problem has a condition number beyond 1e5.
+		g := make([]float64, d)
+		obj.Eval(make([]float64, d), gd.All(n), g)
+		cfg.GradTol = 1e-11 * math.Sqrt(kernels.Dot(g, g))
+	case SGD, MiniBatch:
+		cfg.Method, cfg.BatchSize = gd.SGD, 0
+		batch := 1
+		if method == MiniBatch {
+			batch = r.BatchSize
+			if batch == 0 {
+				batch = 32
+			}
+			batch = min(batch, n)
+			cfg.Method, cfg.BatchSize = gd.MiniBatch, batch
+		}
+		perEpoch := (n + batch - 1) / batch
+		if cfg.MaxEpochs == 0 {
+			// 100 epochs, and at least 10,000 steps: on small data a
+			// hundred epochs of large batches are too few steps to cross
+			// an ill-conditioned valley.
+			cfg.MaxEpochs = max(100, (10000+perEpoch-1)/perEpoch)
+		}
+		if m.Options.AutoRate {
+			// A standardised row has squared norm d on average, so a step of
+			// 1/d moves one row's prediction about all the way; a batch of B
+			// averages B rows, and no step may exceed 1/L.
+			base = min(float64(batch)/float64(2*d), 1/curvature())
+			steps := cfg.MaxEpochs * perEpoch
+			// Decay linearly to a thousandth over the planned steps, so
+			// that the noise of the last epochs is small.
+			r.Schedule = gd.WarmupLinear{Base: base, Final: base / 1000, Total: steps}
+		}
+	}
+	if r.Schedule != nil {
+		cfg.Schedule = r.Schedule
+		m.Options.Schedule = describe(r.Schedule)
+	} else {
+		cfg.Rate = base
+		m.Options.Schedule = "constant"
+	}
+	if cfg.Update == nil {
+		cfg.Update = gd.Plain{}
+	}
+	m.Options.Rate = base
+	m.Options.Update = updateName(cfg.Update)
+	m.Options.Epochs, m.Options.BatchSize, m.Options.Tol = cfg.MaxEpochs, cfg.BatchSize, cfg.Tol
+	return cfg, nil
+}
+
+// finish fills the summary fields every method shares.
+func (m *Model) finish(x Matrix, y []float64, r Regressor, start time.Time) error {
+	mse, err := m.MSE(x, y)
+	if err != nil {
+		return err
+	}
+	var abs, sq float64
+	for _, c := range m.Coef {
+		abs += math.Abs(c)
+		sq = math.FMA(c, c, sq)
+	}
+	m.Summary.MSE = mse
+	m.Summary.Loss = float64(0.5*mse) + float64(r.L1*abs) + float64(0.5*float64(r.L2*sq))
+	m.Summary.Kernels = kernels.Impl()
+	m.Summary.Version = moduleVersion()
+	m.Summary.Seconds = time.Since(start).Seconds()
+	return nil
+}
+
+// describe names a schedule for the model's record.
+func describe(s gd.Schedule) string {
+	return strings.TrimPrefix(fmt.Sprintf("%T%+v", s, s), "gd.")
+}
+
+// updateName names an update rule for the model's record.
+func updateName(u gd.Update) string {
+	switch u.(type) {
+	case gd.Plain, *gd.Plain:
+		return "plain"
+	case gd.Momentum, *gd.Momentum:
+		return "momentum"
+	case gd.Nesterov, *gd.Nesterov:
+		return "nesterov"
+	case gd.Adam, *gd.Adam:
+		return "adam"
+	}
+	return fmt.Sprintf("%T", u)
+}
+
+// moduleVersion returns the version of this module in the running binary,
+// "(devel)" when built from a work tree.
+func moduleVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
+	}
+	const path = "github.com/lanes-go/lanes"
+	if bi.Main.Path == path {
+		return bi.Main.Version
+	}
+	for _, dep := range bi.Deps {
+		if dep.Path == path {
+			return dep.Version
+		}
+	}
+	return "(devel)" // a test binary of this module
+}

@@ -1,0 +1,126 @@
+package linreg
+
+import (
+	"fmt"
+
+	"github.com/lanes-go/lanes/gd"
+	"github.com/lanes-go/lanes/kernels"
+)
+
+// scaled is the least-squares objective of gd in standardised coordinates,
+// evaluated on the caller's X in place: with parameters w' (one per column,
+// then the intercept b'), row i predicts
+//
+//	Σ_j (x_ij − μ_j)/σ_j · w'_j + b' = x_i·u + c,  u_j = w'_j/σ_j, c = b' − μ·u
+//
+// so one GemvN gives the residuals of a contiguous block and one GemvT its
+// gradient, (Xᵀr − μ·Σr)_j/σ_j, without a centred copy of X. The penalty
+// weights 1/σ_j make L1 and L2 apply to the original coefficients u.
+type scaled struct {
+	x         Matrix
+	y         []float64
+	sc        scaling
+	intercept bool
+	u, r      []float64 // scratch: coefficients in data units; residuals
+}
+
+func newScaled(x Matrix, y []float64, sc scaling, intercept bool) *scaled {
+	return &scaled{x: x, y: y, sc: sc, intercept: intercept, u: make([]float64, x.Cols), r: make([]float64, x.Rows)}
+}
+
+// Dims returns the rows and the columns, plus one for an intercept.
+func (s *scaled) Dims() (examples, params int) {
+	if s.intercept {
+		return s.x.Rows, s.x.Cols + 1
+	}
+	return s.x.Rows, s.x.Cols
+}
+
+// Penalized reports true for the coefficients, false for the intercept.
+func (s *scaled) Penalized(j int) bool { return j < s.x.Cols }
+
+// PenaltyWeight is 1/σ_j: the coefficient in data units is w'_j/σ_j.
+func (s *scaled) PenaltyWeight(j int) float64 { return 1 / s.sc.sigma[j] }
+
+// Eval returns ½·mean(r²) over the batch and writes the gradient with
+// respect to w' into grad.
+func (s *scaled) Eval(w []float64, b gd.Batch, grad []float64) float64 {
+	return s.eval(w, b, grad, true)
+}
+
+// coefficients sets s.u from w' and returns the offset c.
+func (s *scaled) coefficients(w []float64) float64 {
+	cols := s.x.Cols
+	for j := range s.u {
+		s.u[j] = w[j] / s.sc.sigma[j]
+	}
+	if !s.intercept {
+		return 0
+	}
+	return w[cols] - kernels.Dot(s.sc.mu, s.u)
+}
+
+// eval is Eval; withY false leaves y out, so that grad = A'ᵀA'w'/m, the
+// Gram operator of the power iteration.
+func (s *scaled) eval(w []float64, b gd.Batch, grad []float64, withY bool) float64 {
+	cols, stride := s.x.Cols, s.x.stride()
+	m := b.Len()
+	if m <= 0 {
+		panic(fmt.Sprintf("linreg: empty batch [%d, %d)", b.Lo, b.Hi))
+	}
+	c := s.coefficients(w)
+	r := s.r[:m]
+	var g []float64
+	if grad != nil {
+		g = grad[:cols]
+	}
+	if b.Contiguous() {
+		a := s.x.Data[b.Lo*stride:]
+		if m > 0 && cols > 0 {
+			a = a[:(m-1)*stride+cols]
+		}
+		kernels.GemvN(m, cols, a, max(stride, 1), s.u, r)
+		if withY {
+			for k, yk := range s.y[b.Lo:b.Hi] {
+				r[k] = (r[k] + c) - yk
+			}
+		} else {
+			for k := range r {
+				r[k] += c
+			}
+		}
+		if g != nil {
+			kernels.GemvT(m, cols, a, max(stride, 1), r, g)
+		}
+	} else {
+		for k, i := range b.Index {
+			r[k] = kernels.Dot(s.x.Row(i), s.u) + c
+			if withY {
+				r[k] -= s.y[i]
+			}
+		}
+		if g != nil {
+			clear(g)
+			for k, i := range b.Index {
+				kernels.Axpy(r[k], s.x.Row(i), g)
+			}
+		}
+	}
+	inv := 1 / float64(m)
+	if grad != nil {
+		sr := kernels.Sum(r)
+		for j := range g {
+			if s.sc.constant[j] {
+				// Xᵀr and μ·Σr are the same sum in different orders: not
+				// always the same bits. The exact gradient is 0.
+				g[j] = 0
+				continue
+			}
+			g[j] = ((g[j] - float64(s.sc.mu[j]*sr)) / s.sc.sigma[j]) * inv
+		}
+		if s.intercept {
+			grad[cols] = sr * inv
+		}
+	}
+	return kernels.Dot(r, r) * (0.5 * inv)
+}

@@ -1,0 +1,131 @@
+package linreg
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/lanes-go/lanes/gd"
+)
+
+// Method is how a Regressor fits.
+type Method string
+
+const (
+	// GD is full-batch gradient descent (the default): every step a pass
+	// over all rows, Nesterov momentum at rate 1/L, stopping when the
+	// gradient vanishes.
+	GD Method = "gd"
+	// SGD is stochastic gradient descent, one row per step, with a
+	// decaying rate by default.
+	SGD Method = "sgd"
+	// MiniBatch is mini-batch gradient descent, BatchSize rows per step.
+	MiniBatch Method = "minibatch"
+	// Exact solves the problem directly: ordinary least squares by QR,
+	// ridge by augmented QR, lasso and elastic net by coordinate descent.
+	Exact Method = "exact"
+)
+
+// Regressor configures a fit; its zero value fits ordinary least squares
+// with an intercept by full-batch gradient descent, with an automatic
+// learning rate. It is the equivalent of scikit-learn's LinearRegression,
+// SGDRegressor, Ridge, Lasso and ElasticNet in one type:
+//
+//   - the objective is (1/(2n))·Σ rᵢ² + L1·‖w‖₁ + (L2/2)·‖w‖², on the
+//     coefficients in the units of the data, never the intercept;
+//   - so L1 = a alone is scikit-learn's Lasso(alpha=a), L2 = a alone is
+//     Ridge(alpha=a·n), and L1 = α·ρ, L2 = α·(1−ρ) is ElasticNet(alpha=α,
+//     l1_ratio=ρ).
+//
+// Features are centred and scaled internally, so the gradient methods
+// converge on unscaled data; coefficients come back in original units, and
+// the penalties apply to them exactly.
+type Regressor struct {
+	// Method is GD (the default), SGD, MiniBatch or Exact.
+	Method Method
+	// Rate is the base learning rate; 0 derives it from the data: 1/L for
+	// GD and MiniBatch, L the largest eigenvalue of the standardised
+	// XᵀX/n found by power iteration, and a decaying schedule from 1/(d+1)
+	// for SGD. A given rate is used as is: if it diverges, Fit says so.
+	Rate float64
+	// Schedule, if set, gives the rate of every step instead of Rate.
+	Schedule gd.Schedule
+	// Update is the update rule; nil means gd.Nesterov for GD and gd.Plain
+	// otherwise.
+	Update gd.Update
+	// Epochs bounds the passes over the data; 0 means 10000 for GD and,
+	// for SGD and MiniBatch, 100 or as many as make 10,000 steps.
+	Epochs int
+	// BatchSize is the rows per step of MiniBatch; 0 means 32.
+	BatchSize int
+	// Tol stops a gradient run when the loss improves by less than Tol
+	// (relatively) for 5 epochs; 0 means off. GD stops on its gradient
+	// norm anyway, and SGD and MiniBatch decay their automatic rate over
+	// exactly Epochs epochs, which an early stop would cut short.
+	Tol float64
+	// Seed seeds the shuffling of SGD and MiniBatch.
+	Seed uint64
+	// NoIntercept fits y = x·w without an intercept.
+	NoIntercept bool
+	// L1 and L2 are the penalties, see above.
+	L1, L2 float64
+	// Features names the columns, for the model and its JSON.
+	Features []string
+	// Callback, if set, sees the progress of a gradient run after every
+	// epoch and every CallbackEvery steps; returning gd.ErrStop ends it.
+	Callback      func(gd.Progress) error
+	CallbackEvery int
+}
+
+// ErrOption is wrapped by every error about an invalid option; the
+// message names the option.
+var ErrOption = fmt.Errorf("linreg: invalid option")
+
+func optionErr(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrOption}, args...)...)
+}
+
+// check reports the first invalid option.
+func (r Regressor) check(cols int) error {
+	switch r.Method {
+	case "", GD, SGD, MiniBatch, Exact:
+	default:
+		return optionErr("Method %q is not gd, sgd, minibatch or exact", r.Method)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"Rate", r.Rate}, {"L1", r.L1}, {"L2", r.L2}, {"Tol", r.Tol}} {
+		if !(f.v >= 0) || math.IsInf(f.v, 1) {
+			return optionErr("%s must be ≥ 0 and finite, got %v", f.name, f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"Epochs", r.Epochs}, {"BatchSize", r.BatchSize}, {"CallbackEvery", r.CallbackEvery}} {
+		if f.v < 0 {
+			return optionErr("%s must be ≥ 0, got %d", f.name, f.v)
+		}
+	}
+	if r.Rate != 0 && r.Schedule != nil {
+		return optionErr("Rate (%v) and Schedule are both set; the schedule gives the rate", r.Rate)
+	}
+	if r.BatchSize != 0 && r.method() != MiniBatch {
+		return optionErr("BatchSize is for the minibatch method, not %s", r.method())
+	}
+	if r.method() == Exact && (r.Rate != 0 || r.Schedule != nil || r.Update != nil || r.Epochs != 0 || r.Tol != 0 || r.Callback != nil) {
+		return optionErr("Rate, Schedule, Update, Epochs, Tol and Callback are for the gradient methods, not exact")
+	}
+	if r.Features != nil && len(r.Features) != cols {
+		return optionErr("Features has %d names for %d columns", len(r.Features), cols)
+	}
+	return nil
+}
+
+// method returns the method, GD for the zero value.
+func (r Regressor) method() Method {
+	if r.Method == "" {
+		return GD
+	}
+	return r.Method
+}
