@@ -69,6 +69,9 @@ func (s *scaled) eval(w []float64, b gd.Batch, grad []float64, withY bool) float
 		panic(fmt.Sprintf("linreg: empty batch [%d, %d)", b.Lo, b.Hi))
 	}
 	c := s.coefficients(w)
+	if m == 1 && withY && rowFastPath {
+		return s.evalRow(w, b, grad, c)
+	}
 	r := s.r[:m]
 	var g []float64
 	if grad != nil {
@@ -123,4 +126,36 @@ func (s *scaled) eval(w []float64, b gd.Batch, grad []float64, withY bool) float
 		}
 	}
 	return kernels.Dot(r, r) * (0.5 * inv)
+}
+
+// rowFastPath lets a test compare evalRow with the general path.
+var rowFastPath = true
+
+// evalRow is eval for one row, the SGD step, without the matrix kernels'
+// set-up, and with the general path's bits: GemvN's row is the same Dot;
+// GemvT with one row is fma(r, x_j, +0), which is float64(r·x_j) + 0 (the
+// + 0 turns an underflowed −0 into +0, as the fma does); Sum of one
+// residual is r + 0; and Dot(r, r) is r·r rounded once.
+func (s *scaled) evalRow(w []float64, b gd.Batch, grad []float64, c float64) float64 {
+	i := b.Lo
+	if !b.Contiguous() {
+		i = b.Index[0]
+	}
+	row := s.x.Row(i)
+	r := (kernels.Dot(row, s.u) + c) - s.y[i]
+	if grad != nil {
+		sr := r + 0
+		for j, xj := range row {
+			if s.sc.constant[j] {
+				grad[j] = 0
+				continue
+			}
+			t := float64(r*xj) + 0
+			grad[j] = (t - float64(s.sc.mu[j]*sr)) / s.sc.sigma[j]
+		}
+		if s.intercept {
+			grad[s.x.Cols] = sr
+		}
+	}
+	return float64(r*r) * 0.5
 }
