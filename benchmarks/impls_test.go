@@ -43,8 +43,13 @@ func (im impl) use(tb testing.TB) {
 
 var gonumBLAS gonum.Implementation
 
+// extraImpls are peers that build-tagged files add from init, such as
+// openblas (openblas_test.go); they come last.
+var extraImpls []impl
+
 // impls lists every lanes implementation this CPU runs, fastest first,
-// then the peers: gonum, gonum-subdot (SumSqDiff only) and plain.
+// then the peers: gonum, gonum-subdot (SumSqDiff only), plain and any
+// extraImpls.
 func impls() []impl {
 	var out []impl
 	for _, name := range kernels.Available() {
@@ -86,7 +91,7 @@ func impls() []impl {
 			gemvT:     plainGemvT,
 		},
 	)
-	return out
+	return append(out, extraImpls...)
 }
 
 func gonumDot(x, y []float64) float64 { return gonumBLAS.Ddot(len(x), x, 1, y, 1) }

@@ -12,14 +12,11 @@ import (
 	"github.com/lanes-go/lanes/kernels"
 )
 
-// The OpenBLAS comparison: BenchmarkOpenBLASDot, BenchmarkOpenBLASAxpy,
-// BenchmarkOpenBLASGemvN and BenchmarkOpenBLASGemvT run the sizes and
-// shapes of BenchmarkDot, BenchmarkAxpy, BenchmarkGemvN and BenchmarkGemvT,
-// on the same inputs, with every column of those (impls()) plus openblas,
-// so that benchstat -col /impl lines OpenBLAS up with the lanes
-// implementations and gonum measured in the same process. (impls() has no
-// hook for extra columns, so the existing benchmarks cannot gain one from a
-// build-tagged file; these run beside them.)
+// The OpenBLAS comparison: with the openblas tag, every benchmark of this
+// package gains an openblas column for the kernels OpenBLAS has (Dot,
+// Axpy, GemvN, GemvT), on the same inputs, so that benchstat -col /impl
+// lines OpenBLAS up with the lanes implementations and gonum measured in
+// the same process.
 //
 // Run with OPENBLAS_NUM_THREADS=1 go test -tags openblas ...; see
 // benchmarks/README.md.
@@ -32,23 +29,12 @@ var openblasImpl = impl{
 	gemvT: OpenBLASGemvT,
 }
 
-// withOpenBLAS returns impls() followed by the openblas column (once, even
-// if impls() should one day list it itself).
-func withOpenBLAS() []impl {
-	var out []impl
-	for _, im := range impls() {
-		if im.name != openblasImpl.name {
-			out = append(out, im)
-		}
-	}
-	return append(out, openblasImpl)
-}
-
 // init prints what OpenBLAS runs on as benchstat configuration lines, like
 // the lanes-microarch line of TestMain, when benchmarks are requested.
 // (TestMain belongs to main_test.go; init runs before it, when the flags
 // are not parsed yet, so it reads the command line itself.)
 func init() {
+	extraImpls = append(extraImpls, openblasImpl)
 	if !benchRequested(os.Args[1:]) {
 		return
 	}
@@ -75,92 +61,6 @@ func benchRequested(args []string) bool {
 	}
 	return false
 }
-
-// level1With is level1 with the columns cols instead of impls().
-func level1With(b *testing.B, cols []impl, bytes, flops int64, has func(impl) bool, run func(b *testing.B, im impl, v *vectors)) {
-	for _, n := range level1Sizes {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			v := inputs(n)
-			for _, im := range cols {
-				if !has(im) {
-					continue
-				}
-				b.Run("impl="+im.name, func(b *testing.B) {
-					im.use(b)
-					b.SetBytes(bytes * int64(n))
-					run(b, im, v)
-					reportGFLOPs(b, flops*int64(n))
-				})
-			}
-		})
-	}
-}
-
-// BenchmarkOpenBLASDot is BenchmarkDot with an openblas column.
-func BenchmarkOpenBLASDot(b *testing.B) {
-	level1With(b, withOpenBLAS(), 16, 2, func(im impl) bool { return im.dot != nil }, func(b *testing.B, im impl, v *vectors) {
-		f, x, y := im.dot, v.x, v.y
-		sink = f(x, y)
-		for b.Loop() {
-			sink = f(x, y)
-		}
-	})
-}
-
-// BenchmarkOpenBLASAxpy is BenchmarkAxpy with an openblas column.
-func BenchmarkOpenBLASAxpy(b *testing.B) {
-	level1With(b, withOpenBLAS(), 24, 2, func(im impl) bool { return im.axpy != nil }, func(b *testing.B, im impl, v *vectors) {
-		f, x, w := im.axpy, v.x, v.work
-		copy(w, v.y)
-		alphas := [2]float64{0.5, -0.5}
-		f(alphas[1], x, w)
-		k := 0
-		for b.Loop() {
-			f(alphas[k&1], x, w)
-			k++
-		}
-		sink = w[0]
-	})
-}
-
-// gemvWith is gemv with the columns cols instead of impls().
-func gemvWith(b *testing.B, cols []impl, trans bool) {
-	for _, s := range gemvShapes {
-		b.Run(fmt.Sprintf("shape=%dx%d", s.m, s.n), func(b *testing.B) {
-			mat := matrixInput(s.m, s.n)
-			m, n, a := mat.m, mat.n, mat.a
-			x, y := mat.x[:n], mat.y[:m]
-			if trans {
-				x, y = mat.x[:m], mat.y[:n]
-			}
-			for _, im := range cols {
-				f := im.gemvN
-				if trans {
-					f = im.gemvT
-				}
-				if f == nil {
-					continue
-				}
-				b.Run("impl="+im.name, func(b *testing.B) {
-					im.use(b)
-					b.SetBytes(8 * int64(m*n+m+n))
-					f(m, n, a, n, x, y)
-					for b.Loop() {
-						f(m, n, a, n, x, y)
-					}
-					sink = y[0]
-					reportGFLOPs(b, 2*int64(m)*int64(n))
-				})
-			}
-		})
-	}
-}
-
-// BenchmarkOpenBLASGemvN is BenchmarkGemvN with an openblas column.
-func BenchmarkOpenBLASGemvN(b *testing.B) { gemvWith(b, withOpenBLAS(), false) }
-
-// BenchmarkOpenBLASGemvT is BenchmarkGemvT with an openblas column.
-func BenchmarkOpenBLASGemvT(b *testing.B) { gemvWith(b, withOpenBLAS(), true) }
 
 // TestOpenBLAS checks the openblas column the way peers_test.go checks the
 // others: within a rounding bound of the generic kernels.
