@@ -5,6 +5,7 @@ package kernels
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -325,6 +326,9 @@ func TestGuardPagesCatchStrayAccess(t *testing.T) {
 					t.Fatalf("failure %q does not mention %q (fault addresses here: %s)", msg, want, precision)
 				}
 			}
+			if !strings.Contains(msg, "memory fault") && !strings.Contains(msg, "invalid memory address") {
+				t.Fatalf("failure %q is not a memory fault", msg)
+			}
 			t.Logf("caught: %s", msg)
 		})
 	}
@@ -343,9 +347,9 @@ const (
 	// (runtime/debug's own TestPanicOnFault skips there for that reason),
 	// so a write 8 bytes before a slice shows as 4096 bytes before it.
 	addrPage
-	// addrNone: no address at all, and the runtime sees a nil
-	// dereference. qemu-user for ppc64le leaves DAR, the register the
-	// runtime reads the address from, at zero.
+	// addrNone: no reliable address. qemu-user for ppc64le does not set
+	// DAR, the register the runtime reads the address from: it holds zero
+	// (the runtime then reports a nil dereference) or a stale value.
 	addrNone
 )
 
@@ -384,6 +388,9 @@ func faultAddrPrecision(t *testing.T) addrPrecision {
 	case fe.Addr() == want&^uintptr(g.page-1):
 		return addrPage
 	}
+	if runtime.GOARCH == "ppc64le" {
+		return addrNone // a stale DAR under qemu-user; see addrNone
+	}
 	t.Fatalf("reading %#x faulted at %#x: neither that byte nor its page", want, fe.Addr())
 	return 0
 }
@@ -401,8 +408,9 @@ func (p addrPrecision) expect(name, want string) []string {
 		}
 		return []string{want}
 	case addrNone:
-		// Only the kernel that faulted and that it faulted can be checked.
-		return []string{"[" + name + "]", "invalid memory address"}
+		// Only the kernel that faulted can be checked; that it faulted is
+		// checked by faulted.
+		return []string{"[" + name + "]"}
 	}
 	return []string{want}
 }
