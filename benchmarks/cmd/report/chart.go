@@ -39,14 +39,7 @@ func chartable(k *kernel) bool {
 // implementation, and the bandwidth ceiling, and saves it as
 // dir/<kernel>.<format>. It returns the file's base name.
 func chart(d *dataset, k *kernel, bw bandwidth, haveBW bool, dir, format string) (string, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s: GFLOP/s against n (median of the runs)", k.name)
-	if cpu := d.configs["cpu"]; len(cpu) > 0 {
-		p.Title.Text += "\n" + strings.Join(cpu, ", ")
-		if ma := d.configs["lanes-microarch"]; len(ma) > 0 {
-			p.Title.Text += " (" + strings.Join(ma, ", ") + ")"
-		}
-	}
+	p := newPlot(d, fmt.Sprintf("%s: GFLOP/s against n (median of the runs)", k.name))
 	p.X.Label.Text = "n (elements per vector, log scale)"
 	p.Y.Label.Text = "GFLOP/s"
 	p.X.Scale = plot.LogScale{}
@@ -162,14 +155,7 @@ func barChartable(k *kernel) bool {
 // shape and one bar per implementation, with the bandwidth ceiling at the
 // kernel's flops per byte, and saves it as dir/<kernel>.<format>.
 func barChart(d *dataset, k *kernel, bw bandwidth, haveBW bool, dir, format string) (string, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s: GFLOP/s per shape m×n (median of the runs)", k.name)
-	if cpu := d.configs["cpu"]; len(cpu) > 0 {
-		p.Title.Text += "\n" + strings.Join(cpu, ", ")
-		if ma := d.configs["lanes-microarch"]; len(ma) > 0 {
-			p.Title.Text += " (" + strings.Join(ma, ", ") + ")"
-		}
-	}
+	p := newPlot(d, fmt.Sprintf("%s: GFLOP/s per shape m×n (median of the runs)", k.name))
 	p.X.Label.Text = "shape m×n (row-major A)"
 	p.Y.Label.Text = "GFLOP/s"
 	p.Y.Min = 0
@@ -222,4 +208,18 @@ func barChart(d *dataset, k *kernel, bw bandwidth, haveBW bool, dir, format stri
 		return "", err
 	}
 	return name, nil
+}
+
+// newPlot returns a plot titled title over a second line naming the CPU
+// (and lanes' name for its microarchitecture) the runs were measured on.
+func newPlot(d *dataset, title string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	if cpu := d.configs["cpu"]; len(cpu) > 0 {
+		p.Title.Text += "\n" + strings.Join(cpu, ", ")
+		if ma := d.configs["lanes-microarch"]; len(ma) > 0 {
+			p.Title.Text += " (" + strings.Join(ma, ", ") + ")"
+		}
+	}
+	return p
 }
