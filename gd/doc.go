@@ -33,7 +33,12 @@
 // is scikit-learn's ElasticNet convention: L1 = alpha·l1_ratio and
 // L2 = alpha·(1−l1_ratio). L2 enters the gradient; L1 is applied as a
 // proximal step, soft-thresholding after each update, so coefficients
-// reach exactly zero, which a subgradient would never do.
+// reach exactly zero, which a subgradient would never do. The threshold is
+// scaled to the update rule's step (ProxScaler), so momentum and Adam
+// converge to the same optimum as plain descent, and to the objective's
+// penalty weights (PenaltyWeighter), so parameters in other units, such
+// as coefficients of standardised features, are penalised exactly in the
+// units intended.
 //
 // # Failure is loud
 //
