@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/lanes-go/lanes/kernels/generic"
 )
@@ -26,10 +27,74 @@ func (sc *scratch) checkSumSqDiff(im *implementation, x, y vec) string {
 }
 
 func (sc *scratch) checkSum(im *implementation, x vec) string {
-	one := func(f func([]float64) float64) func(x, _ []float64) float64 {
-		return func(x, _ []float64) float64 { return f(x) }
+	return sc.checkReduce(oneInput(im.sum), oneInput(generic.Sum), x, x)
+}
+
+func (sc *scratch) checkAsum(im *implementation, x vec) string {
+	return sc.checkReduce(oneInput(im.asum), oneInput(generic.Asum), x, x)
+}
+
+func (sc *scratch) checkAmax(im *implementation, x vec) string {
+	return sc.checkReduce(oneInput(im.amax), oneInput(generic.Amax), x, x)
+}
+
+func (sc *scratch) checkScaledSumSq(im *implementation, alpha float64, x vec) string {
+	f := func(x, _ []float64) float64 { return im.scaledSumSq(alpha, x) }
+	ref := func(x, _ []float64) float64 { return generic.ScaledSumSq(alpha, x) }
+	return sc.checkReduce(f, ref, x, x)
+}
+
+// checkNrm2 compares Nrm2, a composition of kernels, with the same
+// composition of the generic ones.
+func (sc *scratch) checkNrm2(im *implementation, x vec) string {
+	return sc.checkReduce(oneInput(im.nrm2), oneInput(lookup(Generic).nrm2), x, x)
+}
+
+func (sc *scratch) checkIndexAbs(im *implementation, v float64, x vec) string {
+	return sc.checkIndex(func(x []float64) int { return im.indexAbs(v, x) },
+		func(x []float64) int { return generic.IndexAbs(v, x) }, x)
+}
+
+// checkIamax compares Iamax with BLAS's own loop, blasIamax, which shares
+// no code with it.
+func (sc *scratch) checkIamax(im *implementation, x vec) string {
+	return sc.checkIndex(im.iamax, blasIamax, x)
+}
+
+func (sc *scratch) checkIndex(f, ref func(x []float64) int, x vec) string {
+	x0 := x.copyInto(&sc.x0)
+	var got int
+	if p := panicOf(func() { got = f(x.s()) }); p != "" {
+		return "implementation panicked: " + p
 	}
-	return sc.checkReduce(one(im.sum), one(generic.Sum), x, x)
+	if d := diffOut("x", x, x0, true); d != "" {
+		return "input modified: " + d
+	}
+	if want := ref(x.s()); got != want {
+		return fmt.Sprintf("index %d, want %d", got, want)
+	}
+	return ""
+}
+
+// blasIamax is the loop of reference BLAS IDAMAX (and gonum's Idamax):
+// the first index whose |x[i]| is greater than every earlier one, so a
+// NaN x[0] is never beaten and later NaNs never win.
+func blasIamax(x []float64) int {
+	if len(x) == 0 {
+		return -1
+	}
+	idx, best := 0, math.Abs(x[0])
+	for i, v := range x {
+		if math.Abs(v) > best {
+			idx, best = i, math.Abs(v)
+		}
+	}
+	return idx
+}
+
+// oneInput adapts a one-vector reduction to checkReduce.
+func oneInput(f func([]float64) float64) func(x, _ []float64) float64 {
+	return func(x, _ []float64) float64 { return f(x) }
 }
 
 func (sc *scratch) checkReduce(f, ref func(x, y []float64) float64, x, y vec) string {

@@ -83,3 +83,43 @@ func gemvTKind(k kind, m, n int, a []float64, lda int, x, y []float64) {
 		generic.GemvT(m, n, a, lda, x, y)
 	}
 }
+
+func asumKind(k kind, x []float64) float64 {
+	switch k {
+	case kindAVX512:
+		return amd64.AsumAVX512(x)
+	case kindAVX2:
+		return amd64.AsumAVX2(x)
+	}
+	return generic.Asum(x)
+}
+
+func amaxKind(k kind, x []float64) float64 {
+	switch k {
+	case kindAVX512:
+		return amd64.AmaxAVX512(x)
+	case kindAVX2:
+		return amd64.AmaxAVX2(x)
+	}
+	return generic.Amax(x)
+}
+
+func indexAbsKind(k kind, v float64, x []float64) int {
+	switch k {
+	case kindAVX512:
+		return amd64.IndexAbsAVX512(v, x)
+	case kindAVX2:
+		return amd64.IndexAbsAVX2(v, x)
+	}
+	return generic.IndexAbs(v, x)
+}
+
+func scaledSumSqKind(k kind, alpha float64, x []float64) float64 {
+	switch k {
+	case kindAVX512:
+		return amd64.ScaledSumSqAVX512(alpha, x)
+	case kindAVX2:
+		return amd64.ScaledSumSqAVX2(alpha, x)
+	}
+	return generic.ScaledSumSq(alpha, x)
+}

@@ -69,3 +69,35 @@ func gemvTKind(k kind, m, n int, a []float64, lda int, x, y []float64) {
 		generic.GemvT(m, n, a, lda, x, y)
 	}
 }
+
+func asumKind(k kind, x []float64) float64 {
+	switch k {
+	case kindNEON:
+		return arm64.AsumNEON(x)
+	}
+	return generic.Asum(x)
+}
+
+func amaxKind(k kind, x []float64) float64 {
+	switch k {
+	case kindNEON:
+		return arm64.AmaxNEON(x)
+	}
+	return generic.Amax(x)
+}
+
+func indexAbsKind(k kind, v float64, x []float64) int {
+	switch k {
+	case kindNEON:
+		return arm64.IndexAbsNEON(v, x)
+	}
+	return generic.IndexAbs(v, x)
+}
+
+func scaledSumSqKind(k kind, alpha float64, x []float64) float64 {
+	switch k {
+	case kindNEON:
+		return arm64.ScaledSumSqNEON(alpha, x)
+	}
+	return generic.ScaledSumSq(alpha, x)
+}

@@ -19,3 +19,11 @@ func gemvNKind(_ kind, m, n int, a []float64, lda int, x, y []float64) {
 func gemvTKind(_ kind, m, n int, a []float64, lda int, x, y []float64) {
 	generic.GemvT(m, n, a, lda, x, y)
 }
+func asumKind(_ kind, x []float64) float64 { return generic.Asum(x) }
+func amaxKind(_ kind, x []float64) float64 { return generic.Amax(x) }
+func indexAbsKind(_ kind, v float64, x []float64) int {
+	return generic.IndexAbs(v, x)
+}
+func scaledSumSqKind(_ kind, alpha float64, x []float64) float64 {
+	return generic.ScaledSumSq(alpha, x)
+}

@@ -109,6 +109,51 @@ func FuzzSumSqDiff(f *testing.F) {
 	})
 }
 
+func FuzzAsum(f *testing.F) {
+	oneVectorFuzz(f, "Asum", (*scratch).checkAsum)
+}
+
+func FuzzAmax(f *testing.F) {
+	oneVectorFuzz(f, "Amax", (*scratch).checkAmax)
+}
+
+func FuzzNrm2(f *testing.F) {
+	oneVectorFuzz(f, "Nrm2", (*scratch).checkNrm2)
+}
+
+func FuzzIamax(f *testing.F) {
+	oneVectorFuzz(f, "Iamax", (*scratch).checkIamax)
+}
+
+// FuzzIndexAbs searches for the fuzzer's v and for the usual targets of
+// the sweep (see indexAbsTargets).
+func FuzzIndexAbs(f *testing.F) {
+	alphaFuzz(f, "IndexAbs", func(sc *scratch, im *implementation, v float64, x, _ vec) string {
+		for _, v := range append(indexAbsTargets(x.s()), v, math.Abs(v)) {
+			if d := sc.checkIndexAbs(im, v, x); d != "" {
+				return "v=" + fmtBits(v) + ": " + d
+			}
+		}
+		return ""
+	})
+}
+
+func FuzzScaledSumSq(f *testing.F) {
+	alphaFuzz(f, "ScaledSumSq", func(sc *scratch, im *implementation, alpha float64, x, _ vec) string {
+		return sc.checkScaledSumSq(im, alpha, x)
+	})
+}
+
+// oneVectorFuzz is a fuzz target for a kernel of x alone.
+func oneVectorFuzz(f *testing.F, name string, check func(sc *scratch, im *implementation, x vec) string) {
+	fuzzSeeds(f, func(data []byte, n uint16, off uint8) { f.Add(data, n, off) })
+	f.Fuzz(func(t *testing.T, data []byte, n uint16, off uint8) {
+		vectorFuzz(t, name, data, n, off, func(sc *scratch, im *implementation, x, _ vec) string {
+			return check(sc, im, x)
+		})
+	})
+}
+
 // alphaSeeds are the alphas the Axpy and Scal seeds combine with the
 // shared seeds: ordinary, zero, NaN, infinite and subnormal.
 var alphaSeeds = []float64{-1.5, 0, math.NaN(), math.Inf(-1), math.SmallestNonzeroFloat64, 0x1p600}

@@ -66,6 +66,18 @@ var goldenKernels = []struct {
 	{"SumSqDiff", goldenVec(2, false, func(im *implementation, _ float64, x, y []float64) []float64 { return []float64{im.sumSqDiff(x, y)} })},
 	{"Axpy", goldenVec(2, true, func(im *implementation, a float64, x, y []float64) []float64 { im.axpy(a, x, y); return y })},
 	{"Scal", goldenVec(1, true, func(im *implementation, a float64, x, _ []float64) []float64 { im.scal(a, x); return x })},
+	{"Asum", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 { return []float64{im.asum(x)} })},
+	{"Amax", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 { return []float64{im.amax(x)} })},
+	{"ScaledSumSq", goldenVec(1, true, func(im *implementation, a float64, x, _ []float64) []float64 { return []float64{im.scaledSumSq(a, x)} })},
+	{"Nrm2", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 { return []float64{im.nrm2(x)} })},
+	{"Iamax", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 { return []float64{float64(im.iamax(x))} })},
+	{"IndexAbs", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 {
+		var out []float64
+		for _, v := range indexAbsTargets(x) {
+			out = append(out, float64(im.indexAbs(v, x)))
+		}
+		return out
+	})},
 	{"GemvN", goldenGemv(false, func(im *implementation, m, n int, a []float64, lda int, x, y []float64) { im.gemvN(m, n, a, lda, x, y) })},
 	{"GemvT", goldenGemv(true, func(im *implementation, m, n int, a []float64, lda int, x, y []float64) { im.gemvT(m, n, a, lda, x, y) })},
 }

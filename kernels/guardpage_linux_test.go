@@ -182,6 +182,36 @@ func sweepGuardPages(tb failer, im *implementation) {
 			} else if want := generic.SumSqDiff(xs, ys); !sameBits(got, want) {
 				fail("SumSqDiff", fmt.Sprintf("result %s, want %s", fmtBits(got), fmtBits(want)))
 			}
+			for _, r := range []struct {
+				name    string
+				f, want func(x []float64) float64
+			}{
+				{"Asum", im.asum, generic.Asum},
+				{"Amax", im.amax, generic.Amax},
+				{"Nrm2", im.nrm2, lookup(Generic).nrm2},
+				{"ScaledSumSq", func(x []float64) float64 { return im.scaledSumSq(0x1p-3, x) },
+					func(x []float64) float64 { return generic.ScaledSumSq(0x1p-3, x) }},
+			} {
+				if d := faultOf(func() { got = r.f(x) }, gx, gy); d != "" {
+					fail(r.name, d)
+				} else if want := r.want(xs); !sameBits(got, want) {
+					fail(r.name, fmt.Sprintf("result %s, want %s", fmtBits(got), fmtBits(want)))
+				}
+			}
+			for _, v := range indexAbsTargets(xs) {
+				var i int
+				if d := faultOf(func() { i = im.indexAbs(v, x) }, gx, gy); d != "" {
+					fail("IndexAbs", d)
+				} else if want := generic.IndexAbs(v, xs); i != want {
+					fail("IndexAbs", fmt.Sprintf("v=%s: index %d, want %d", fmtBits(v), i, want))
+				}
+			}
+			var i int
+			if d := faultOf(func() { i = im.iamax(x) }, gx, gy); d != "" {
+				fail("Iamax", d)
+			} else if want := blasIamax(xs); i != want {
+				fail("Iamax", fmt.Sprintf("index %d, want %d", i, want))
+			}
 
 			alpha := p.alpha(n)
 			want := append([]float64(nil), ys...)

@@ -37,6 +37,16 @@ type implementation struct {
 	scal      func(alpha float64, x []float64)
 	gemvN     func(m, n int, a []float64, lda int, x, y []float64)
 	gemvT     func(m, n int, a []float64, lda int, x, y []float64)
+
+	asum        func(x []float64) float64
+	amax        func(x []float64) float64
+	indexAbs    func(v float64, x []float64) int
+	scaledSumSq func(alpha float64, x []float64) float64
+	// nrm2 and iamax are compositions of the kernels above (nrm2.go,
+	// iamax.go); they are fields so that tests can run them per
+	// implementation.
+	nrm2  func(x []float64) float64
+	iamax func(x []float64) int
 }
 
 // newImplementation returns the implementation of kind k, its kernels
@@ -55,6 +65,12 @@ func newImplementation(name string, rank int, k kind, supported func() bool) *im
 		gemvT: func(m, n int, a []float64, lda int, x, y []float64) {
 			gemvTKind(k, m, n, a, lda, x, y)
 		},
+		asum:        func(x []float64) float64 { return asumKind(k, x) },
+		amax:        func(x []float64) float64 { return amaxKind(k, x) },
+		indexAbs:    func(v float64, x []float64) int { return indexAbsKind(k, v, x) },
+		scaledSumSq: func(alpha float64, x []float64) float64 { return scaledSumSqKind(k, alpha, x) },
+		nrm2:        func(x []float64) float64 { return nrm2Kind(k, x) },
+		iamax:       func(x []float64) int { return iamaxKind(k, x) },
 	}
 }
 

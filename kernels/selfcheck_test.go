@@ -3,6 +3,7 @@ package kernels
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,6 +148,41 @@ func mutantCases() []mutantCase {
 				return foldLanes(&acc) + 0
 			}
 		}), sweepSumSqDiff, "SumSqDiff[sumsqdiff-unfused]"},
+		{mutant("indexabs-zero-padded-tail", func(im *implementation) {
+			// Pads x to a whole register with zeros, as a masked load
+			// does, and forgets to mask the compare: v = 0 then matches
+			// the padding.
+			im.indexAbs = func(v float64, x []float64) int {
+				padded := append(slices.Clone(x), make([]float64, (4-len(x)%4)%4)...)
+				if i := generic.IndexAbs(v, padded); i < len(x) {
+					return i
+				}
+				return len(x)
+			}
+		}), sweepIndexAbs, "IndexAbs[indexabs-zero-padded-tail]"},
+		{mutant("scaledsumsq-inf-times-padding", func(im *implementation) {
+			// Multiplies the zero padding of a partial register by alpha:
+			// alpha = ±Inf or NaN then turns the padding into NaN.
+			im.scaledSumSq = func(alpha float64, x []float64) float64 {
+				padded := append(slices.Clone(x), make([]float64, (4-len(x)%4)%4)...)
+				return generic.ScaledSumSq(alpha, padded)
+			}
+		}), sweepScaledSumSq, "ScaledSumSq[scaledsumsq-inf-times-padding]"},
+		{mutant("amax-nan-wins", func(im *implementation) {
+			// Operand order of a vector max reversed: a NaN element wins.
+			im.amax = func(x []float64) float64 {
+				m := 0.0
+				for _, v := range x {
+					if a := math.Abs(v); !(a <= m) {
+						m = a
+					}
+				}
+				return m
+			}
+		}), sweepAmax, "Amax[amax-nan-wins]"},
+		{mutant("nrm2-unscaled", func(im *implementation) {
+			im.nrm2 = func(x []float64) float64 { return math.Sqrt(generic.Dot(x, x)) }
+		}), sweepNrm2, "Nrm2[nrm2-unscaled]"},
 		{mutant("axpy-unfused", func(im *implementation) {
 			im.axpy = func(alpha float64, x, y []float64) {
 				for i := range x {

@@ -71,6 +71,12 @@ func TestUpperStateClean(t *testing.T) {
 			check("SumSqDiff", fmt.Sprintf("n=%d", n), func() { sink = im.sumSqDiff(x, y) })
 			check("Axpy", fmt.Sprintf("n=%d", n), func() { im.axpy(0.5, x, y) })
 			check("Scal", fmt.Sprintf("n=%d", n), func() { im.scal(0.5, y) })
+			check("Asum", fmt.Sprintf("n=%d", n), func() { sink = im.asum(x) })
+			check("Amax", fmt.Sprintf("n=%d", n), func() { sink = im.amax(x) })
+			check("ScaledSumSq", fmt.Sprintf("n=%d", n), func() { sink = im.scaledSumSq(0.5, x) })
+			for _, v := range indexAbsTargets(x) { // found and not found
+				check("IndexAbs", fmt.Sprintf("n=%d v=%v", n, v), func() { sink = float64(im.indexAbs(v, x)) })
+			}
 		}
 		for _, s := range [][2]int{{0, 0}, {0, 5}, {1, 1}, {3, 5}, {17, 33}, {33, 17}, {64, 64}} {
 			m, n := s[0], s[1]

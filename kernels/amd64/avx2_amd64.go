@@ -67,6 +67,59 @@ func AxpyAVX2(alpha float64, x []float64, y []float64)
 //go:noescape
 func ScalAVX2(alpha float64, x []float64)
 
+// AsumAVX2 is the AVX2 implementation of kernels.Asum. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	for i := range x { acc[i%L] += abs(x[i]) }
+//	return fold(acc) + 0 // never -0
+//
+// It does not check its arguments: the caller guarantees the lengths
+// stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
+func AsumAVX2(x []float64) float64
+
+// AmaxAVX2 is the AVX2 implementation of kernels.Amax. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	m := +0
+//	for i := range x { if abs(x[i]) > m { m = abs(x[i]) } } // NaN never wins
+//	return m
+//
+// It does not check its arguments: the caller guarantees the lengths
+// stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
+func AmaxAVX2(x []float64) float64
+
+// IndexAbsAVX2 is the AVX2 implementation of kernels.IndexAbs. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	for i := range x { if abs(x[i]) == v { return i } }
+//	return -1
+//
+// It does not check its arguments: the caller guarantees the lengths
+// stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
+func IndexAbsAVX2(v float64, x []float64) int
+
+// ScaledSumSqAVX2 is the AVX2 implementation of kernels.ScaledSumSq. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	for i := range x { t := alpha * x[i]; acc[i%L] = fma(t, t, acc[i%L]) }
+//	return fold(acc) + 0 // never -0
+//
+// It does not check its arguments: the caller guarantees the lengths
+// stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
+func ScaledSumSqAVX2(alpha float64, x []float64) float64
+
 // GemvNAVX2 is the AVX2 implementation of kernels.GemvN. It computes
 // exactly what this loop computes, where fma rounds once and, for
 // reductions, L = 32 lanes and fold is the tree of package generic:

@@ -1587,6 +1587,1443 @@ scalardone:
 done:
 	RET
 
+// func AsumAVX2(x []float64) float64
+// Requires: AVX, AVX2
+TEXT ·AsumAVX2(SB), NOSPLIT, $0-32
+	MOVQ     x_base+0(FP), SI
+	MOVQ     x_len+8(FP), CX
+	VPCMPEQQ Y14, Y14, Y14
+	VPSRLQ   $0x01, Y14, Y14
+	MOVQ     CX, BX
+	ANDQ     $0x0000001f, BX
+	MOVQ     BX, AX
+	SHRQ     $0x02, BX
+	ANDQ     $0x00000003, AX
+	SHLQ     $0x03, AX
+	LEAQ     avx2mask64<>+32(SB), R8
+	SUBQ     AX, R8
+	CMPQ     CX, $0x00000020
+	JB       short
+	ANDQ     $-32, CX
+	SHLQ     $0x03, CX
+	LEAQ     (SI)(CX*1), DX
+	VXORPD   Y0, Y0, Y0
+	VXORPD   Y1, Y1, Y1
+	VXORPD   Y2, Y2, Y2
+	VXORPD   Y3, Y3, Y3
+	VXORPD   Y4, Y4, Y4
+	VXORPD   Y5, Y5, Y5
+	VXORPD   Y6, Y6, Y6
+	VXORPD   Y7, Y7, Y7
+
+loop:
+	VANDPD     (SI), Y14, Y8
+	VADDPD     Y8, Y0, Y0
+	VANDPD     32(SI), Y14, Y9
+	VADDPD     Y9, Y1, Y1
+	VANDPD     64(SI), Y14, Y10
+	VADDPD     Y10, Y2, Y2
+	VANDPD     96(SI), Y14, Y11
+	VADDPD     Y11, Y3, Y3
+	VANDPD     128(SI), Y14, Y12
+	VADDPD     Y12, Y4, Y4
+	VANDPD     160(SI), Y14, Y13
+	VADDPD     Y13, Y5, Y5
+	VANDPD     192(SI), Y14, Y8
+	VADDPD     Y8, Y6, Y6
+	VANDPD     224(SI), Y14, Y9
+	VADDPD     Y9, Y7, Y7
+	ADDQ       $0x00000100, SI
+	CMPQ       SI, DX
+	JNE        loop
+	TESTQ      BX, BX
+	JE         part0
+	VANDPD     (SI), Y14, Y8
+	VADDPD     Y8, Y0, Y0
+	CMPQ       BX, $0x01
+	JE         part1
+	VANDPD     32(SI), Y14, Y9
+	VADDPD     Y9, Y1, Y1
+	CMPQ       BX, $0x02
+	JE         part2
+	VANDPD     64(SI), Y14, Y10
+	VADDPD     Y10, Y2, Y2
+	CMPQ       BX, $0x03
+	JE         part3
+	VANDPD     96(SI), Y14, Y11
+	VADDPD     Y11, Y3, Y3
+	CMPQ       BX, $0x04
+	JE         part4
+	VANDPD     128(SI), Y14, Y12
+	VADDPD     Y12, Y4, Y4
+	CMPQ       BX, $0x05
+	JE         part5
+	VANDPD     160(SI), Y14, Y13
+	VADDPD     Y13, Y5, Y5
+	CMPQ       BX, $0x06
+	JE         part6
+	VANDPD     192(SI), Y14, Y8
+	VADDPD     Y8, Y6, Y6
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 224(SI), Y15, Y9
+	VANDPD     Y9, Y14, Y9
+	VADDPD     Y9, Y7, Y7
+	JMP        fold
+
+part6:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 192(SI), Y15, Y8
+	VANDPD     Y8, Y14, Y8
+	VADDPD     Y8, Y6, Y6
+	JMP        fold
+
+part5:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 160(SI), Y15, Y13
+	VANDPD     Y13, Y14, Y13
+	VADDPD     Y13, Y5, Y5
+	JMP        fold
+
+part4:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 128(SI), Y15, Y12
+	VANDPD     Y12, Y14, Y12
+	VADDPD     Y12, Y4, Y4
+	JMP        fold
+
+part3:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 96(SI), Y15, Y11
+	VANDPD     Y11, Y14, Y11
+	VADDPD     Y11, Y3, Y3
+	JMP        fold
+
+part2:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 64(SI), Y15, Y10
+	VANDPD     Y10, Y14, Y10
+	VADDPD     Y10, Y2, Y2
+	JMP        fold
+
+part1:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 32(SI), Y15, Y9
+	VANDPD     Y9, Y14, Y9
+	VADDPD     Y9, Y1, Y1
+	JMP        fold
+
+part0:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD (SI), Y15, Y8
+	VANDPD     Y8, Y14, Y8
+	VADDPD     Y8, Y0, Y0
+
+fold:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ        BX, BX
+	JE           short0
+	VXORPD       Y0, Y0, Y0
+	VANDPD       (SI), Y14, Y8
+	VADDPD       Y8, Y0, Y0
+	CMPQ         BX, $0x01
+	JE           short1
+	VXORPD       Y1, Y1, Y1
+	VANDPD       32(SI), Y14, Y9
+	VADDPD       Y9, Y1, Y1
+	CMPQ         BX, $0x02
+	JE           short2
+	VXORPD       Y2, Y2, Y2
+	VANDPD       64(SI), Y14, Y10
+	VADDPD       Y10, Y2, Y2
+	CMPQ         BX, $0x03
+	JE           short3
+	VXORPD       Y3, Y3, Y3
+	VANDPD       96(SI), Y14, Y11
+	VADDPD       Y11, Y3, Y3
+	CMPQ         BX, $0x04
+	JE           short4
+	VXORPD       Y4, Y4, Y4
+	VANDPD       128(SI), Y14, Y12
+	VADDPD       Y12, Y4, Y4
+	CMPQ         BX, $0x05
+	JE           short5
+	VXORPD       Y5, Y5, Y5
+	VANDPD       160(SI), Y14, Y13
+	VADDPD       Y13, Y5, Y5
+	CMPQ         BX, $0x06
+	JE           short6
+	VXORPD       Y6, Y6, Y6
+	VANDPD       192(SI), Y14, Y8
+	VADDPD       Y8, Y6, Y6
+	TESTQ        AX, AX
+	JZ           short7whole
+	VXORPD       Y7, Y7, Y7
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   224(SI), Y15, Y9
+	VANDPD       Y9, Y14, Y9
+	VADDPD       Y9, Y7, Y7
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short7whole:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short6:
+	TESTQ        AX, AX
+	JZ           short6whole
+	VXORPD       Y6, Y6, Y6
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   192(SI), Y15, Y8
+	VANDPD       Y8, Y14, Y8
+	VADDPD       Y8, Y6, Y6
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short6whole:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short5:
+	TESTQ        AX, AX
+	JZ           short5whole
+	VXORPD       Y5, Y5, Y5
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   160(SI), Y15, Y13
+	VANDPD       Y13, Y14, Y13
+	VADDPD       Y13, Y5, Y5
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short5whole:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short4:
+	TESTQ        AX, AX
+	JZ           short4whole
+	VXORPD       Y4, Y4, Y4
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   128(SI), Y15, Y12
+	VANDPD       Y12, Y14, Y12
+	VADDPD       Y12, Y4, Y4
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short4whole:
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short3:
+	TESTQ        AX, AX
+	JZ           short3whole
+	VXORPD       Y3, Y3, Y3
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   96(SI), Y15, Y11
+	VANDPD       Y11, Y14, Y11
+	VADDPD       Y11, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short3whole:
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short2:
+	TESTQ        AX, AX
+	JZ           short2whole
+	VXORPD       Y2, Y2, Y2
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   64(SI), Y15, Y10
+	VANDPD       Y10, Y14, Y10
+	VADDPD       Y10, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short2whole:
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short1:
+	TESTQ        AX, AX
+	JZ           short1whole
+	VXORPD       Y1, Y1, Y1
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   32(SI), Y15, Y9
+	VANDPD       Y9, Y14, Y9
+	VADDPD       Y9, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short1whole:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short0:
+	TESTQ        AX, AX
+	JZ           short0whole
+	VXORPD       Y0, Y0, Y0
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   (SI), Y15, Y8
+	VANDPD       Y8, Y14, Y8
+	VADDPD       Y8, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short0whole:
+	VXORPD X0, X0, X0
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func AmaxAVX2(x []float64) float64
+// Requires: AVX, AVX2
+TEXT ·AmaxAVX2(SB), NOSPLIT, $0-32
+	MOVQ     x_base+0(FP), SI
+	MOVQ     x_len+8(FP), CX
+	VPCMPEQQ Y14, Y14, Y14
+	VPSRLQ   $0x01, Y14, Y14
+	MOVQ     CX, BX
+	ANDQ     $0x0000001f, BX
+	MOVQ     BX, AX
+	SHRQ     $0x02, BX
+	ANDQ     $0x00000003, AX
+	SHLQ     $0x03, AX
+	LEAQ     avx2mask64<>+32(SB), R8
+	SUBQ     AX, R8
+	CMPQ     CX, $0x00000020
+	JB       short
+	ANDQ     $-32, CX
+	SHLQ     $0x03, CX
+	LEAQ     (SI)(CX*1), DX
+	VXORPD   Y0, Y0, Y0
+	VXORPD   Y1, Y1, Y1
+	VXORPD   Y2, Y2, Y2
+	VXORPD   Y3, Y3, Y3
+	VXORPD   Y4, Y4, Y4
+	VXORPD   Y5, Y5, Y5
+	VXORPD   Y6, Y6, Y6
+	VXORPD   Y7, Y7, Y7
+
+loop:
+	VANDPD     (SI), Y14, Y8
+	VMAXPD     Y0, Y8, Y0
+	VANDPD     32(SI), Y14, Y9
+	VMAXPD     Y1, Y9, Y1
+	VANDPD     64(SI), Y14, Y10
+	VMAXPD     Y2, Y10, Y2
+	VANDPD     96(SI), Y14, Y11
+	VMAXPD     Y3, Y11, Y3
+	VANDPD     128(SI), Y14, Y12
+	VMAXPD     Y4, Y12, Y4
+	VANDPD     160(SI), Y14, Y13
+	VMAXPD     Y5, Y13, Y5
+	VANDPD     192(SI), Y14, Y8
+	VMAXPD     Y6, Y8, Y6
+	VANDPD     224(SI), Y14, Y9
+	VMAXPD     Y7, Y9, Y7
+	ADDQ       $0x00000100, SI
+	CMPQ       SI, DX
+	JNE        loop
+	TESTQ      BX, BX
+	JE         part0
+	VANDPD     (SI), Y14, Y8
+	VMAXPD     Y0, Y8, Y0
+	CMPQ       BX, $0x01
+	JE         part1
+	VANDPD     32(SI), Y14, Y9
+	VMAXPD     Y1, Y9, Y1
+	CMPQ       BX, $0x02
+	JE         part2
+	VANDPD     64(SI), Y14, Y10
+	VMAXPD     Y2, Y10, Y2
+	CMPQ       BX, $0x03
+	JE         part3
+	VANDPD     96(SI), Y14, Y11
+	VMAXPD     Y3, Y11, Y3
+	CMPQ       BX, $0x04
+	JE         part4
+	VANDPD     128(SI), Y14, Y12
+	VMAXPD     Y4, Y12, Y4
+	CMPQ       BX, $0x05
+	JE         part5
+	VANDPD     160(SI), Y14, Y13
+	VMAXPD     Y5, Y13, Y5
+	CMPQ       BX, $0x06
+	JE         part6
+	VANDPD     192(SI), Y14, Y8
+	VMAXPD     Y6, Y8, Y6
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 224(SI), Y15, Y9
+	VANDPD     Y9, Y14, Y9
+	VMAXPD     Y7, Y9, Y7
+	JMP        fold
+
+part6:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 192(SI), Y15, Y8
+	VANDPD     Y8, Y14, Y8
+	VMAXPD     Y6, Y8, Y6
+	JMP        fold
+
+part5:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 160(SI), Y15, Y13
+	VANDPD     Y13, Y14, Y13
+	VMAXPD     Y5, Y13, Y5
+	JMP        fold
+
+part4:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 128(SI), Y15, Y12
+	VANDPD     Y12, Y14, Y12
+	VMAXPD     Y4, Y12, Y4
+	JMP        fold
+
+part3:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 96(SI), Y15, Y11
+	VANDPD     Y11, Y14, Y11
+	VMAXPD     Y3, Y11, Y3
+	JMP        fold
+
+part2:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 64(SI), Y15, Y10
+	VANDPD     Y10, Y14, Y10
+	VMAXPD     Y2, Y10, Y2
+	JMP        fold
+
+part1:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD 32(SI), Y15, Y9
+	VANDPD     Y9, Y14, Y9
+	VMAXPD     Y1, Y9, Y1
+	JMP        fold
+
+part0:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPD    (R8), Y15
+	VMASKMOVPD (SI), Y15, Y8
+	VANDPD     Y8, Y14, Y8
+	VMAXPD     Y0, Y8, Y0
+
+fold:
+	VMAXPD       Y4, Y0, Y0
+	VMAXPD       Y5, Y1, Y1
+	VMAXPD       Y6, Y2, Y2
+	VMAXPD       Y7, Y3, Y3
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y3, Y1, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ        BX, BX
+	JE           short0
+	VXORPD       Y0, Y0, Y0
+	VANDPD       (SI), Y14, Y8
+	VMAXPD       Y0, Y8, Y0
+	CMPQ         BX, $0x01
+	JE           short1
+	VXORPD       Y1, Y1, Y1
+	VANDPD       32(SI), Y14, Y9
+	VMAXPD       Y1, Y9, Y1
+	CMPQ         BX, $0x02
+	JE           short2
+	VXORPD       Y2, Y2, Y2
+	VANDPD       64(SI), Y14, Y10
+	VMAXPD       Y2, Y10, Y2
+	CMPQ         BX, $0x03
+	JE           short3
+	VXORPD       Y3, Y3, Y3
+	VANDPD       96(SI), Y14, Y11
+	VMAXPD       Y3, Y11, Y3
+	CMPQ         BX, $0x04
+	JE           short4
+	VXORPD       Y4, Y4, Y4
+	VANDPD       128(SI), Y14, Y12
+	VMAXPD       Y4, Y12, Y4
+	CMPQ         BX, $0x05
+	JE           short5
+	VXORPD       Y5, Y5, Y5
+	VANDPD       160(SI), Y14, Y13
+	VMAXPD       Y5, Y13, Y5
+	CMPQ         BX, $0x06
+	JE           short6
+	VXORPD       Y6, Y6, Y6
+	VANDPD       192(SI), Y14, Y8
+	VMAXPD       Y6, Y8, Y6
+	TESTQ        AX, AX
+	JZ           short7whole
+	VXORPD       Y7, Y7, Y7
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   224(SI), Y15, Y9
+	VANDPD       Y9, Y14, Y9
+	VMAXPD       Y7, Y9, Y7
+	VMAXPD       Y4, Y0, Y0
+	VMAXPD       Y5, Y1, Y1
+	VMAXPD       Y6, Y2, Y2
+	VMAXPD       Y7, Y3, Y3
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y3, Y1, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short7whole:
+	VMAXPD       Y4, Y0, Y0
+	VMAXPD       Y5, Y1, Y1
+	VMAXPD       Y6, Y2, Y2
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y3, Y1, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short6:
+	TESTQ        AX, AX
+	JZ           short6whole
+	VXORPD       Y6, Y6, Y6
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   192(SI), Y15, Y8
+	VANDPD       Y8, Y14, Y8
+	VMAXPD       Y6, Y8, Y6
+	VMAXPD       Y4, Y0, Y0
+	VMAXPD       Y5, Y1, Y1
+	VMAXPD       Y6, Y2, Y2
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y3, Y1, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short6whole:
+	VMAXPD       Y4, Y0, Y0
+	VMAXPD       Y5, Y1, Y1
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y3, Y1, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short5:
+	TESTQ        AX, AX
+	JZ           short5whole
+	VXORPD       Y5, Y5, Y5
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   160(SI), Y15, Y13
+	VANDPD       Y13, Y14, Y13
+	VMAXPD       Y5, Y13, Y5
+	VMAXPD       Y4, Y0, Y0
+	VMAXPD       Y5, Y1, Y1
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y3, Y1, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short5whole:
+	VMAXPD       Y4, Y0, Y0
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y3, Y1, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short4:
+	TESTQ        AX, AX
+	JZ           short4whole
+	VXORPD       Y4, Y4, Y4
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   128(SI), Y15, Y12
+	VANDPD       Y12, Y14, Y12
+	VMAXPD       Y4, Y12, Y4
+	VMAXPD       Y4, Y0, Y0
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y3, Y1, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short4whole:
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y3, Y1, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short3:
+	TESTQ        AX, AX
+	JZ           short3whole
+	VXORPD       Y3, Y3, Y3
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   96(SI), Y15, Y11
+	VANDPD       Y11, Y14, Y11
+	VMAXPD       Y3, Y11, Y3
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y3, Y1, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short3whole:
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short2:
+	TESTQ        AX, AX
+	JZ           short2whole
+	VXORPD       Y2, Y2, Y2
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   64(SI), Y15, Y10
+	VANDPD       Y10, Y14, Y10
+	VMAXPD       Y2, Y10, Y2
+	VMAXPD       Y2, Y0, Y0
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short2whole:
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short1:
+	TESTQ        AX, AX
+	JZ           short1whole
+	VXORPD       Y1, Y1, Y1
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   32(SI), Y15, Y9
+	VANDPD       Y9, Y14, Y9
+	VMAXPD       Y1, Y9, Y1
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short1whole:
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short0:
+	TESTQ        AX, AX
+	JZ           short0whole
+	VXORPD       Y0, Y0, Y0
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   (SI), Y15, Y8
+	VANDPD       Y8, Y14, Y8
+	VMAXPD       Y0, Y8, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short0whole:
+	VXORPD X0, X0, X0
+	VMOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func IndexAbsAVX2(v float64, x []float64) int
+// Requires: AVX, AVX2
+TEXT ·IndexAbsAVX2(SB), NOSPLIT, $0-40
+	MOVQ         x_base+8(FP), SI
+	MOVQ         SI, DI
+	MOVQ         x_len+16(FP), CX
+	VBROADCASTSD v+0(FP), Y13
+	VPCMPEQQ     Y14, Y14, Y14
+	VPSRLQ       $0x01, Y14, Y14
+	MOVQ         CX, BX
+	SHRQ         $0x04, BX
+	JZ           regs
+
+group:
+	VANDPD    (SI), Y14, Y0
+	VCMPPD    $0x00, Y13, Y0, Y0
+	VANDPD    32(SI), Y14, Y1
+	VCMPPD    $0x00, Y13, Y1, Y1
+	VANDPD    64(SI), Y14, Y2
+	VCMPPD    $0x00, Y13, Y2, Y2
+	VANDPD    96(SI), Y14, Y3
+	VCMPPD    $0x00, Y13, Y3, Y3
+	VORPD     Y1, Y0, Y4
+	VORPD     Y3, Y2, Y5
+	VORPD     Y5, Y4, Y4
+	VMOVMSKPD Y4, AX
+	TESTL     AX, AX
+	JNZ       groupfound
+	ADDQ      $0x00000080, SI
+	DECQ      BX
+	JNZ       group
+
+regs:
+	MOVQ CX, BX
+	ANDQ $0x0000000f, BX
+	SHRQ $0x02, BX
+	JZ   partial
+
+reg:
+	VANDPD    (SI), Y14, Y0
+	VCMPPD    $0x00, Y13, Y0, Y0
+	VMOVMSKPD Y0, AX
+	TESTL     AX, AX
+	JNZ       found
+	ADDQ      $0x00000020, SI
+	DECQ      BX
+	JNZ       reg
+
+partial:
+	ANDQ       $0x00000003, CX
+	JZ         notfound
+	SHLQ       $0x03, CX
+	LEAQ       avx2mask64<>+32(SB), DX
+	SUBQ       CX, DX
+	VMOVUPD    (DX), Y15
+	VMASKMOVPD (SI), Y15, Y0
+	VANDPD     Y0, Y14, Y0
+	VCMPPD     $0x00, Y13, Y0, Y0
+	VANDPD     Y15, Y0, Y0
+	VMOVMSKPD  Y0, AX
+	TESTL      AX, AX
+	JNZ        found
+
+notfound:
+	MOVQ $-1, SI
+	MOVQ SI, ret+32(FP)
+	VZEROUPPER
+	RET
+
+groupfound:
+	VMOVMSKPD Y0, AX
+	VMOVMSKPD Y1, DX
+	SHLL      $0x04, DX
+	ORL       DX, AX
+	VMOVMSKPD Y2, DX
+	SHLL      $0x08, DX
+	ORL       DX, AX
+	VMOVMSKPD Y3, DX
+	SHLL      $0x0c, DX
+	ORL       DX, AX
+
+found:
+	BSFQ AX, AX
+	SUBQ DI, SI
+	SHRQ $0x03, SI
+	ADDQ AX, SI
+	MOVQ SI, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func ScaledSumSqAVX2(alpha float64, x []float64) float64
+// Requires: AVX, FMA3
+TEXT ·ScaledSumSqAVX2(SB), NOSPLIT, $0-40
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), CX
+	VBROADCASTSD alpha+0(FP), Y14
+	MOVQ         CX, BX
+	ANDQ         $0x0000001f, BX
+	MOVQ         BX, AX
+	SHRQ         $0x02, BX
+	ANDQ         $0x00000003, AX
+	SHLQ         $0x03, AX
+	LEAQ         avx2mask64<>+32(SB), R8
+	SUBQ         AX, R8
+	CMPQ         CX, $0x00000020
+	JB           short
+	ANDQ         $-32, CX
+	SHLQ         $0x03, CX
+	LEAQ         (SI)(CX*1), DX
+	VXORPD       Y0, Y0, Y0
+	VXORPD       Y1, Y1, Y1
+	VXORPD       Y2, Y2, Y2
+	VXORPD       Y3, Y3, Y3
+	VXORPD       Y4, Y4, Y4
+	VXORPD       Y5, Y5, Y5
+	VXORPD       Y6, Y6, Y6
+	VXORPD       Y7, Y7, Y7
+
+loop:
+	VMULPD      (SI), Y14, Y8
+	VFMADD231PD Y8, Y8, Y0
+	VMULPD      32(SI), Y14, Y9
+	VFMADD231PD Y9, Y9, Y1
+	VMULPD      64(SI), Y14, Y10
+	VFMADD231PD Y10, Y10, Y2
+	VMULPD      96(SI), Y14, Y11
+	VFMADD231PD Y11, Y11, Y3
+	VMULPD      128(SI), Y14, Y12
+	VFMADD231PD Y12, Y12, Y4
+	VMULPD      160(SI), Y14, Y13
+	VFMADD231PD Y13, Y13, Y5
+	VMULPD      192(SI), Y14, Y8
+	VFMADD231PD Y8, Y8, Y6
+	VMULPD      224(SI), Y14, Y9
+	VFMADD231PD Y9, Y9, Y7
+	ADDQ        $0x00000100, SI
+	CMPQ        SI, DX
+	JNE         loop
+	TESTQ       BX, BX
+	JE          part0
+	VMULPD      (SI), Y14, Y8
+	VFMADD231PD Y8, Y8, Y0
+	CMPQ        BX, $0x01
+	JE          part1
+	VMULPD      32(SI), Y14, Y9
+	VFMADD231PD Y9, Y9, Y1
+	CMPQ        BX, $0x02
+	JE          part2
+	VMULPD      64(SI), Y14, Y10
+	VFMADD231PD Y10, Y10, Y2
+	CMPQ        BX, $0x03
+	JE          part3
+	VMULPD      96(SI), Y14, Y11
+	VFMADD231PD Y11, Y11, Y3
+	CMPQ        BX, $0x04
+	JE          part4
+	VMULPD      128(SI), Y14, Y12
+	VFMADD231PD Y12, Y12, Y4
+	CMPQ        BX, $0x05
+	JE          part5
+	VMULPD      160(SI), Y14, Y13
+	VFMADD231PD Y13, Y13, Y5
+	CMPQ        BX, $0x06
+	JE          part6
+	VMULPD      192(SI), Y14, Y8
+	VFMADD231PD Y8, Y8, Y6
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPD     (R8), Y15
+	VMASKMOVPD  224(SI), Y15, Y9
+	VMULPD      Y9, Y14, Y9
+	VANDPD      Y15, Y9, Y9
+	VFMADD231PD Y9, Y9, Y7
+	JMP         fold
+
+part6:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPD     (R8), Y15
+	VMASKMOVPD  192(SI), Y15, Y8
+	VMULPD      Y8, Y14, Y8
+	VANDPD      Y15, Y8, Y8
+	VFMADD231PD Y8, Y8, Y6
+	JMP         fold
+
+part5:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPD     (R8), Y15
+	VMASKMOVPD  160(SI), Y15, Y13
+	VMULPD      Y13, Y14, Y13
+	VANDPD      Y15, Y13, Y13
+	VFMADD231PD Y13, Y13, Y5
+	JMP         fold
+
+part4:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPD     (R8), Y15
+	VMASKMOVPD  128(SI), Y15, Y12
+	VMULPD      Y12, Y14, Y12
+	VANDPD      Y15, Y12, Y12
+	VFMADD231PD Y12, Y12, Y4
+	JMP         fold
+
+part3:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPD     (R8), Y15
+	VMASKMOVPD  96(SI), Y15, Y11
+	VMULPD      Y11, Y14, Y11
+	VANDPD      Y15, Y11, Y11
+	VFMADD231PD Y11, Y11, Y3
+	JMP         fold
+
+part2:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPD     (R8), Y15
+	VMASKMOVPD  64(SI), Y15, Y10
+	VMULPD      Y10, Y14, Y10
+	VANDPD      Y15, Y10, Y10
+	VFMADD231PD Y10, Y10, Y2
+	JMP         fold
+
+part1:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPD     (R8), Y15
+	VMASKMOVPD  32(SI), Y15, Y9
+	VMULPD      Y9, Y14, Y9
+	VANDPD      Y15, Y9, Y9
+	VFMADD231PD Y9, Y9, Y1
+	JMP         fold
+
+part0:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPD     (R8), Y15
+	VMASKMOVPD  (SI), Y15, Y8
+	VMULPD      Y8, Y14, Y8
+	VANDPD      Y15, Y8, Y8
+	VFMADD231PD Y8, Y8, Y0
+
+fold:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ        BX, BX
+	JE           short0
+	VXORPD       Y0, Y0, Y0
+	VMULPD       (SI), Y14, Y8
+	VFMADD231PD  Y8, Y8, Y0
+	CMPQ         BX, $0x01
+	JE           short1
+	VXORPD       Y1, Y1, Y1
+	VMULPD       32(SI), Y14, Y9
+	VFMADD231PD  Y9, Y9, Y1
+	CMPQ         BX, $0x02
+	JE           short2
+	VXORPD       Y2, Y2, Y2
+	VMULPD       64(SI), Y14, Y10
+	VFMADD231PD  Y10, Y10, Y2
+	CMPQ         BX, $0x03
+	JE           short3
+	VXORPD       Y3, Y3, Y3
+	VMULPD       96(SI), Y14, Y11
+	VFMADD231PD  Y11, Y11, Y3
+	CMPQ         BX, $0x04
+	JE           short4
+	VXORPD       Y4, Y4, Y4
+	VMULPD       128(SI), Y14, Y12
+	VFMADD231PD  Y12, Y12, Y4
+	CMPQ         BX, $0x05
+	JE           short5
+	VXORPD       Y5, Y5, Y5
+	VMULPD       160(SI), Y14, Y13
+	VFMADD231PD  Y13, Y13, Y5
+	CMPQ         BX, $0x06
+	JE           short6
+	VXORPD       Y6, Y6, Y6
+	VMULPD       192(SI), Y14, Y8
+	VFMADD231PD  Y8, Y8, Y6
+	TESTQ        AX, AX
+	JZ           short7whole
+	VXORPD       Y7, Y7, Y7
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   224(SI), Y15, Y9
+	VMULPD       Y9, Y14, Y9
+	VANDPD       Y15, Y9, Y9
+	VFMADD231PD  Y9, Y9, Y7
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short7whole:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short6:
+	TESTQ        AX, AX
+	JZ           short6whole
+	VXORPD       Y6, Y6, Y6
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   192(SI), Y15, Y8
+	VMULPD       Y8, Y14, Y8
+	VANDPD       Y15, Y8, Y8
+	VFMADD231PD  Y8, Y8, Y6
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short6whole:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short5:
+	TESTQ        AX, AX
+	JZ           short5whole
+	VXORPD       Y5, Y5, Y5
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   160(SI), Y15, Y13
+	VMULPD       Y13, Y14, Y13
+	VANDPD       Y15, Y13, Y13
+	VFMADD231PD  Y13, Y13, Y5
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short5whole:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short4:
+	TESTQ        AX, AX
+	JZ           short4whole
+	VXORPD       Y4, Y4, Y4
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   128(SI), Y15, Y12
+	VMULPD       Y12, Y14, Y12
+	VANDPD       Y15, Y12, Y12
+	VFMADD231PD  Y12, Y12, Y4
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short4whole:
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short3:
+	TESTQ        AX, AX
+	JZ           short3whole
+	VXORPD       Y3, Y3, Y3
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   96(SI), Y15, Y11
+	VMULPD       Y11, Y14, Y11
+	VANDPD       Y15, Y11, Y11
+	VFMADD231PD  Y11, Y11, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short3whole:
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short2:
+	TESTQ        AX, AX
+	JZ           short2whole
+	VXORPD       Y2, Y2, Y2
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   64(SI), Y15, Y10
+	VMULPD       Y10, Y14, Y10
+	VANDPD       Y15, Y10, Y10
+	VFMADD231PD  Y10, Y10, Y2
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short2whole:
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short1:
+	TESTQ        AX, AX
+	JZ           short1whole
+	VXORPD       Y1, Y1, Y1
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   32(SI), Y15, Y9
+	VMULPD       Y9, Y14, Y9
+	VANDPD       Y15, Y9, Y9
+	VFMADD231PD  Y9, Y9, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short1whole:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short0:
+	TESTQ        AX, AX
+	JZ           short0whole
+	VXORPD       Y0, Y0, Y0
+	VMOVUPD      (R8), Y15
+	VMASKMOVPD   (SI), Y15, Y8
+	VMULPD       Y8, Y14, Y8
+	VANDPD       Y15, Y8, Y8
+	VFMADD231PD  Y8, Y8, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short0whole:
+	VXORPD X0, X0, X0
+	VMOVSD X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
 // func GemvNAVX2(m int, n int, a []float64, lda int, x []float64, y []float64)
 // Requires: AVX, FMA3
 TEXT ·GemvNAVX2(SB), NOSPLIT, $0-96

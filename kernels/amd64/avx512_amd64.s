@@ -721,6 +721,585 @@ ScalAVX512_done:
 	VZEROUPPER
 	RET
 
+// func AsumAVX512(x []float64) float64
+// Requires: AVX, AVX512F, SSE2
+TEXT ·AsumAVX512(SB), NOSPLIT, $0-32
+	MOVQ         $0x7fffffffffffffff, DX
+	VPBROADCASTQ DX, Z15
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), BX
+	VXORPD       X0, X0, X0
+	VXORPD       X1, X1, X1
+	VXORPD       X2, X2, X2
+	VXORPD       X3, X3, X3
+	MOVL         BX, CX
+	NEGL         CX
+	ANDL         $0x00000007, CX
+	MOVL         $0x000000ff, DX
+	SHRL         CL, DX
+	KMOVW        DX, K1
+	XORL         AX, AX
+	CMPQ         BX, $0x00000020
+	JB           AsumAVX512_short
+	MOVQ         BX, R8
+	ANDQ         $-64, R8
+	JZ           AsumAVX512_one
+
+AsumAVX512_loop:
+	// lanes 0-7
+	VPANDQ (SI)(AX*8), Z15, Z4
+	VADDPD Z4, Z0, Z0
+
+	// lanes 8-15
+	VPANDQ 64(SI)(AX*8), Z15, Z5
+	VADDPD Z5, Z1, Z1
+
+	// lanes 16-23
+	VPANDQ 128(SI)(AX*8), Z15, Z6
+	VADDPD Z6, Z2, Z2
+
+	// lanes 24-31
+	VPANDQ 192(SI)(AX*8), Z15, Z7
+	VADDPD Z7, Z3, Z3
+
+	// lanes 0-7
+	VPANDQ 256(SI)(AX*8), Z15, Z8
+	VADDPD Z8, Z0, Z0
+
+	// lanes 8-15
+	VPANDQ 320(SI)(AX*8), Z15, Z9
+	VADDPD Z9, Z1, Z1
+
+	// lanes 16-23
+	VPANDQ 384(SI)(AX*8), Z15, Z10
+	VADDPD Z10, Z2, Z2
+
+	// lanes 24-31
+	VPANDQ 448(SI)(AX*8), Z15, Z11
+	VADDPD Z11, Z3, Z3
+	ADDQ   $0x00000040, AX
+	CMPQ   AX, R8
+	JB     AsumAVX512_loop
+
+AsumAVX512_one:
+	TESTQ $0x00000020, BX
+	JZ    AsumAVX512_tail1
+
+	// lanes 0-7
+	VPANDQ (SI)(AX*8), Z15, Z4
+	VADDPD Z4, Z0, Z0
+
+	// lanes 8-15
+	VPANDQ 64(SI)(AX*8), Z15, Z5
+	VADDPD Z5, Z1, Z1
+
+	// lanes 16-23
+	VPANDQ 128(SI)(AX*8), Z15, Z6
+	VADDPD Z6, Z2, Z2
+
+	// lanes 24-31
+	VPANDQ 192(SI)(AX*8), Z15, Z7
+	VADDPD Z7, Z3, Z3
+	ADDQ   $0x00000020, AX
+
+AsumAVX512_tail1:
+	MOVQ     BX, R8
+	ANDQ     $0x0000001f, R8
+	JZ       AsumAVX512_fold
+	CMPQ     R8, $0x00000008
+	JB       AsumAVX512_tail_part0
+	VPANDQ   (SI)(AX*8), Z15, Z4
+	VADDPD   Z4, Z0, Z0
+	CMPQ     R8, $0x00000010
+	JB       AsumAVX512_tail_part1
+	VPANDQ   64(SI)(AX*8), Z15, Z5
+	VADDPD   Z5, Z1, Z1
+	CMPQ     R8, $0x00000018
+	JB       AsumAVX512_tail_part2
+	VPANDQ   128(SI)(AX*8), Z15, Z6
+	VADDPD   Z6, Z2, Z2
+	TESTL    $0x00000007, R8
+	JZ       AsumAVX512_fold
+	VPANDQ.Z 192(SI)(AX*8), Z15, K1, Z7
+	VADDPD   Z7, Z3, K1, Z3
+	JMP      AsumAVX512_fold
+
+AsumAVX512_tail_part2:
+	TESTL    $0x00000007, R8
+	JZ       AsumAVX512_fold
+	VPANDQ.Z 128(SI)(AX*8), Z15, K1, Z6
+	VADDPD   Z6, Z2, K1, Z2
+	JMP      AsumAVX512_fold
+
+AsumAVX512_tail_part1:
+	TESTL    $0x00000007, R8
+	JZ       AsumAVX512_fold
+	VPANDQ.Z 64(SI)(AX*8), Z15, K1, Z5
+	VADDPD   Z5, Z1, K1, Z1
+	JMP      AsumAVX512_fold
+
+AsumAVX512_tail_part0:
+	VPANDQ.Z (SI)(AX*8), Z15, K1, Z4
+	VADDPD   Z4, Z0, K1, Z0
+	JMP      AsumAVX512_fold
+
+AsumAVX512_short:
+	TESTQ    BX, BX
+	JZ       AsumAVX512_fold512
+	CMPQ     BX, $0x00000008
+	JB       AsumAVX512_short_part0
+	VPANDQ   (SI)(AX*8), Z15, Z4
+	VADDPD   Z4, Z0, Z0
+	CMPQ     BX, $0x00000010
+	JB       AsumAVX512_short_part1
+	VPANDQ   64(SI)(AX*8), Z15, Z5
+	VADDPD   Z5, Z1, Z1
+	CMPQ     BX, $0x00000018
+	JB       AsumAVX512_short_part2
+	VPANDQ   128(SI)(AX*8), Z15, Z6
+	VADDPD   Z6, Z2, Z2
+	TESTL    $0x00000007, BX
+	JZ       AsumAVX512_fold3
+	VPANDQ.Z 192(SI)(AX*8), Z15, K1, Z7
+	VADDPD   Z7, Z3, K1, Z3
+	JMP      AsumAVX512_fold
+
+AsumAVX512_short_part2:
+	TESTL    $0x00000007, BX
+	JZ       AsumAVX512_fold2
+	VPANDQ.Z 128(SI)(AX*8), Z15, K1, Z6
+	VADDPD   Z6, Z2, K1, Z2
+	JMP      AsumAVX512_fold3
+
+AsumAVX512_short_part1:
+	TESTL    $0x00000007, BX
+	JZ       AsumAVX512_fold512
+	VPANDQ.Z 64(SI)(AX*8), Z15, K1, Z5
+	VADDPD   Z5, Z1, K1, Z1
+	JMP      AsumAVX512_fold2
+
+AsumAVX512_short_part0:
+	VPANDQ.Z (SI)(AX*8), Z15, K1, Z4
+	VADDPD   Z4, Z0, K1, Z0
+	JMP      AsumAVX512_fold512
+
+AsumAVX512_fold3:
+	VADDPD Z2, Z0, Z0
+
+AsumAVX512_fold2:
+	VADDPD Z1, Z0, Z0
+	JMP    AsumAVX512_fold512
+
+AsumAVX512_fold:
+	VADDPD Z2, Z0, Z0
+	VADDPD Z3, Z1, Z1
+	VADDPD Z1, Z0, Z0
+
+AsumAVX512_fold512:
+	VXORPD        X5, X5, X5
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDPD        Y5, Y0, Y0
+	VADDPD        Y4, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VADDPD        X4, X0, X0
+	VPERMILPD     $0x01, X0, X4
+	VADDSD        X4, X0, X0
+	VZEROUPPER
+	MOVSD         X0, ret+24(FP)
+	RET
+
+// func AmaxAVX512(x []float64) float64
+// Requires: AVX, AVX512F, SSE2
+TEXT ·AmaxAVX512(SB), NOSPLIT, $0-32
+	VXORPD       X0, X0, X0
+	VXORPD       X1, X1, X1
+	VXORPD       X2, X2, X2
+	VXORPD       X3, X3, X3
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), BX
+	MOVQ         $0x7fffffffffffffff, DX
+	VPBROADCASTQ DX, Z15
+	MOVL         BX, CX
+	NEGL         CX
+	ANDL         $0x00000007, CX
+	MOVL         $0x000000ff, DX
+	SHRL         CL, DX
+	KMOVW        DX, K1
+	XORL         AX, AX
+	MOVQ         BX, R8
+	ANDQ         $-32, R8
+	JZ           AmaxAVX512_tail
+
+AmaxAVX512_loop:
+	VPANDQ (SI)(AX*8), Z15, Z4
+	VMAXPD Z0, Z4, Z0
+	VPANDQ 64(SI)(AX*8), Z15, Z5
+	VMAXPD Z1, Z5, Z1
+	VPANDQ 128(SI)(AX*8), Z15, Z6
+	VMAXPD Z2, Z6, Z2
+	VPANDQ 192(SI)(AX*8), Z15, Z7
+	VMAXPD Z3, Z7, Z3
+	ADDQ   $0x00000020, AX
+	CMPQ   AX, R8
+	JB     AmaxAVX512_loop
+
+AmaxAVX512_tail:
+	MOVQ     BX, R8
+	ANDQ     $0x0000001f, R8
+	JZ       AmaxAVX512_done
+	CMPQ     R8, $0x00000008
+	JB       AmaxAVX512_tail_part0
+	VPANDQ   (SI)(AX*8), Z15, Z4
+	VMAXPD   Z0, Z4, Z0
+	CMPQ     R8, $0x00000010
+	JB       AmaxAVX512_tail_part1
+	VPANDQ   64(SI)(AX*8), Z15, Z5
+	VMAXPD   Z1, Z5, Z1
+	CMPQ     R8, $0x00000018
+	JB       AmaxAVX512_tail_part2
+	VPANDQ   128(SI)(AX*8), Z15, Z6
+	VMAXPD   Z2, Z6, Z2
+	TESTL    $0x00000007, R8
+	JZ       AmaxAVX512_done
+	VPANDQ.Z 192(SI)(AX*8), Z15, K1, Z7
+	VMAXPD   Z3, Z7, Z3
+	JMP      AmaxAVX512_done
+
+AmaxAVX512_tail_part2:
+	TESTL    $0x00000007, R8
+	JZ       AmaxAVX512_done
+	VPANDQ.Z 128(SI)(AX*8), Z15, K1, Z6
+	VMAXPD   Z2, Z6, Z2
+	JMP      AmaxAVX512_done
+
+AmaxAVX512_tail_part1:
+	TESTL    $0x00000007, R8
+	JZ       AmaxAVX512_done
+	VPANDQ.Z 64(SI)(AX*8), Z15, K1, Z5
+	VMAXPD   Z1, Z5, Z1
+	JMP      AmaxAVX512_done
+
+AmaxAVX512_tail_part0:
+	VPANDQ.Z (SI)(AX*8), Z15, K1, Z4
+	VMAXPD   Z0, Z4, Z0
+
+AmaxAVX512_done:
+	VMAXPD        Z2, Z0, Z0
+	VMAXPD        Z3, Z1, Z1
+	VMAXPD        Z1, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VMAXPD        Y4, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VMAXPD        X4, X0, X0
+	VPERMILPD     $0x01, X0, X4
+	VMAXSD        X4, X0, X0
+	VZEROUPPER
+	MOVSD         X0, ret+24(FP)
+	RET
+
+// func IndexAbsAVX512(v float64, x []float64) int
+// Requires: AVX, AVX512F
+TEXT ·IndexAbsAVX512(SB), NOSPLIT, $0-40
+	VBROADCASTSD v+0(FP), Z14
+	KXORW        K2, K2, K2
+	KXORW        K3, K3, K3
+	KXORW        K4, K4, K4
+	KXORW        K5, K5, K5
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), BX
+	MOVQ         $0x7fffffffffffffff, DX
+	VPBROADCASTQ DX, Z15
+	MOVL         BX, CX
+	NEGL         CX
+	ANDL         $0x00000007, CX
+	MOVL         $0x000000ff, DX
+	SHRL         CL, DX
+	KMOVW        DX, K1
+	XORL         AX, AX
+	MOVQ         BX, R8
+	ANDQ         $-32, R8
+	JZ           IndexAbsAVX512_tail
+
+IndexAbsAVX512_loop:
+	VPANDQ   (SI)(AX*8), Z15, Z4
+	VCMPPD   $0x00, Z14, Z4, K2
+	VPANDQ   64(SI)(AX*8), Z15, Z5
+	VCMPPD   $0x00, Z14, Z5, K3
+	VPANDQ   128(SI)(AX*8), Z15, Z6
+	VCMPPD   $0x00, Z14, Z6, K4
+	VPANDQ   192(SI)(AX*8), Z15, Z7
+	VCMPPD   $0x00, Z14, Z7, K5
+	KORW     K2, K3, K6
+	KORW     K4, K5, K7
+	KORTESTW K6, K7
+	JNZ      IndexAbsAVX512_found
+	ADDQ     $0x00000020, AX
+	CMPQ     AX, R8
+	JB       IndexAbsAVX512_loop
+
+IndexAbsAVX512_tail:
+	MOVQ     BX, R8
+	ANDQ     $0x0000001f, R8
+	JZ       IndexAbsAVX512_done
+	CMPQ     R8, $0x00000008
+	JB       IndexAbsAVX512_tail_part0
+	VPANDQ   (SI)(AX*8), Z15, Z4
+	VCMPPD   $0x00, Z14, Z4, K2
+	KORTESTW K2, K2
+	JNZ      IndexAbsAVX512_found
+	CMPQ     R8, $0x00000010
+	JB       IndexAbsAVX512_tail_part1
+	VPANDQ   64(SI)(AX*8), Z15, Z5
+	VCMPPD   $0x00, Z14, Z5, K3
+	KORTESTW K3, K3
+	JNZ      IndexAbsAVX512_found
+	CMPQ     R8, $0x00000018
+	JB       IndexAbsAVX512_tail_part2
+	VPANDQ   128(SI)(AX*8), Z15, Z6
+	VCMPPD   $0x00, Z14, Z6, K4
+	KORTESTW K4, K4
+	JNZ      IndexAbsAVX512_found
+	TESTL    $0x00000007, R8
+	JZ       IndexAbsAVX512_done
+	VPANDQ.Z 192(SI)(AX*8), Z15, K1, Z7
+	VCMPPD   $0x00, Z14, Z7, K1, K5
+	KORTESTW K5, K5
+	JNZ      IndexAbsAVX512_found
+	JMP      IndexAbsAVX512_done
+
+IndexAbsAVX512_tail_part2:
+	TESTL    $0x00000007, R8
+	JZ       IndexAbsAVX512_done
+	VPANDQ.Z 128(SI)(AX*8), Z15, K1, Z6
+	VCMPPD   $0x00, Z14, Z6, K1, K4
+	KORTESTW K4, K4
+	JNZ      IndexAbsAVX512_found
+	JMP      IndexAbsAVX512_done
+
+IndexAbsAVX512_tail_part1:
+	TESTL    $0x00000007, R8
+	JZ       IndexAbsAVX512_done
+	VPANDQ.Z 64(SI)(AX*8), Z15, K1, Z5
+	VCMPPD   $0x00, Z14, Z5, K1, K3
+	KORTESTW K3, K3
+	JNZ      IndexAbsAVX512_found
+	JMP      IndexAbsAVX512_done
+
+IndexAbsAVX512_tail_part0:
+	VPANDQ.Z (SI)(AX*8), Z15, K1, Z4
+	VCMPPD   $0x00, Z14, Z4, K1, K2
+	KORTESTW K2, K2
+	JNZ      IndexAbsAVX512_found
+
+IndexAbsAVX512_done:
+	MOVQ $-1, AX
+	JMP  IndexAbsAVX512_ret
+
+IndexAbsAVX512_found:
+	KMOVW K2, DX
+	KMOVW K3, CX
+	SHLQ  $0x08, CX
+	ORQ   CX, DX
+	KMOVW K4, CX
+	SHLQ  $0x10, CX
+	ORQ   CX, DX
+	KMOVW K5, CX
+	SHLQ  $0x18, CX
+	ORQ   CX, DX
+	BSFQ  DX, DX
+	ADDQ  DX, AX
+
+IndexAbsAVX512_ret:
+	VZEROUPPER
+	MOVQ AX, ret+32(FP)
+	RET
+
+// func ScaledSumSqAVX512(alpha float64, x []float64) float64
+// Requires: AVX, AVX512F, SSE2
+TEXT ·ScaledSumSqAVX512(SB), NOSPLIT, $0-40
+	VBROADCASTSD alpha+0(FP), Z15
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), BX
+	VXORPD       X0, X0, X0
+	VXORPD       X1, X1, X1
+	VXORPD       X2, X2, X2
+	VXORPD       X3, X3, X3
+	MOVL         BX, CX
+	NEGL         CX
+	ANDL         $0x00000007, CX
+	MOVL         $0x000000ff, DX
+	SHRL         CL, DX
+	KMOVW        DX, K1
+	XORL         AX, AX
+	CMPQ         BX, $0x00000020
+	JB           ScaledSumSqAVX512_short
+	MOVQ         BX, R8
+	ANDQ         $-64, R8
+	JZ           ScaledSumSqAVX512_one
+
+ScaledSumSqAVX512_loop:
+	// lanes 0-7
+	VMULPD      (SI)(AX*8), Z15, Z4
+	VFMADD231PD Z4, Z4, Z0
+
+	// lanes 8-15
+	VMULPD      64(SI)(AX*8), Z15, Z5
+	VFMADD231PD Z5, Z5, Z1
+
+	// lanes 16-23
+	VMULPD      128(SI)(AX*8), Z15, Z6
+	VFMADD231PD Z6, Z6, Z2
+
+	// lanes 24-31
+	VMULPD      192(SI)(AX*8), Z15, Z7
+	VFMADD231PD Z7, Z7, Z3
+
+	// lanes 0-7
+	VMULPD      256(SI)(AX*8), Z15, Z8
+	VFMADD231PD Z8, Z8, Z0
+
+	// lanes 8-15
+	VMULPD      320(SI)(AX*8), Z15, Z9
+	VFMADD231PD Z9, Z9, Z1
+
+	// lanes 16-23
+	VMULPD      384(SI)(AX*8), Z15, Z10
+	VFMADD231PD Z10, Z10, Z2
+
+	// lanes 24-31
+	VMULPD      448(SI)(AX*8), Z15, Z11
+	VFMADD231PD Z11, Z11, Z3
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R8
+	JB          ScaledSumSqAVX512_loop
+
+ScaledSumSqAVX512_one:
+	TESTQ $0x00000020, BX
+	JZ    ScaledSumSqAVX512_tail1
+
+	// lanes 0-7
+	VMULPD      (SI)(AX*8), Z15, Z4
+	VFMADD231PD Z4, Z4, Z0
+
+	// lanes 8-15
+	VMULPD      64(SI)(AX*8), Z15, Z5
+	VFMADD231PD Z5, Z5, Z1
+
+	// lanes 16-23
+	VMULPD      128(SI)(AX*8), Z15, Z6
+	VFMADD231PD Z6, Z6, Z2
+
+	// lanes 24-31
+	VMULPD      192(SI)(AX*8), Z15, Z7
+	VFMADD231PD Z7, Z7, Z3
+	ADDQ        $0x00000020, AX
+
+ScaledSumSqAVX512_tail1:
+	MOVQ        BX, R8
+	ANDQ        $0x0000001f, R8
+	JZ          ScaledSumSqAVX512_fold
+	CMPQ        R8, $0x00000008
+	JB          ScaledSumSqAVX512_tail_part0
+	VMULPD      (SI)(AX*8), Z15, Z4
+	VFMADD231PD Z4, Z4, Z0
+	CMPQ        R8, $0x00000010
+	JB          ScaledSumSqAVX512_tail_part1
+	VMULPD      64(SI)(AX*8), Z15, Z5
+	VFMADD231PD Z5, Z5, Z1
+	CMPQ        R8, $0x00000018
+	JB          ScaledSumSqAVX512_tail_part2
+	VMULPD      128(SI)(AX*8), Z15, Z6
+	VFMADD231PD Z6, Z6, Z2
+	TESTL       $0x00000007, R8
+	JZ          ScaledSumSqAVX512_fold
+	VMULPD.Z    192(SI)(AX*8), Z15, K1, Z7
+	VFMADD231PD Z7, Z7, K1, Z3
+	JMP         ScaledSumSqAVX512_fold
+
+ScaledSumSqAVX512_tail_part2:
+	TESTL       $0x00000007, R8
+	JZ          ScaledSumSqAVX512_fold
+	VMULPD.Z    128(SI)(AX*8), Z15, K1, Z6
+	VFMADD231PD Z6, Z6, K1, Z2
+	JMP         ScaledSumSqAVX512_fold
+
+ScaledSumSqAVX512_tail_part1:
+	TESTL       $0x00000007, R8
+	JZ          ScaledSumSqAVX512_fold
+	VMULPD.Z    64(SI)(AX*8), Z15, K1, Z5
+	VFMADD231PD Z5, Z5, K1, Z1
+	JMP         ScaledSumSqAVX512_fold
+
+ScaledSumSqAVX512_tail_part0:
+	VMULPD.Z    (SI)(AX*8), Z15, K1, Z4
+	VFMADD231PD Z4, Z4, K1, Z0
+	JMP         ScaledSumSqAVX512_fold
+
+ScaledSumSqAVX512_short:
+	TESTQ       BX, BX
+	JZ          ScaledSumSqAVX512_fold512
+	CMPQ        BX, $0x00000008
+	JB          ScaledSumSqAVX512_short_part0
+	VMULPD      (SI)(AX*8), Z15, Z4
+	VFMADD231PD Z4, Z4, Z0
+	CMPQ        BX, $0x00000010
+	JB          ScaledSumSqAVX512_short_part1
+	VMULPD      64(SI)(AX*8), Z15, Z5
+	VFMADD231PD Z5, Z5, Z1
+	CMPQ        BX, $0x00000018
+	JB          ScaledSumSqAVX512_short_part2
+	VMULPD      128(SI)(AX*8), Z15, Z6
+	VFMADD231PD Z6, Z6, Z2
+	TESTL       $0x00000007, BX
+	JZ          ScaledSumSqAVX512_fold3
+	VMULPD.Z    192(SI)(AX*8), Z15, K1, Z7
+	VFMADD231PD Z7, Z7, K1, Z3
+	JMP         ScaledSumSqAVX512_fold
+
+ScaledSumSqAVX512_short_part2:
+	TESTL       $0x00000007, BX
+	JZ          ScaledSumSqAVX512_fold2
+	VMULPD.Z    128(SI)(AX*8), Z15, K1, Z6
+	VFMADD231PD Z6, Z6, K1, Z2
+	JMP         ScaledSumSqAVX512_fold3
+
+ScaledSumSqAVX512_short_part1:
+	TESTL       $0x00000007, BX
+	JZ          ScaledSumSqAVX512_fold512
+	VMULPD.Z    64(SI)(AX*8), Z15, K1, Z5
+	VFMADD231PD Z5, Z5, K1, Z1
+	JMP         ScaledSumSqAVX512_fold2
+
+ScaledSumSqAVX512_short_part0:
+	VMULPD.Z    (SI)(AX*8), Z15, K1, Z4
+	VFMADD231PD Z4, Z4, K1, Z0
+	JMP         ScaledSumSqAVX512_fold512
+
+ScaledSumSqAVX512_fold3:
+	VADDPD Z2, Z0, Z0
+
+ScaledSumSqAVX512_fold2:
+	VADDPD Z1, Z0, Z0
+	JMP    ScaledSumSqAVX512_fold512
+
+ScaledSumSqAVX512_fold:
+	VADDPD Z2, Z0, Z0
+	VADDPD Z3, Z1, Z1
+	VADDPD Z1, Z0, Z0
+
+ScaledSumSqAVX512_fold512:
+	VXORPD        X5, X5, X5
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDPD        Y5, Y0, Y0
+	VADDPD        Y4, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VADDPD        X4, X0, X0
+	VPERMILPD     $0x01, X0, X4
+	VADDSD        X4, X0, X0
+	VZEROUPPER
+	MOVSD         X0, ret+32(FP)
+	RET
+
 // func GemvNAVX512(m int, n int, a []float64, lda int, x []float64, y []float64)
 // Requires: AVX, AVX512F
 TEXT ·GemvNAVX512(SB), NOSPLIT, $0-96

@@ -67,6 +67,59 @@ func AxpyNEON(alpha float64, x, y []float64)
 //go:noescape
 func ScalNEON(alpha float64, x []float64)
 
+// AsumNEON is the NEON implementation of kernels.Asum. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	for i := range x { acc[i%L] += abs(x[i]) }
+//	return fold(acc) + 0 // never -0
+//
+// It does not check its arguments: the caller guarantees the lengths
+// stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
+func AsumNEON(x []float64) float64
+
+// AmaxNEON is the NEON implementation of kernels.Amax. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	m := +0
+//	for i := range x { if abs(x[i]) > m { m = abs(x[i]) } } // NaN never wins
+//	return m
+//
+// It does not check its arguments: the caller guarantees the lengths
+// stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
+func AmaxNEON(x []float64) float64
+
+// IndexAbsNEON is the NEON implementation of kernels.IndexAbs. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	for i := range x { if abs(x[i]) == v { return i } }
+//	return -1
+//
+// It does not check its arguments: the caller guarantees the lengths
+// stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
+func IndexAbsNEON(v float64, x []float64) int
+
+// ScaledSumSqNEON is the NEON implementation of kernels.ScaledSumSq. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	for i := range x { t := alpha * x[i]; acc[i%L] = fma(t, t, acc[i%L]) }
+//	return fold(acc) + 0 // never -0
+//
+// It does not check its arguments: the caller guarantees the lengths
+// stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
+func ScaledSumSqNEON(alpha float64, x []float64) float64
+
 // GemvNNEON is the NEON implementation of kernels.GemvN. It computes
 // exactly what this loop computes, where fma rounds once and, for
 // reductions, L = 32 lanes and fold is the tree of package generic:

@@ -981,6 +981,1068 @@ ScalNEON_last:
 ScalNEON_done:
 	RET
 
+// func AsumNEON(x []float64) float64
+TEXT ·AsumNEON(SB), NOSPLIT, $0-32
+	MOVD x_base+0(FP), R0
+	MOVD x_len+8(FP), R2
+	MOVD $0x7fffffffffffffff, R3
+	VDUP R3, V31.D2
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $32, R2
+	BLT AsumNEON_tail
+AsumNEON_loop:
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R0), [V20.D2, V21.D2, V22.D2, V23.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d400 // fadd v0.2d, v0.2d, v16.2d
+	VAND V31.B16, V17.B16, V17.B16
+	WORD $0x4e71d421 // fadd v1.2d, v1.2d, v17.2d
+	VAND V31.B16, V18.B16, V18.B16
+	WORD $0x4e72d442 // fadd v2.2d, v2.2d, v18.2d
+	VAND V31.B16, V19.B16, V19.B16
+	WORD $0x4e73d463 // fadd v3.2d, v3.2d, v19.2d
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e74d484 // fadd v4.2d, v4.2d, v20.2d
+	VAND V31.B16, V21.B16, V21.B16
+	WORD $0x4e75d4a5 // fadd v5.2d, v5.2d, v21.2d
+	VAND V31.B16, V22.B16, V22.B16
+	WORD $0x4e76d4c6 // fadd v6.2d, v6.2d, v22.2d
+	VAND V31.B16, V23.B16, V23.B16
+	WORD $0x4e77d4e7 // fadd v7.2d, v7.2d, v23.2d
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R0), [V20.D2, V21.D2, V22.D2, V23.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d508 // fadd v8.2d, v8.2d, v16.2d
+	VAND V31.B16, V17.B16, V17.B16
+	WORD $0x4e71d529 // fadd v9.2d, v9.2d, v17.2d
+	VAND V31.B16, V18.B16, V18.B16
+	WORD $0x4e72d54a // fadd v10.2d, v10.2d, v18.2d
+	VAND V31.B16, V19.B16, V19.B16
+	WORD $0x4e73d56b // fadd v11.2d, v11.2d, v19.2d
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e74d58c // fadd v12.2d, v12.2d, v20.2d
+	VAND V31.B16, V21.B16, V21.B16
+	WORD $0x4e75d5ad // fadd v13.2d, v13.2d, v21.2d
+	VAND V31.B16, V22.B16, V22.B16
+	WORD $0x4e76d5ce // fadd v14.2d, v14.2d, v22.2d
+	VAND V31.B16, V23.B16, V23.B16
+	WORD $0x4e77d5ef // fadd v15.2d, v15.2d, v23.2d
+	SUB $32, R2
+	CMP $32, R2
+	BGE AsumNEON_loop
+AsumNEON_tail:
+	CMP $8, R2
+	BLT AsumNEON_pairs0
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d400 // fadd v0.2d, v0.2d, v16.2d
+	VAND V31.B16, V17.B16, V17.B16
+	WORD $0x4e71d421 // fadd v1.2d, v1.2d, v17.2d
+	VAND V31.B16, V18.B16, V18.B16
+	WORD $0x4e72d442 // fadd v2.2d, v2.2d, v18.2d
+	VAND V31.B16, V19.B16, V19.B16
+	WORD $0x4e73d463 // fadd v3.2d, v3.2d, v19.2d
+	SUB $8, R2
+	CMP $8, R2
+	BLT AsumNEON_pairs4
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d484 // fadd v4.2d, v4.2d, v16.2d
+	VAND V31.B16, V17.B16, V17.B16
+	WORD $0x4e71d4a5 // fadd v5.2d, v5.2d, v17.2d
+	VAND V31.B16, V18.B16, V18.B16
+	WORD $0x4e72d4c6 // fadd v6.2d, v6.2d, v18.2d
+	VAND V31.B16, V19.B16, V19.B16
+	WORD $0x4e73d4e7 // fadd v7.2d, v7.2d, v19.2d
+	SUB $8, R2
+	CMP $8, R2
+	BLT AsumNEON_pairs8
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d508 // fadd v8.2d, v8.2d, v16.2d
+	VAND V31.B16, V17.B16, V17.B16
+	WORD $0x4e71d529 // fadd v9.2d, v9.2d, v17.2d
+	VAND V31.B16, V18.B16, V18.B16
+	WORD $0x4e72d54a // fadd v10.2d, v10.2d, v18.2d
+	VAND V31.B16, V19.B16, V19.B16
+	WORD $0x4e73d56b // fadd v11.2d, v11.2d, v19.2d
+	SUB $8, R2
+AsumNEON_pairs12:
+	CMP $2, R2
+	BLT AsumNEON_single12
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d58c // fadd v12.2d, v12.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AsumNEON_single13
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d5ad // fadd v13.2d, v13.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AsumNEON_single14
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d5ce // fadd v14.2d, v14.2d, v16.2d
+	SUB $2, R2
+AsumNEON_single15:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d5ef // fadd v15.2d, v15.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single14:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d5ce // fadd v14.2d, v14.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single13:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d5ad // fadd v13.2d, v13.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single12:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d58c // fadd v12.2d, v12.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_pairs8:
+	CMP $2, R2
+	BLT AsumNEON_single8
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d508 // fadd v8.2d, v8.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AsumNEON_single9
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d529 // fadd v9.2d, v9.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AsumNEON_single10
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d54a // fadd v10.2d, v10.2d, v16.2d
+	SUB $2, R2
+AsumNEON_single11:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d56b // fadd v11.2d, v11.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single10:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d54a // fadd v10.2d, v10.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single9:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d529 // fadd v9.2d, v9.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single8:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d508 // fadd v8.2d, v8.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_pairs4:
+	CMP $2, R2
+	BLT AsumNEON_single4
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d484 // fadd v4.2d, v4.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AsumNEON_single5
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d4a5 // fadd v5.2d, v5.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AsumNEON_single6
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d4c6 // fadd v6.2d, v6.2d, v16.2d
+	SUB $2, R2
+AsumNEON_single7:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d4e7 // fadd v7.2d, v7.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single6:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d4c6 // fadd v6.2d, v6.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single5:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d4a5 // fadd v5.2d, v5.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single4:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d484 // fadd v4.2d, v4.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_pairs0:
+	CMP $2, R2
+	BLT AsumNEON_single0
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d400 // fadd v0.2d, v0.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AsumNEON_single1
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d421 // fadd v1.2d, v1.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AsumNEON_single2
+	VLD1.P 16(R0), [V16.D2]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d442 // fadd v2.2d, v2.2d, v16.2d
+	SUB $2, R2
+AsumNEON_single3:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d463 // fadd v3.2d, v3.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single2:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d442 // fadd v2.2d, v2.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single1:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d421 // fadd v1.2d, v1.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_single0:
+	CBZ R2, AsumNEON_fold
+	FMOVD.P 8(R0), F16
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e70d400 // fadd v0.2d, v0.2d, v16.2d
+	B AsumNEON_fold
+AsumNEON_fold:
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d421 // fadd v1.2d, v1.2d, v9.2d
+	WORD $0x4e6ad442 // fadd v2.2d, v2.2d, v10.2d
+	WORD $0x4e6bd463 // fadd v3.2d, v3.2d, v11.2d
+	WORD $0x4e6cd484 // fadd v4.2d, v4.2d, v12.2d
+	WORD $0x4e6dd4a5 // fadd v5.2d, v5.2d, v13.2d
+	WORD $0x4e6ed4c6 // fadd v6.2d, v6.2d, v14.2d
+	WORD $0x4e6fd4e7 // fadd v7.2d, v7.2d, v15.2d
+	WORD $0x4e64d400 // fadd v0.2d, v0.2d, v4.2d
+	WORD $0x4e65d421 // fadd v1.2d, v1.2d, v5.2d
+	WORD $0x4e66d442 // fadd v2.2d, v2.2d, v6.2d
+	WORD $0x4e67d463 // fadd v3.2d, v3.2d, v7.2d
+	WORD $0x4e62d400 // fadd v0.2d, v0.2d, v2.2d
+	WORD $0x4e63d421 // fadd v1.2d, v1.2d, v3.2d
+	WORD $0x4e61d400 // fadd v0.2d, v0.2d, v1.2d
+	WORD $0x7e70d800 // faddp d0, v0.2d
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDD F1, F0, F0 // never −0
+	FMOVD F0, ret+24(FP)
+	RET
+
+// func AmaxNEON(x []float64) float64
+TEXT ·AmaxNEON(SB), NOSPLIT, $0-32
+	MOVD x_base+0(FP), R0
+	MOVD x_len+8(FP), R2
+	MOVD $0x7fffffffffffffff, R3
+	VDUP R3, V31.D2
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $32, R2
+	BLT AmaxNEON_tail
+AmaxNEON_loop:
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R0), [V20.D2, V21.D2, V22.D2, V23.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f400 // fmax v0.2d, v0.2d, v16.2d
+	WORD $0x4e71e639 // fcmeq v25.2d, v17.2d, v17.2d
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V17.B16, V17.B16
+	WORD $0x4e71f421 // fmax v1.2d, v1.2d, v17.2d
+	WORD $0x4e72e65a // fcmeq v26.2d, v18.2d, v18.2d
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V18.B16, V18.B16
+	WORD $0x4e72f442 // fmax v2.2d, v2.2d, v18.2d
+	WORD $0x4e73e67b // fcmeq v27.2d, v19.2d, v19.2d
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V19.B16, V19.B16
+	WORD $0x4e73f463 // fmax v3.2d, v3.2d, v19.2d
+	WORD $0x4e74e698 // fcmeq v24.2d, v20.2d, v20.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V20.B16, V20.B16
+	WORD $0x4e74f484 // fmax v4.2d, v4.2d, v20.2d
+	WORD $0x4e75e6b9 // fcmeq v25.2d, v21.2d, v21.2d
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V21.B16, V21.B16
+	WORD $0x4e75f4a5 // fmax v5.2d, v5.2d, v21.2d
+	WORD $0x4e76e6da // fcmeq v26.2d, v22.2d, v22.2d
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V22.B16, V22.B16
+	WORD $0x4e76f4c6 // fmax v6.2d, v6.2d, v22.2d
+	WORD $0x4e77e6fb // fcmeq v27.2d, v23.2d, v23.2d
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V23.B16, V23.B16
+	WORD $0x4e77f4e7 // fmax v7.2d, v7.2d, v23.2d
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R0), [V20.D2, V21.D2, V22.D2, V23.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f508 // fmax v8.2d, v8.2d, v16.2d
+	WORD $0x4e71e639 // fcmeq v25.2d, v17.2d, v17.2d
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V17.B16, V17.B16
+	WORD $0x4e71f529 // fmax v9.2d, v9.2d, v17.2d
+	WORD $0x4e72e65a // fcmeq v26.2d, v18.2d, v18.2d
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V18.B16, V18.B16
+	WORD $0x4e72f54a // fmax v10.2d, v10.2d, v18.2d
+	WORD $0x4e73e67b // fcmeq v27.2d, v19.2d, v19.2d
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V19.B16, V19.B16
+	WORD $0x4e73f56b // fmax v11.2d, v11.2d, v19.2d
+	WORD $0x4e74e698 // fcmeq v24.2d, v20.2d, v20.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V20.B16, V20.B16
+	WORD $0x4e74f58c // fmax v12.2d, v12.2d, v20.2d
+	WORD $0x4e75e6b9 // fcmeq v25.2d, v21.2d, v21.2d
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V21.B16, V21.B16
+	WORD $0x4e75f5ad // fmax v13.2d, v13.2d, v21.2d
+	WORD $0x4e76e6da // fcmeq v26.2d, v22.2d, v22.2d
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V22.B16, V22.B16
+	WORD $0x4e76f5ce // fmax v14.2d, v14.2d, v22.2d
+	WORD $0x4e77e6fb // fcmeq v27.2d, v23.2d, v23.2d
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V23.B16, V23.B16
+	WORD $0x4e77f5ef // fmax v15.2d, v15.2d, v23.2d
+	SUB $32, R2
+	CMP $32, R2
+	BGE AmaxNEON_loop
+AmaxNEON_tail:
+	CMP $8, R2
+	BLT AmaxNEON_pairs0
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f400 // fmax v0.2d, v0.2d, v16.2d
+	WORD $0x4e71e639 // fcmeq v25.2d, v17.2d, v17.2d
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V17.B16, V17.B16
+	WORD $0x4e71f421 // fmax v1.2d, v1.2d, v17.2d
+	WORD $0x4e72e65a // fcmeq v26.2d, v18.2d, v18.2d
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V18.B16, V18.B16
+	WORD $0x4e72f442 // fmax v2.2d, v2.2d, v18.2d
+	WORD $0x4e73e67b // fcmeq v27.2d, v19.2d, v19.2d
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V19.B16, V19.B16
+	WORD $0x4e73f463 // fmax v3.2d, v3.2d, v19.2d
+	SUB $8, R2
+	CMP $8, R2
+	BLT AmaxNEON_pairs4
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f484 // fmax v4.2d, v4.2d, v16.2d
+	WORD $0x4e71e639 // fcmeq v25.2d, v17.2d, v17.2d
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V17.B16, V17.B16
+	WORD $0x4e71f4a5 // fmax v5.2d, v5.2d, v17.2d
+	WORD $0x4e72e65a // fcmeq v26.2d, v18.2d, v18.2d
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V18.B16, V18.B16
+	WORD $0x4e72f4c6 // fmax v6.2d, v6.2d, v18.2d
+	WORD $0x4e73e67b // fcmeq v27.2d, v19.2d, v19.2d
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V19.B16, V19.B16
+	WORD $0x4e73f4e7 // fmax v7.2d, v7.2d, v19.2d
+	SUB $8, R2
+	CMP $8, R2
+	BLT AmaxNEON_pairs8
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f508 // fmax v8.2d, v8.2d, v16.2d
+	WORD $0x4e71e639 // fcmeq v25.2d, v17.2d, v17.2d
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V17.B16, V17.B16
+	WORD $0x4e71f529 // fmax v9.2d, v9.2d, v17.2d
+	WORD $0x4e72e65a // fcmeq v26.2d, v18.2d, v18.2d
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V18.B16, V18.B16
+	WORD $0x4e72f54a // fmax v10.2d, v10.2d, v18.2d
+	WORD $0x4e73e67b // fcmeq v27.2d, v19.2d, v19.2d
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V19.B16, V19.B16
+	WORD $0x4e73f56b // fmax v11.2d, v11.2d, v19.2d
+	SUB $8, R2
+AmaxNEON_pairs12:
+	CMP $2, R2
+	BLT AmaxNEON_single12
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f58c // fmax v12.2d, v12.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AmaxNEON_single13
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f5ad // fmax v13.2d, v13.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AmaxNEON_single14
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f5ce // fmax v14.2d, v14.2d, v16.2d
+	SUB $2, R2
+AmaxNEON_single15:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f5ef // fmax v15.2d, v15.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single14:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f5ce // fmax v14.2d, v14.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single13:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f5ad // fmax v13.2d, v13.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single12:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f58c // fmax v12.2d, v12.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_pairs8:
+	CMP $2, R2
+	BLT AmaxNEON_single8
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f508 // fmax v8.2d, v8.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AmaxNEON_single9
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f529 // fmax v9.2d, v9.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AmaxNEON_single10
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f54a // fmax v10.2d, v10.2d, v16.2d
+	SUB $2, R2
+AmaxNEON_single11:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f56b // fmax v11.2d, v11.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single10:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f54a // fmax v10.2d, v10.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single9:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f529 // fmax v9.2d, v9.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single8:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f508 // fmax v8.2d, v8.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_pairs4:
+	CMP $2, R2
+	BLT AmaxNEON_single4
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f484 // fmax v4.2d, v4.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AmaxNEON_single5
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f4a5 // fmax v5.2d, v5.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AmaxNEON_single6
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f4c6 // fmax v6.2d, v6.2d, v16.2d
+	SUB $2, R2
+AmaxNEON_single7:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f4e7 // fmax v7.2d, v7.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single6:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f4c6 // fmax v6.2d, v6.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single5:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f4a5 // fmax v5.2d, v5.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single4:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f484 // fmax v4.2d, v4.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_pairs0:
+	CMP $2, R2
+	BLT AmaxNEON_single0
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f400 // fmax v0.2d, v0.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AmaxNEON_single1
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f421 // fmax v1.2d, v1.2d, v16.2d
+	SUB $2, R2
+	CMP $2, R2
+	BLT AmaxNEON_single2
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f442 // fmax v2.2d, v2.2d, v16.2d
+	SUB $2, R2
+AmaxNEON_single3:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f463 // fmax v3.2d, v3.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single2:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f442 // fmax v2.2d, v2.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single1:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f421 // fmax v1.2d, v1.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_single0:
+	CBZ R2, AmaxNEON_fold
+	FMOVD.P 8(R0), F16
+	WORD $0x4e70e618 // fcmeq v24.2d, v16.2d, v16.2d
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e70f400 // fmax v0.2d, v0.2d, v16.2d
+	B AmaxNEON_fold
+AmaxNEON_fold:
+	WORD $0x4e68f400 // fmax v0.2d, v0.2d, v8.2d
+	WORD $0x4e69f421 // fmax v1.2d, v1.2d, v9.2d
+	WORD $0x4e6af442 // fmax v2.2d, v2.2d, v10.2d
+	WORD $0x4e6bf463 // fmax v3.2d, v3.2d, v11.2d
+	WORD $0x4e6cf484 // fmax v4.2d, v4.2d, v12.2d
+	WORD $0x4e6df4a5 // fmax v5.2d, v5.2d, v13.2d
+	WORD $0x4e6ef4c6 // fmax v6.2d, v6.2d, v14.2d
+	WORD $0x4e6ff4e7 // fmax v7.2d, v7.2d, v15.2d
+	WORD $0x4e64f400 // fmax v0.2d, v0.2d, v4.2d
+	WORD $0x4e65f421 // fmax v1.2d, v1.2d, v5.2d
+	WORD $0x4e66f442 // fmax v2.2d, v2.2d, v6.2d
+	WORD $0x4e67f463 // fmax v3.2d, v3.2d, v7.2d
+	WORD $0x4e62f400 // fmax v0.2d, v0.2d, v2.2d
+	WORD $0x4e63f421 // fmax v1.2d, v1.2d, v3.2d
+	WORD $0x4e61f400 // fmax v0.2d, v0.2d, v1.2d
+	WORD $0x7e70f800 // fmaxp d0, v0.2d
+	FMOVD F0, ret+24(FP)
+	RET
+
+// func IndexAbsNEON(v float64, x []float64) int
+TEXT ·IndexAbsNEON(SB), NOSPLIT, $0-40
+	FMOVD v+0(FP), F0
+	MOVD x_base+8(FP), R0
+	MOVD x_len+16(FP), R2
+	MOVD $0, R3
+	FCMPD F0, F0
+	BVS IndexAbsNEON_none // v is NaN
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDD F1, F0, F0 // v + 0: −0 becomes +0
+	VDUP V0.D[0], V0.D2
+	MOVD $0x7fffffffffffffff, R4
+	VDUP R4, V1.D2
+IndexAbsNEON_loop:
+	CMP $16, R2
+	BLT IndexAbsNEON_scalar
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R0), [V20.D2, V21.D2, V22.D2, V23.D2]
+	VAND V1.B16, V16.B16, V16.B16
+	VCMEQ V0.D2, V16.D2, V16.D2
+	VAND V1.B16, V17.B16, V17.B16
+	VCMEQ V0.D2, V17.D2, V17.D2
+	VAND V1.B16, V18.B16, V18.B16
+	VCMEQ V0.D2, V18.D2, V18.D2
+	VAND V1.B16, V19.B16, V19.B16
+	VCMEQ V0.D2, V19.D2, V19.D2
+	VAND V1.B16, V20.B16, V20.B16
+	VCMEQ V0.D2, V20.D2, V20.D2
+	VAND V1.B16, V21.B16, V21.B16
+	VCMEQ V0.D2, V21.D2, V21.D2
+	VAND V1.B16, V22.B16, V22.B16
+	VCMEQ V0.D2, V22.D2, V22.D2
+	VAND V1.B16, V23.B16, V23.B16
+	VCMEQ V0.D2, V23.D2, V23.D2
+	VORR V17.B16, V16.B16, V16.B16
+	VORR V19.B16, V18.B16, V18.B16
+	VORR V21.B16, V20.B16, V20.B16
+	VORR V23.B16, V22.B16, V22.B16
+	VORR V18.B16, V16.B16, V16.B16
+	VORR V22.B16, V20.B16, V20.B16
+	VORR V20.B16, V16.B16, V16.B16
+	VMOV V16.D[0], R5
+	VMOV V16.D[1], R6
+	ORR R5, R6
+	CBNZ R6, IndexAbsNEON_hit
+	ADD $16, R3
+	SUB $16, R2
+	B IndexAbsNEON_loop
+IndexAbsNEON_hit:
+	SUB $128, R0
+IndexAbsNEON_scalar:
+	CBZ R2, IndexAbsNEON_none
+	FMOVD.P 8(R0), F2
+	FABSD F2, F2
+	FCMPD F2, F0
+	BEQ IndexAbsNEON_found
+	ADD $1, R3
+	SUB $1, R2
+	B IndexAbsNEON_scalar
+IndexAbsNEON_found:
+	MOVD R3, ret+32(FP)
+	RET
+IndexAbsNEON_none:
+	MOVD $-1, R3
+	MOVD R3, ret+32(FP)
+	RET
+
+// func ScaledSumSqNEON(alpha float64, x []float64) float64
+TEXT ·ScaledSumSqNEON(SB), NOSPLIT, $0-40
+	MOVD x_base+8(FP), R0
+	MOVD x_len+16(FP), R2
+	FMOVD alpha+0(FP), F31
+	VDUP V31.D[0], V31.D2
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $32, R2
+	BLT ScaledSumSqNEON_tail
+ScaledSumSqNEON_loop:
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R0), [V20.D2, V21.D2, V22.D2, V23.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V0.D2
+	WORD $0x6e7fde31 // fmul v17.2d, v17.2d, v31.2d
+	VFMLA V17.D2, V17.D2, V1.D2
+	WORD $0x6e7fde52 // fmul v18.2d, v18.2d, v31.2d
+	VFMLA V18.D2, V18.D2, V2.D2
+	WORD $0x6e7fde73 // fmul v19.2d, v19.2d, v31.2d
+	VFMLA V19.D2, V19.D2, V3.D2
+	WORD $0x6e7fde94 // fmul v20.2d, v20.2d, v31.2d
+	VFMLA V20.D2, V20.D2, V4.D2
+	WORD $0x6e7fdeb5 // fmul v21.2d, v21.2d, v31.2d
+	VFMLA V21.D2, V21.D2, V5.D2
+	WORD $0x6e7fded6 // fmul v22.2d, v22.2d, v31.2d
+	VFMLA V22.D2, V22.D2, V6.D2
+	WORD $0x6e7fdef7 // fmul v23.2d, v23.2d, v31.2d
+	VFMLA V23.D2, V23.D2, V7.D2
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R0), [V20.D2, V21.D2, V22.D2, V23.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V8.D2
+	WORD $0x6e7fde31 // fmul v17.2d, v17.2d, v31.2d
+	VFMLA V17.D2, V17.D2, V9.D2
+	WORD $0x6e7fde52 // fmul v18.2d, v18.2d, v31.2d
+	VFMLA V18.D2, V18.D2, V10.D2
+	WORD $0x6e7fde73 // fmul v19.2d, v19.2d, v31.2d
+	VFMLA V19.D2, V19.D2, V11.D2
+	WORD $0x6e7fde94 // fmul v20.2d, v20.2d, v31.2d
+	VFMLA V20.D2, V20.D2, V12.D2
+	WORD $0x6e7fdeb5 // fmul v21.2d, v21.2d, v31.2d
+	VFMLA V21.D2, V21.D2, V13.D2
+	WORD $0x6e7fded6 // fmul v22.2d, v22.2d, v31.2d
+	VFMLA V22.D2, V22.D2, V14.D2
+	WORD $0x6e7fdef7 // fmul v23.2d, v23.2d, v31.2d
+	VFMLA V23.D2, V23.D2, V15.D2
+	SUB $32, R2
+	CMP $32, R2
+	BGE ScaledSumSqNEON_loop
+ScaledSumSqNEON_tail:
+	CMP $8, R2
+	BLT ScaledSumSqNEON_pairs0
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V0.D2
+	WORD $0x6e7fde31 // fmul v17.2d, v17.2d, v31.2d
+	VFMLA V17.D2, V17.D2, V1.D2
+	WORD $0x6e7fde52 // fmul v18.2d, v18.2d, v31.2d
+	VFMLA V18.D2, V18.D2, V2.D2
+	WORD $0x6e7fde73 // fmul v19.2d, v19.2d, v31.2d
+	VFMLA V19.D2, V19.D2, V3.D2
+	SUB $8, R2
+	CMP $8, R2
+	BLT ScaledSumSqNEON_pairs4
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V4.D2
+	WORD $0x6e7fde31 // fmul v17.2d, v17.2d, v31.2d
+	VFMLA V17.D2, V17.D2, V5.D2
+	WORD $0x6e7fde52 // fmul v18.2d, v18.2d, v31.2d
+	VFMLA V18.D2, V18.D2, V6.D2
+	WORD $0x6e7fde73 // fmul v19.2d, v19.2d, v31.2d
+	VFMLA V19.D2, V19.D2, V7.D2
+	SUB $8, R2
+	CMP $8, R2
+	BLT ScaledSumSqNEON_pairs8
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V8.D2
+	WORD $0x6e7fde31 // fmul v17.2d, v17.2d, v31.2d
+	VFMLA V17.D2, V17.D2, V9.D2
+	WORD $0x6e7fde52 // fmul v18.2d, v18.2d, v31.2d
+	VFMLA V18.D2, V18.D2, V10.D2
+	WORD $0x6e7fde73 // fmul v19.2d, v19.2d, v31.2d
+	VFMLA V19.D2, V19.D2, V11.D2
+	SUB $8, R2
+ScaledSumSqNEON_pairs12:
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single12
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V12.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single13
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V13.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single14
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V14.D2
+	SUB $2, R2
+ScaledSumSqNEON_single15:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V15.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single14:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V14.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single13:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V13.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single12:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V12.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_pairs8:
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single8
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V8.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single9
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V9.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single10
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V10.D2
+	SUB $2, R2
+ScaledSumSqNEON_single11:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V11.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single10:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V10.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single9:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V9.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single8:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V8.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_pairs4:
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single4
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V4.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single5
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V5.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single6
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V6.D2
+	SUB $2, R2
+ScaledSumSqNEON_single7:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V7.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single6:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V6.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single5:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V5.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single4:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V4.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_pairs0:
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single0
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V0.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single1
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V1.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT ScaledSumSqNEON_single2
+	VLD1.P 16(R0), [V16.D2]
+	WORD $0x6e7fde10 // fmul v16.2d, v16.2d, v31.2d
+	VFMLA V16.D2, V16.D2, V2.D2
+	SUB $2, R2
+ScaledSumSqNEON_single3:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V3.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single2:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V2.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single1:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V1.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_single0:
+	CBZ R2, ScaledSumSqNEON_fold
+	FMOVD.P 8(R0), F16
+	FMULD F31, F16, F16
+	VFMLA V16.D2, V16.D2, V0.D2
+	B ScaledSumSqNEON_fold
+ScaledSumSqNEON_fold:
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d421 // fadd v1.2d, v1.2d, v9.2d
+	WORD $0x4e6ad442 // fadd v2.2d, v2.2d, v10.2d
+	WORD $0x4e6bd463 // fadd v3.2d, v3.2d, v11.2d
+	WORD $0x4e6cd484 // fadd v4.2d, v4.2d, v12.2d
+	WORD $0x4e6dd4a5 // fadd v5.2d, v5.2d, v13.2d
+	WORD $0x4e6ed4c6 // fadd v6.2d, v6.2d, v14.2d
+	WORD $0x4e6fd4e7 // fadd v7.2d, v7.2d, v15.2d
+	WORD $0x4e64d400 // fadd v0.2d, v0.2d, v4.2d
+	WORD $0x4e65d421 // fadd v1.2d, v1.2d, v5.2d
+	WORD $0x4e66d442 // fadd v2.2d, v2.2d, v6.2d
+	WORD $0x4e67d463 // fadd v3.2d, v3.2d, v7.2d
+	WORD $0x4e62d400 // fadd v0.2d, v0.2d, v2.2d
+	WORD $0x4e63d421 // fadd v1.2d, v1.2d, v3.2d
+	WORD $0x4e61d400 // fadd v0.2d, v0.2d, v1.2d
+	WORD $0x7e70d800 // faddp d0, v0.2d
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDD F1, F0, F0 // never −0
+	FMOVD F0, ret+32(FP)
+	RET
+
 // func GemvNNEON(m, n int, a []float64, lda int, x, y []float64)
 TEXT ·GemvNNEON(SB), NOSPLIT, $0-96
 	MOVD m+0(FP), R6

@@ -56,6 +56,23 @@
 //   - Axpy(alpha, x, y): y[i] = fma(alpha, x[i], y[i]) for each i; no
 //     reduction, so the order of elements does not matter.
 //   - Scal(alpha, x): x[i] = alpha·x[i]. alpha = 0 does not clear NaN or Inf.
+//   - Asum(x): lane update acc = acc + |x[i]|.
+//   - Amax(x): the largest |x[i]| that is not NaN, or +0 if there is none.
+//     A maximum is the same whatever order it is taken in, so this kernel
+//     has no lanes; vector code compares in any order it likes. (|x| is
+//     never −0, so no two candidates tie with different bits.)
+//   - IndexAbs(v, x): the first i with |x[i]| == v, or −1. Only the index
+//     is returned, so there is nothing to round.
+//   - ScaledSumSq(alpha, x): t = alpha·x[i], rounded; then acc = fma(t, t,
+//     acc).
+//   - Nrm2(x), in package kernels, is built from the kernels above, so it
+//     has the same bits wherever they do: s = Dot(x, x); if s is NaN, the
+//     result is NaN; if 2⁻⁹⁶⁰ ≤ s < +Inf, it is √s (IEEE square root,
+//     correctly rounded everywhere). Otherwise m = Amax(x); m = 0 gives
+//     0, m = +Inf gives +Inf, and any other m = f·2ᵉ (1 ≤ f < 2) gives
+//     √ScaledSumSq(2ᵏ, x)·2⁻ᵏ with k = −e clamped to [−1022, 1022]. The
+//     scaled squares lie near 1, so the sum neither overflows nor loses
+//     its small terms.
 //   - GemvN(m, n, a, lda, x, y): y[i] = Dot(a[i·lda : i·lda+n], x); each row
 //     is one Dot in the order above.
 //   - GemvT(m, n, a, lda, x, y): y[j] starts at +0 and takes the rows in

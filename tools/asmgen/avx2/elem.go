@@ -26,13 +26,23 @@ type elem struct {
 	FMA213    vop                      // FMA213(a, b, dst): dst = b·dst + a, rounded once
 	Broadcast vop                      // scalar from memory or XMM to every lane
 	Xor       vop                      // zeroing idiom
+	And       vop                      // bitwise and
+	Or        vop                      // bitwise or
+	Max       vop                      // Max(a, b, dst): dst = b > a ? b : a, so a if either is NaN
+	Cmp       vop                      // Cmp(pred, a, b, dst): dst lanes all ones where b pred a
+	MovMsk    func(a, b operand.Op)    // MovMsk(src, r): the sign bit of each lane, lane 0 in bit 0
 	MaskMov   func(a, b, c operand.Op) // MaskMov(src, mask, dst); masked lanes load 0 and are not stored
+	// AllOnes(a, a, dst) sets dst to all ones (an integer compare of a with
+	// itself); ShrLanes(n, a, dst) shifts each lane of a right by n bits.
+	AllOnes  vop
+	ShrLanes vop
 
 	// Scalar instructions.
 	MovS    vop
 	AddS    vop
 	MulS    vop
 	FMA213S vop
+	MaxS    vop
 }
 
 // f64 is float64: four lanes per YMM register.
@@ -46,11 +56,19 @@ var f64 = elem{
 	FMA213:    VFMADD213PD,
 	Broadcast: VBROADCASTSD,
 	Xor:       VXORPD,
+	And:       VANDPD,
+	Or:        VORPD,
+	Max:       VMAXPD,
+	Cmp:       VCMPPD,
+	MovMsk:    VMOVMSKPD,
 	MaskMov:   VMASKMOVPD,
+	AllOnes:   VPCMPEQQ,
+	ShrLanes:  VPSRLQ,
 	MovS:      VMOVSD,
 	AddS:      VADDSD,
 	MulS:      VMULSD,
 	FMA213S:   VFMADD213SD,
+	MaxS:      VMAXSD,
 }
 
 // f32 is float32: eight lanes per YMM register. It is not generated yet
@@ -66,11 +84,19 @@ var f32 = elem{
 	FMA213:    VFMADD213PS,
 	Broadcast: VBROADCASTSS,
 	Xor:       VXORPS,
+	And:       VANDPS,
+	Or:        VORPS,
+	Max:       VMAXPS,
+	Cmp:       VCMPPS,
+	MovMsk:    VMOVMSKPS,
 	MaskMov:   VMASKMOVPS,
+	AllOnes:   VPCMPEQD,
+	ShrLanes:  VPSRLD,
 	MovS:      VMOVSS,
 	AddS:      VADDSS,
 	MulS:      VMULSS,
 	FMA213S:   VFMADD213SS,
+	MaxS:      VMAXSS,
 }
 
 // elems are the element types the generator knows, by Go type name.

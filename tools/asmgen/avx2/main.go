@@ -12,6 +12,11 @@
 //
 // Register conventions: Dot, Sum and SumSqDiff accumulate in Y0 … Y7, use
 // Y8 … Y14 as scratch and keep the mask of the partial register in Y15.
+// Asum, Amax and ScaledSumSq do the same with scratch narrowed to
+// Y8 … Y13, keeping the abs mask (all bits but the sign) or alpha in Y14.
+// Amax is not bound to the canonical order but shares it (any order gives
+// the same maximum): its lanes take maxima instead of sums. IndexAbs keeps
+// v in Y13, the abs mask in Y14 and the partial mask in Y15.
 // GemvN keeps the mask in Y15 too; GemvT keeps it in Y14 and broadcasts
 // x[i] into Y15. Axpy and Scal keep alpha in Y0. All functions are NOSPLIT
 // leaves without a frame, touch no memory outside their slices and end in
@@ -57,6 +62,14 @@ func main() {
 			g.reduction(redSum)
 		case "SumSqDiff":
 			g.reduction(redSumSqDiff)
+		case "Asum":
+			g.reduction(redAsum)
+		case "Amax":
+			g.reduction(redAmax)
+		case "IndexAbs":
+			g.indexAbs()
+		case "ScaledSumSq":
+			g.reduction(redScaledSumSq)
 		case "Axpy":
 			g.axpy()
 		case "Scal":

@@ -18,12 +18,29 @@ var (
 type redKind int
 
 const (
-	redDot       redKind = iota // acc = fma(x, y, acc)
-	redSum                      // acc = acc + x
-	redSumSqDiff                // d = x − y; acc = fma(d, d, acc)
+	redDot         redKind = iota // acc = fma(x, y, acc)
+	redSum                        // acc = acc + x
+	redSumSqDiff                  // d = x − y; acc = fma(d, d, acc)
+	redAsum                       // acc = acc + |x|; Y14 holds the abs mask
+	redAmax                       // acc = max(acc, |x|), NaN skipped; Y14 holds the abs mask
+	redScaledSumSq                // t = alpha·x; acc = fma(t, t, acc); Y14 holds alpha
 )
 
-func (k redKind) twoInputs() bool { return k != redSum }
+func (k redKind) twoInputs() bool { return k == redDot || k == redSumSqDiff }
+
+// constant reports whether the kind keeps a constant in Y14 (the abs mask
+// or alpha) for the whole reduction, which leaves Y8 … Y13 as scratch.
+func (k redKind) constant() bool {
+	return k == redAsum || k == redAmax || k == redScaledSumSq
+}
+
+// constReg holds the constant of the kinds that have one.
+var constReg = Y14
+
+// negZero reports whether the fold needs the final + 0 (see fold): only
+// Dot's lanes can be −0. The others start at +0 and only add terms, or
+// take maxima of values, that cannot make them −0.
+func (k redKind) negZero() bool { return k == redDot }
 
 // redRegs are the general-purpose registers a reduction works with.
 type redRegs struct {
@@ -68,8 +85,15 @@ func (g *gen) blockBytes(n GPPhysical) {
 // −0 Dot lane into +0, which the final + 0 of the fold makes invisible.
 func (g *gen) chunk(kind redKind, r redRegs, j int, masked bool) {
 	acc := ymm[j]
-	t1 := ymm[8+j%7]
-	t2 := ymm[8+(j+1)%7]
+	// Scratch rotates over Y8 … Y14, or Y8 … Y13 if Y14 holds a constant,
+	// so that consecutive chunks do not wait on each other's registers.
+	scratch := 7
+	if kind.constant() {
+		scratch = 6
+	}
+	t1 := ymm[8+j%scratch]
+	t2 := ymm[8+(j+1)%scratch]
+	c := constReg
 	xm := Mem{Base: r.x}.Offset(vecBytes * j)
 	ym := Mem{Base: r.y}.Offset(vecBytes * j)
 	mask := Y15
@@ -97,6 +121,34 @@ func (g *gen) chunk(kind redKind, r redRegs, j int, masked bool) {
 		g.MaskMov(xm, mask, t1)
 		g.MaskMov(ym, mask, t2)
 		g.Sub(t2, t1, t1)
+		g.FMA231(t1, t1, acc)
+	case kind == redAsum || kind == redAmax:
+		if masked {
+			g.MaskMov(xm, mask, t1)
+			g.And(t1, c, t1)
+		} else {
+			g.And(xm, c, t1)
+		}
+		if kind == redAsum {
+			g.Add(t1, acc, acc)
+			break
+		}
+		// Max(a, b, dst) is VMAXPD a, b, dst: dst = b > a ? b : a, which is
+		// a when either is NaN. With the accumulator as a, a NaN |x| leaves
+		// it unchanged, so NaN never wins and the accumulator never
+		// becomes NaN. Masked lanes are +0, which never beats the
+		// accumulator (it starts at +0).
+		g.Max(acc, t1, acc)
+	case kind == redScaledSumSq:
+		if masked {
+			g.MaskMov(xm, mask, t1)
+			g.Mul(t1, c, t1)
+			// alpha·0 is NaN when alpha is ±Inf or NaN: clear the masked
+			// lanes again so that they add nothing.
+			g.And(mask, t1, t1)
+		} else {
+			g.Mul(xm, c, t1)
+		}
 		g.FMA231(t1, t1, acc)
 	}
 }
@@ -145,7 +197,7 @@ func (g *gen) reduce(kind redKind, r redRegs, pre string) {
 	}
 
 	Label(pre + "fold")
-	g.fold(numAcc, kind == redDot)
+	g.foldKind(kind, numAcc)
 }
 
 // fold adds the lanes of Y0 … Y7 in the canonical halving tree and leaves
@@ -160,15 +212,29 @@ func (g *gen) reduce(kind redKind, r redRegs, pre string) {
 // SumSqDiff leave it out, as their lanes and partial sums are never −0 (a
 // lane starts at +0, a round-to-nearest sum is −0 only if both addends
 // are, and d·d is never −0), so + 0 would change nothing.
-func (g *gen) fold(live int, negZero bool) {
+func (g *gen) fold(live int, negZero bool) { g.foldBy(live, negZero, g.Add, g.AddS) }
+
+// foldKind folds the accumulators of a reduction of the given kind: Amax
+// takes the maximum in the same tree (any order gives the same maximum,
+// and +0 registers change nothing as every lane is ≥ +0), the others add.
+func (g *gen) foldKind(kind redKind, live int) {
+	if kind == redAmax {
+		g.foldBy(live, false, g.Max, g.MaxS)
+		return
+	}
+	g.fold(live, kind.negZero())
+}
+
+// foldBy is fold with op (packed) and opS (scalar) in place of addition.
+func (g *gen) foldBy(live int, negZero bool, op, opS vop) {
 	for w := numAcc / 2; w >= 1; w /= 2 {
 		for j := 0; j+w < live; j++ {
-			g.Add(ymm[j+w], ymm[j], ymm[j])
+			op(ymm[j+w], ymm[j], ymm[j])
 		}
 		live = min(live, w)
 	}
 	VEXTRACTF128(U8(1), Y0, X1)
-	g.Add(X1, X0, X0)
+	op(X1, X0, X0)
 	for lanes := 16 / g.Size; lanes > 1; lanes /= 2 {
 		half := lanes / 2
 		switch half * g.Size {
@@ -178,9 +244,9 @@ func (g *gen) fold(live int, negZero bool) {
 			VMOVSHDUP(X0, X1)
 		}
 		if half == 1 {
-			g.AddS(X1, X0, X0)
+			opS(X1, X0, X0)
 		} else {
-			g.Add(X1, X0, X0)
+			op(X1, X0, X0)
 		}
 	}
 	if negZero {
@@ -189,7 +255,7 @@ func (g *gen) fold(live int, negZero bool) {
 	}
 }
 
-// reduction emits Dot, Sum or SumSqDiff.
+// reduction emits Dot, Sum, SumSqDiff, Asum, Amax or ScaledSumSq.
 func (g *gen) reduction(kind redKind) {
 	// The mask is loaded only where a partial register needs it.
 	r := redRegs{x: RSI, y: RDI, end: RDX, k: RBX, p: RAX, maskPtr: R8}
@@ -197,6 +263,16 @@ func (g *gen) reduction(kind redKind) {
 	Load(Param("x").Len(), RCX)
 	if kind.twoInputs() {
 		Load(Param("y").Base(), r.y)
+	}
+	switch kind {
+	case redAsum, redAmax:
+		g.absMask(constReg)
+	case redScaledSumSq:
+		alpha, err := Param("alpha").Resolve()
+		if err != nil {
+			panic(err)
+		}
+		g.Broadcast(alpha.Addr, constReg)
 	}
 	g.tailSetup(RCX, r.k, r.p, r.maskPtr, nil)
 	CMPQ(RCX, U32(g.Lanes()))
@@ -232,14 +308,14 @@ func (g *gen) short(kind redKind, r redRegs) {
 		JZ(LabelRef(whole(j)))
 		g.Xor(ymm[j], ymm[j], ymm[j])
 		g.chunk(kind, r, j, true)
-		g.fold(j+1, kind == redDot)
+		g.foldKind(kind, j+1)
 		g.ret(X0)
 		Label(whole(j))
 		if j == 0 {
-			// n = 0: the empty sum.
+			// n = 0: the empty sum, or Amax's +0.
 			g.Xor(X0, X0, X0)
 		} else {
-			g.fold(j, kind == redDot)
+			g.foldKind(kind, j)
 		}
 		g.ret(X0)
 	}

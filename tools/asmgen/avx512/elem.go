@@ -34,26 +34,46 @@ type elem struct {
 	mulZ   instFn4 // VMULPD.Z
 	fma231 instFn  // VFMADD231PD: acc = a*b + acc
 	bcast  instFn  // VBROADCASTSD
+	max    instFn  // VMAXPD
+	cmp    instFn  // VCMPPD
+	andZ   instFn4 // VPANDQ.Z: bitwise, so it needs only AVX-512F, unlike VANDPD
+	and    instFn  // VPANDQ
+	// bcastGP broadcasts a general-purpose register (VPBROADCASTQ).
+	bcastGP instFn
+	// absMask has every bit but the sign bit of one element set.
+	absMask uint64
 	// fold128 folds the lanes of the 128-bit register x into its lowest
 	// lane with the halving tree, using tmp.
 	fold128 foldStep
+	// max128 is fold128 with max in place of +.
+	max128 foldStep
 }
 
 var float64Elem = elem{
-	Elem:   spec.Float64,
-	movu:   x86.VMOVUPD,
-	movuZ:  x86.VMOVUPD_Z,
-	add:    x86.VADDPD,
-	sub:    x86.VSUBPD,
-	subZ:   x86.VSUBPD_Z,
-	mul:    x86.VMULPD,
-	mulZ:   x86.VMULPD_Z,
-	fma231: x86.VFMADD231PD,
-	bcast:  x86.VBROADCASTSD,
+	Elem:    spec.Float64,
+	movu:    x86.VMOVUPD,
+	movuZ:   x86.VMOVUPD_Z,
+	add:     x86.VADDPD,
+	sub:     x86.VSUBPD,
+	subZ:    x86.VSUBPD_Z,
+	mul:     x86.VMULPD,
+	mulZ:    x86.VMULPD_Z,
+	fma231:  x86.VFMADD231PD,
+	bcast:   x86.VBROADCASTSD,
+	max:     x86.VMAXPD,
+	cmp:     x86.VCMPPD,
+	and:     x86.VPANDQ,
+	andZ:    x86.VPANDQ_Z,
+	bcastGP: x86.VPBROADCASTQ,
+	absMask: 1<<63 - 1,
 	fold128: func(g *gen, x, tmp reg.Register) {
 		// acc[0] = acc[0] + acc[1].
 		g.inst(x86.VPERMILPD(operand.U8(1), x, tmp))
 		g.inst(x86.VADDSD(tmp, x, x))
+	},
+	max128: func(g *gen, x, tmp reg.Register) {
+		g.inst(x86.VPERMILPD(operand.U8(1), x, tmp))
+		g.inst(x86.VMAXSD(tmp, x, x))
 	},
 }
 
@@ -90,6 +110,24 @@ func (g *gen) mulZ(a, b, k, d operand.Op) {
 }
 func (g *gen) fma231(ops ...operand.Op) { g.inst(g.e.fma231(ops...)) }
 func (g *gen) bcast(ops ...operand.Op)  { g.inst(g.e.bcast(ops...)) }
+func (g *gen) max(ops ...operand.Op)    { g.inst(g.e.max(ops...)) }
+func (g *gen) cmp(ops ...operand.Op)    { g.inst(g.e.cmp(ops...)) }
+func (g *gen) and(ops ...operand.Op)    { g.inst(g.e.and(ops...)) }
+func (g *gen) andZ(a, b, k, d operand.Op) {
+	g.inst(g.e.andZ(a, b, k, d))
+}
+
+// loadAbsMask broadcasts absMask into dst, clobbering DX: ANDing an
+// element with it clears the sign bit, which is exactly math.Abs (NaN
+// included, payload kept).
+func (g *gen) loadAbsMask(dst reg.VecPhysical) {
+	g.MOVQ(operand.U64(g.e.absMask), reg.RDX)
+	var src reg.Register = reg.RDX
+	if g.e.Size == 4 {
+		src = reg.EDX // VPBROADCASTD takes a 32-bit register
+	}
+	g.inst(g.e.bcastGP(src, dst))
+}
 
 // label returns a function-local label name.
 func (g *gen) label(s string, args ...any) string {

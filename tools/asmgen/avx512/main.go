@@ -8,6 +8,9 @@
 // feeds lane t (whole V-chunks unmasked, the final chunk with a zero-masking
 // or merge-masking load), and the halving fold z0+z2, z1+z3, z0+z1,
 // 512→256→128→64 bits, plus the final +0 that keeps a result from being −0.
+// Amax and IndexAbs have no canonical order to keep (a maximum and a first
+// match do not depend on it); they walk x a block at a time with the same
+// masked tail.
 //
 // The code uses only Z0–Z15, which VZEROUPPER returns to their initial
 // state, and only AVX-512F, AVX, AVX2 and FMA instructions (plus SSE2 for
@@ -34,13 +37,17 @@ const isa = "AVX512"
 // emitters maps a kernel name from spec.Kernels to the function that emits
 // its body. The TEXT header, doc and pragmas are written by main.
 var emitters = map[string]func(g *gen){
-	"Dot":       (*gen).dot,
-	"Sum":       (*gen).sum,
-	"SumSqDiff": (*gen).sumSqDiff,
-	"Axpy":      (*gen).axpy,
-	"Scal":      (*gen).scal,
-	"GemvN":     (*gen).gemvN,
-	"GemvT":     (*gen).gemvT,
+	"Dot":         (*gen).dot,
+	"Sum":         (*gen).sum,
+	"SumSqDiff":   (*gen).sumSqDiff,
+	"Axpy":        (*gen).axpy,
+	"Scal":        (*gen).scal,
+	"Asum":        (*gen).asum,
+	"Amax":        (*gen).amax,
+	"IndexAbs":    (*gen).indexAbs,
+	"ScaledSumSq": (*gen).scaledSumSq,
+	"GemvN":       (*gen).gemvN,
+	"GemvT":       (*gen).gemvT,
 }
 
 func main() {

@@ -62,6 +62,54 @@ func (g *gen) sumSqDiff() {
 	})
 }
 
+// asum: acc += |x[i]|. The mask clearing sign bits lives in Z15, which
+// reduce never touches.
+func (g *gen) asum() {
+	abs := z(15)
+	g.loadAbsMask(abs)
+	g.reduce(reduction{
+		inputs: 1,
+		full: func(g *gen, acc, tmp reg.VecPhysical, x, _ operand.Mem) {
+			g.and(x, abs, tmp)
+			g.add(tmp, acc, acc)
+		},
+		masked: func(g *gen, acc, tmp reg.VecPhysical, x, _ operand.Mem, k reg.OpmaskPhysical) {
+			// The masked-off elements are not read (fault suppression);
+			// the merge-masked add leaves their lanes as they were.
+			g.andZ(x, abs, k, tmp)
+			g.add(tmp, acc, k, acc)
+		},
+	})
+}
+
+// scaledSumSq: t = alpha·x[i], rounded by its own VMULPD, then acc =
+// fma(t, t, acc). alpha is broadcast into Z15, which reduce never touches.
+func (g *gen) scaledSumSq() {
+	alpha := z(15)
+	a, err := g.Param("alpha").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	g.bcast(a.Addr, alpha)
+	g.reduce(reduction{
+		inputs: 1,
+		full: func(g *gen, acc, tmp reg.VecPhysical, x, _ operand.Mem) {
+			g.mul(x, alpha, tmp)
+			g.fma231(tmp, tmp, acc)
+		},
+		masked: func(g *gen, acc, tmp reg.VecPhysical, x, _ operand.Mem, k reg.OpmaskPhysical) {
+			g.mulZ(x, alpha, k, tmp)
+			g.fma231(tmp, tmp, k, acc)
+		},
+	})
+}
+
+// reduceFreeZ is the first ZMM register reduce leaves alone: it uses
+// Z0–Z3 for the accumulators and Z4… for one scratch register per chunk of
+// an iteration. A kernel may set constants in Z(reduceFreeZ)–Z15 before
+// calling reduce.
+const reduceFreeZ = 4 + 4*reduceUnroll
+
 // reduce emits a whole reduction kernel: x base in SI, y base in DI, n in
 // BX, element index in AX, accumulators Z0–Z3, scratch Z4–Z11, tail mask
 // in K1.
@@ -72,6 +120,9 @@ func (g *gen) sumSqDiff() {
 // of a zero cannot matter because the result is made non-negative-zero at
 // the end (the canonical "+ 0", see foldZMM).
 func (g *gen) reduce(op reduction) {
+	if reduceFreeZ > 15 {
+		panic("reduce would clobber Z15, where asum and scaledSumSq keep a constant")
+	}
 	var (
 		x, y  = reg.RSI, reg.RDI
 		n     = reg.RBX

@@ -56,6 +56,9 @@ func TestFrameLayout(t *testing.T) {
 		{"Axpy", float32Elem, "x_base", 8, 56},
 		{"GemvT", float64Elem, "lda", 40, 96},
 		{"GemvT", float64Elem, "y_base", 72, 96},
+		{"IndexAbs", float64Elem, "ret", 32, 40},
+		{"IndexAbs", float32Elem, "x_base", 8, 40},
+		{"ScaledSumSq", float64Elem, "ret", 32, 40},
 	} {
 		f := layout(byName[c.kernel], c.e)
 		if f.slots[c.slot] != c.off || f.size != c.size {

@@ -12,7 +12,13 @@ type elem struct {
 	fmadd  string // scalar fused multiply-add
 	fmul   string // scalar multiply
 	fadd   string // scalar add
+	fabs   string // scalar absolute value
+	fcmp   string // scalar compare
 }
+
+// absMask is an element with every bit but the sign set: x AND absMask is
+// |x|, bit for bit what math.Abs does.
+func (e elem) absMask() uint64 { return 1<<(8*e.Size-1) - 1 }
 
 // perReg is the number of elements in one 128-bit register.
 func (e elem) perReg() int { return 16 / e.Size }
@@ -21,6 +27,7 @@ var float64Elem = elem{
 	Elem: spec.Float64,
 	arr:  "D2", lane: "D", gnuArr: "2d",
 	fmov: "FMOVD", fmadd: "FMADDD", fmul: "FMULD", fadd: "FADDD",
+	fabs: "FABSD", fcmp: "FCMPD",
 }
 
 // float32Elem is the float32 description. Its encodings are in the table
@@ -30,6 +37,7 @@ var float32Elem = elem{
 	Elem: spec.Float32,
 	arr:  "S4", lane: "S", gnuArr: "4s",
 	fmov: "FMOVS", fmadd: "FMADDS", fmul: "FMULS", fadd: "FADDS",
+	fabs: "FABSS", fcmp: "FCMPS",
 }
 
 // mustPairs stops the generator for an element type whose registers do

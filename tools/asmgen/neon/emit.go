@@ -62,6 +62,9 @@ func (a *asm) fmul(d, n, m vreg) { a.word("fmul", d, n, m) }
 // the multiplicands first: VFMLA Vm, Vn, Vd.
 func (a *asm) fmla(acc, n, m vreg) { a.op("VFMLA %s, %s, %s", a.v(m), a.v(n), a.v(acc)) }
 
+// vand emits d = n AND m, bit by bit (the assembler has it: VAND Vm, Vn, Vd).
+func (a *asm) vand(d, n, m vreg) { a.op("VAND V%d.B16, V%d.B16, V%d.B16", m, n, d) }
+
 // zero clears a whole register.
 func (a *asm) zero(r vreg) { a.op("VEOR V%d.B16, V%d.B16, V%d.B16", r, r, r) }
 

@@ -3,11 +3,11 @@ package main
 import "fmt"
 
 // Go 1.26's arm64 assembler knows VFMLA but not the vector forms of FADD,
-// FSUB and FMUL, nor the scalar pairwise FADDP, so the generator writes
-// those as WORD directives. Every such word comes from this table, and
-// encoding_test.go checks each entry against two decoders that share no
-// code with it: binutils' aarch64-linux-gnu-objdump and
-// golang.org/x/arch/arm64/arm64asm.
+// FSUB, FMUL, FMAX and FCMEQ, nor the scalar pairwise FADDP and FMAXP, so
+// the generator writes those as WORD directives. Every such word comes
+// from this table, and encoding_test.go checks each entry against two
+// decoders that share no code with it: binutils'
+// aarch64-linux-gnu-objdump and golang.org/x/arch/arm64/arm64asm.
 
 // form is the operand layout of an encoded instruction.
 type form uint8
@@ -39,8 +39,16 @@ var encodings = []encoding{
 	{"fsub", "4s", threeSame, 0x4ea0d400},
 	{"fmul", "2d", threeSame, 0x6e60dc00},
 	{"fmul", "4s", threeSame, 0x6e20dc00},
+	{"fmax", "2d", threeSame, 0x4e60f400},
+	{"fmax", "4s", threeSame, 0x4e20f400},
+	// fcmeq (register): all ones in each lane where Vn == Vm as numbers,
+	// so fcmeq x, x is all ones exactly where x is not NaN.
+	{"fcmeq", "2d", threeSame, 0x4e60e400},
+	{"fcmeq", "4s", threeSame, 0x4e20e400},
 	{"faddp", "2d", pairScalar, 0x7e70d800},
 	{"faddp", "2s", pairScalar, 0x7e30d800},
+	{"fmaxp", "2d", pairScalar, 0x7e70f800},
+	{"fmaxp", "2s", pairScalar, 0x7e30f800},
 }
 
 // lookup returns the table entry for a mnemonic and arrangement.

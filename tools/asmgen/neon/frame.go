@@ -54,6 +54,8 @@ func layout(k spec.Kernel, e elem) frame {
 	case "":
 	case "T":
 		place("ret", e.Size)
+	case "int":
+		place("ret", 8)
 	default:
 		panic(fmt.Sprintf("neon: %s: result type %q", k.Name, k.Result))
 	}

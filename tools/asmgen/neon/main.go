@@ -12,12 +12,12 @@
 // for w = 8, 4, 2, 1 before a pairwise add of the last two lanes and the
 // final + 0.
 //
-// Go 1.26's assembler has no vector FADD, FSUB or FMUL and no scalar
-// FADDP; those are emitted as WORD directives from the table in
-// encoding.go, each with its mnemonic in a comment. encoding_test.go
-// verifies every entry against binutils' aarch64-linux-gnu-objdump (Debian
-// binutils-aarch64-linux-gnu) and against golang.org/x/arch's arm64asm
-// decoder.
+// Go 1.26's assembler has no vector FADD, FSUB, FMUL, FMAX or FCMEQ and no
+// scalar FADDP or FMAXP; those are emitted as WORD directives from the
+// table in encoding.go, each with its mnemonic in a comment.
+// encoding_test.go verifies every entry against binutils'
+// aarch64-linux-gnu-objdump (Debian binutils-aarch64-linux-gnu) and
+// against golang.org/x/arch's arm64asm decoder.
 package main
 
 //go:generate go run . -out ../../../kernels/arm64/neon_arm64.s -stubs ../../../kernels/arm64/neon_arm64.go -pkg arm64
@@ -39,13 +39,17 @@ const isa = "NEON"
 // emitters maps a kernel name from spec.Kernels to the function that emits
 // its body. The TEXT line, doc and pragmas are written by main.
 var emitters = map[string]func(a *asm, f frame){
-	"Dot":       reduceKernel(dotOp),
-	"Sum":       reduceKernel(sumOp),
-	"SumSqDiff": reduceKernel(sumSqDiffOp),
-	"Axpy":      axpy,
-	"Scal":      scal,
-	"GemvN":     gemvN,
-	"GemvT":     gemvT,
+	"Dot":         reduceKernel(dotOp),
+	"Sum":         reduceKernel(sumOp),
+	"SumSqDiff":   reduceKernel(sumSqDiffOp),
+	"Axpy":        axpy,
+	"Scal":        scal,
+	"Asum":        reduceKernel(asumOp),
+	"Amax":        reduceKernel(amaxOp),
+	"IndexAbs":    indexAbs,
+	"ScaledSumSq": reduceKernel(scaledSumSqOp),
+	"GemvN":       gemvN,
+	"GemvT":       gemvT,
 }
 
 const buildConstraint = "//go:build !purego && !noasm"

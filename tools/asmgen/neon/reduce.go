@@ -6,18 +6,34 @@ import "fmt"
 // sixteen accumulators V0–V15, register k holding lanes 2k and 2k+1, so
 // that the specification's fold is whole-register adds. Inputs are loaded
 // into V16–V23 (x) and V24–V31 (y), sixteen registers at a time.
+//
+// A one-input reduction with a setup (a constant such as the abs mask or
+// alpha) keeps that constant in V31 and loads x eight registers at a time
+// into V16–V23; its update gets one of V24–V27 as scratch in place of y.
 const (
-	accs  = 16 // accumulator registers
-	xTemp = vreg(16)
-	yTemp = vreg(24)
+	accs     = 16 // accumulator registers
+	xTemp    = vreg(16)
+	yTemp    = vreg(24)
+	constReg = vreg(31) // the constant of a one-input reduction with a setup
 )
 
 // reduction describes the lane update of a reduction kernel.
 type reduction struct {
 	inputs int // 1 (x) or 2 (x, y)
+	// setup, if set, loads the constant update needs into constReg before
+	// the reduction starts. It may use R3. Only one-input reductions have
+	// one, since two-input ones load y into V24–V31.
+	setup func(a *asm, f frame)
 	// update feeds accumulator acc with the elements in x (and y). It may
-	// overwrite x and y.
+	// overwrite x and y; a one-input reduction may use y as scratch.
 	update func(a *asm, acc, x, y vreg)
+	// single, if set, replaces update for the last element of an odd
+	// length, which sits in lane 0 of x above a +0 that must not turn into
+	// anything but ±0 in the accumulator.
+	single func(a *asm, acc, x, y vreg)
+	// combine is the operation of the fold: "fadd" for the canonical tree
+	// (then the final + 0), or "fmax" for a maximum, which needs no order.
+	combine string
 }
 
 var (
@@ -31,7 +47,56 @@ var (
 		a.fsub(x, x, y) // d = x − y, rounded
 		a.fmla(acc, x, x)
 	}}
+	// asumOp adds |x|. The assembler has no vector FABS; clearing the sign
+	// bit with VAND and the mask in constReg is the same operation (also
+	// for NaNs, whose payloads the specification leaves free anyway).
+	asumOp = reduction{inputs: 1, setup: absMaskSetup, update: func(a *asm, acc, x, _ vreg) {
+		a.vand(x, x, constReg)
+		a.fadd(acc, acc, x)
+	}}
+	// amaxOp keeps the largest |x| that is not NaN in each lane, starting
+	// from +0. FMAX would return a NaN operand and FMAXNM still returns NaN
+	// for a signalling NaN, so NaN lanes are first replaced by +0: FCMEQ
+	// x, x is all ones exactly when x is not NaN (quiet or signalling),
+	// and with the sign bit cleared it is the mask that makes x into |x| or
+	// +0. After that no operand is NaN and FMAX is the plain maximum; +0 is
+	// below every candidate, and |x| is never −0, so equal candidates have
+	// equal bits. The odd last element's +0 upper lane changes nothing.
+	amaxOp = reduction{inputs: 1, setup: absMaskSetup, combine: "fmax", update: func(a *asm, acc, x, y vreg) {
+		a.word("fcmeq", y, x, x) // y = x is not NaN
+		a.vand(y, y, constReg)   // … without the sign bit
+		a.vand(x, x, y)          // x = NaN ? +0 : |x|
+		a.word("fmax", acc, acc, x)
+	}}
+	// scaledSumSqOp computes t = alpha·x, rounded, then acc = fma(t, t,
+	// acc), with alpha broadcast in constReg. For the odd last element the
+	// product is the scalar FMUL, which writes +0 above lane 0: the vector
+	// one would compute alpha·0, a NaN for an infinite alpha, in a lane the
+	// specification does not feed.
+	scaledSumSqOp = reduction{inputs: 1, setup: alphaSetup,
+		update: func(a *asm, acc, x, _ vreg) {
+			a.fmul(x, x, constReg)
+			a.fmla(acc, x, x)
+		},
+		single: func(a *asm, acc, x, _ vreg) {
+			a.op("%s F%d, F%d, F%d", a.e.fmul, constReg, x, x)
+			a.fmla(acc, x, x)
+		},
+	}
 )
+
+// absMaskSetup puts the mask of every bit but the sign into each lane of
+// constReg: VAND with it is |x|.
+func absMaskSetup(a *asm, _ frame) {
+	a.op("MOVD $%#x, R3", a.e.absMask())
+	a.op("VDUP R3, %s", a.v(constReg))
+}
+
+// alphaSetup broadcasts the argument alpha to every lane of constReg.
+func alphaSetup(a *asm, f frame) {
+	a.op("%s %s, F%d", a.e.fmov, f.arg("alpha"), constReg)
+	a.broadcast(constReg, constReg)
+}
 
 // reduceKernel emits a whole reduction kernel such as Dot.
 func reduceKernel(op reduction) func(a *asm, f frame) {
@@ -40,6 +105,12 @@ func reduceKernel(op reduction) func(a *asm, f frame) {
 		a.op("MOVD %s, R2", f.arg("x_len"))
 		if op.inputs == 2 {
 			a.op("MOVD %s, R1", f.arg("y_base"))
+		}
+		if op.setup != nil {
+			if op.inputs != 1 {
+				panic("neon: a two-input reduction has no register for a constant")
+			}
+			op.setup(a, f)
 		}
 		a.reduce(op, "R0", "R1", "R2")
 		a.op("%s F0, %s", a.e.fmov, f.arg("ret"))
@@ -69,7 +140,16 @@ func (a *asm) reduce(op reduction, xp, yp, n string) {
 	a.op("BLT %s", a.lbl("tail"))
 
 	a.label("loop")
-	if op.inputs == 1 {
+	if op.inputs == 1 && op.setup != nil {
+		// constReg is taken: eight x registers at a time, with V24–V27
+		// as scratch.
+		for h := vreg(0); h < 2; h++ {
+			a.load(xp, xTemp, 8)
+			for k := vreg(0); k < 8; k++ {
+				a.update(op, 8*h+k, xTemp+k, yTemp+k%4)
+			}
+		}
+	} else if op.inputs == 1 {
 		a.load(xp, xTemp, accs)
 		for k := vreg(0); k < accs; k++ {
 			a.update(op, k, xTemp+k, 0)
@@ -126,13 +206,17 @@ func (a *asm) reduce(op reduction, xp, yp, n string) {
 			if op.inputs == 2 {
 				a.loadScalar(yp, yTemp)
 			}
-			a.update(op, vreg(acc), xTemp, yTemp)
+			if op.single != nil {
+				op.single(a, vreg(acc), xTemp, yTemp)
+			} else {
+				a.update(op, vreg(acc), xTemp, yTemp)
+			}
 			a.op("B %s", a.lbl("fold"))
 		}
 	}
 
 	a.label("fold")
-	a.fold()
+	a.fold(op.combine)
 }
 
 // update applies op and keeps generated code readable: reductions with
@@ -143,14 +227,20 @@ func (a *asm) update(op reduction, acc, x, y vreg) { op.update(a, acc, x, y) }
 // acc[j] += acc[j+w] for w = L/2 … 1, and adds the final +0, leaving the
 // result in F0. Halving whole registers is the tree's first levels because
 // register k holds lanes 2k and 2k+1; the last level adds the two lanes of
-// V0.
-func (a *asm) fold() {
+// V0. With combine "fmax" it takes the maximum in the same tree instead,
+// and adds nothing: a maximum of +0 and values that are not −0 is not −0.
+func (a *asm) fold(combine string) {
+	if combine == "" {
+		combine = "fadd"
+	}
 	for w := vreg(accs / 2); w >= 1; w /= 2 {
 		for k := vreg(0); k < w; k++ {
-			a.fadd(k, k, k+w)
+			a.word(combine, k, k, k+w)
 		}
 	}
-	a.word("faddp", 0, 0, 0)
-	a.zero(1)
-	a.op("%s F1, F0, F0 // never −0", a.e.fadd)
+	a.word(combine+"p", 0, 0, 0)
+	if combine == "fadd" {
+		a.zero(1)
+		a.op("%s F1, F0, F0 // never −0", a.e.fadd)
+	}
 }

@@ -111,6 +111,35 @@ var Kernels = []Kernel{
 		},
 	},
 	{
+		Name: "Asum", Params: "x []T", Result: "T",
+		Loop: []string{
+			"for i := range x { acc[i%L] += abs(x[i]) }",
+			"return fold(acc) + 0 // never -0",
+		},
+	},
+	{
+		Name: "Amax", Params: "x []T", Result: "T",
+		Loop: []string{
+			"m := +0",
+			"for i := range x { if abs(x[i]) > m { m = abs(x[i]) } } // NaN never wins",
+			"return m",
+		},
+	},
+	{
+		Name: "IndexAbs", Params: "v T, x []T", Result: "int",
+		Loop: []string{
+			"for i := range x { if abs(x[i]) == v { return i } }",
+			"return -1",
+		},
+	},
+	{
+		Name: "ScaledSumSq", Params: "alpha T, x []T", Result: "T",
+		Loop: []string{
+			"for i := range x { t := alpha * x[i]; acc[i%L] = fma(t, t, acc[i%L]) }",
+			"return fold(acc) + 0 // never -0",
+		},
+	},
+	{
 		Name: "GemvN", Params: "m, n int, a []T, lda int, x, y []T",
 		Loop: []string{
 			"for i := 0; i < m; i++ { y[i] = Dot(a[i*lda:i*lda+n], x) }",
