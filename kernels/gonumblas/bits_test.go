@@ -36,6 +36,7 @@ func run() []float64 {
 		xx := slices.Clone(x)
 		impl.Dscal(n, -1.7, xx, 1)
 		out = append(out, xx...)
+		out = append(out, impl.Dasum(n, x, 1), impl.Dnrm2(n, x, 1), float64(impl.Idamax(n, x, 1)))
 		for _, m := range []int{1, 3, 9, 33} {
 			lda := n + 3
 			a := randSlice(r, (m-1)*lda+n)
@@ -153,4 +154,83 @@ func TestRouted(t *testing.T) {
 
 func near(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-13*max(1, math.Abs(a), math.Abs(b))
+}
+
+// strided places the n elements of v at increment inc in a fresh slice
+// (BLAS order: a negative increment stores v from the end), with NaN in
+// the gaps, so that reading a gap poisons the result.
+func strided(v []float64, inc int) []float64 {
+	if inc == 1 {
+		return slices.Clone(v)
+	}
+	step := inc
+	if step < 0 {
+		step = -step
+	}
+	s := make([]float64, (len(v)-1)*step+1)
+	for i := range s {
+		s[i] = math.NaN()
+	}
+	for i, e := range v {
+		j := i * step
+		if inc < 0 {
+			j = (len(v) - 1 - i) * step
+		}
+		s[j] = e
+	}
+	return s
+}
+
+// TestStridedSameBits proves the strided paths of Dgemv and Dger give the
+// bits of the unit-increment ones, and that Dgemv leaves the gaps of a
+// strided y alone.
+func TestStridedSameBits(t *testing.T) {
+	var impl gonumblas.Implementation
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, dims := range [][2]int{{1, 1}, {3, 5}, {17, 33}, {40, 9}} {
+		m, n := dims[0], dims[1]
+		lda := n + 1
+		a := randSlice(r, (m-1)*lda+n)
+		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			lenX, lenY := n, m
+			if tA == blas.Trans {
+				lenX, lenY = m, n
+			}
+			x, y := randSlice(r, lenX), randSlice(r, lenY)
+			want := slices.Clone(y)
+			impl.Dgemv(tA, m, n, 1.5, a, lda, x, 1, 0.25, want, 1)
+			for _, incX := range []int{2, -1, -3} {
+				for _, incY := range []int{1, 3, -2} {
+					ys := strided(y, incY)
+					impl.Dgemv(tA, m, n, 1.5, a, lda, strided(x, incX), incX, 0.25, ys, incY)
+					if got := strided(want, incY); !sameBitsNaN(ys, got) {
+						t.Fatalf("Dgemv(%c) %d×%d incX=%d incY=%d: strided result differs from unit increments", tA, m, n, incX, incY)
+					}
+				}
+			}
+		}
+		x, y := randSlice(r, m), randSlice(r, n)
+		want := slices.Clone(a)
+		impl.Dger(m, n, 0.5, x, 1, y, 1, want, lda)
+		for _, inc := range []int{2, -1, -3} {
+			got := slices.Clone(a)
+			impl.Dger(m, n, 0.5, strided(x, inc), inc, strided(y, -inc), -inc, got, lda)
+			if !sameBitsNaN(got, want) {
+				t.Fatalf("Dger %d×%d incX=%d incY=%d: strided result differs from unit increments", m, n, inc, -inc)
+			}
+		}
+	}
+}
+
+// sameBitsNaN compares bit for bit, treating every NaN as equal.
+func sameBitsNaN(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
+			return false
+		}
+	}
+	return true
 }

@@ -10,20 +10,36 @@
 //
 // Implementation embeds gonum.org/v1/gonum/blas/gonum.Implementation, so
 // every routine it does not override is gonum's own native Go code. These
-// are routed to the lanes kernels when every vector has unit increment:
+// run on the lanes kernels:
 //
-//	Ddot   kernels.Dot
-//	Daxpy  kernels.Axpy (fused: one rounding per element)
-//	Dscal  kernels.Scal (alpha == 0 writes zeros, as in gonum)
-//	Dgemv  NoTrans: kernels.Dot per row; Trans/ConjTrans: y scaled by
-//	       beta (zeroed when beta == 0), then kernels.Axpy per row of A
-//	Dger   kernels.Axpy per row of A
+//	routine  computed with                          increments
+//	Ddot     kernels.Dot                            unit
+//	Daxpy    kernels.Axpy (one rounding)            unit
+//	Dscal    kernels.Scal (alpha == 0 writes        unit
+//	         zeros, as in gonum)
+//	Dasum    kernels.Asum                           unit
+//	Dnrm2    kernels.Nrm2 (no overflow or           unit
+//	         underflow on the way)
+//	Idamax   kernels.Iamax                          unit
+//	Dswap    three memmoves through a stack         unit
+//	         buffer (an element loop below 128)
+//	Dcopy    Go's copy (the runtime's memmove)      unit
+//	Dgemv    NoTrans: kernels.Dot per row;          any
+//	         Trans: kernels.Scal of y, then
+//	         kernels.Axpy per row of A
+//	Dger     kernels.Axpy per row of A              any
 //
-// With any other increment they call the embedded gonum routine. Every
-// other routine falls back to gonum: in Level 1 Dcopy, Dswap, Dasum,
-// Dnrm2, Idamax, Drot, Drotg, Drotm and Drotmg; every Level 2
-// routine but Dgemv and Dger; all of Level 3 (Dgemm, Dsymm, Dsyrk, Dsyr2k,
-// Dtrmm, Dtrsm); and the float32 (Dsdot included) and complex routines.
+// Dgemv and Dger gather a strided vector into a pooled contiguous buffer
+// first: one pass over a vector pays for itself against the m·n
+// multiply-adds, and the result has the same bits as with unit
+// increments. The Level 1 routines with other increments call the
+// embedded gonum routine, because gathering would cost about as much as
+// the operation itself.
+//
+// Every other routine is gonum's: Drot, Drotg, Drotm and Drotmg; every
+// Level 2 routine but Dgemv and Dger; all of Level 3 (Dgemm, Dsymm,
+// Dsyrk, Dsyr2k, Dtrmm, Dtrsm); and the float32 (Dsdot included) and
+// complex routines.
 //
 // # Results
 //
@@ -38,7 +54,8 @@
 // Argument checks are gonum's: the same conditions, in the same order,
 // panicking with the same strings ("blas: n < 0", "blas: insufficient
 // length of x", ...), so swapping one implementation for the other changes
-// no panic. Arguments that skip the fast paths are checked by gonum itself.
+// no panic. Level 1 calls with other increments are checked by gonum
+// itself.
 package gonumblas
 
 import (
@@ -48,9 +65,9 @@ import (
 	"github.com/lanes-go/lanes/kernels"
 )
 
-// Implementation is gonum's pure-Go BLAS with Ddot, Daxpy, Dscal, Dgemv
-// and Dger routed to the lanes kernels for unit increments. The zero value
-// is ready to use.
+// Implementation is gonum's pure-Go BLAS with the routines listed in the
+// package doc running on the lanes kernels. The zero value is ready to
+// use.
 type Implementation struct {
 	gonum.Implementation
 }
@@ -150,123 +167,4 @@ func (i Implementation) Dscal(n int, alpha float64, x []float64, incX int) {
 		return
 	}
 	kernels.Scal(alpha, x)
-}
-
-// Dgemv computes
-//
-//	y = alpha * A * x + beta * y   if tA = blas.NoTrans
-//	y = alpha * Aᵀ * x + beta * y  if tA = blas.Trans or blas.ConjTrans
-//
-// where A is an m×n dense row-major matrix, x and y are vectors, and alpha
-// and beta are scalars. With incX == incY == 1 it runs on kernels.Dot
-// (NoTrans) or kernels.Axpy (Trans). As in gonum, beta == 0 overwrites y
-// without reading it. Only y[:m] (NoTrans) or y[:n] (Trans) is written;
-// gonum's pure-Go build (arm64, -tags noasm) clears all of y for Trans
-// with beta == 0, its amd64 assembly does not.
-func (i Implementation) Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
-	if incX != 1 || incY != 1 {
-		i.Implementation.Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
-		return
-	}
-	if tA != blas.NoTrans && tA != blas.Trans && tA != blas.ConjTrans {
-		panic(badTranspose)
-	}
-	if m < 0 {
-		panic(mLT0)
-	}
-	if n < 0 {
-		panic(nLT0)
-	}
-	if lda < max(1, n) {
-		panic(badLdA)
-	}
-	lenX, lenY := m, n
-	if tA == blas.NoTrans {
-		lenX, lenY = n, m
-	}
-	if m == 0 || n == 0 {
-		return
-	}
-	if lenX-1 >= len(x) {
-		panic(shortX)
-	}
-	if lenY-1 >= len(y) {
-		panic(shortY)
-	}
-	if len(a) < lda*(m-1)+n {
-		panic(shortA)
-	}
-	if alpha == 0 && beta == 1 {
-		return
-	}
-	x = x[:lenX]
-	y = y[:lenY]
-	if alpha == 0 {
-		i.Dscal(lenY, beta, y, 1)
-		return
-	}
-	if tA == blas.NoTrans {
-		if beta == 0 {
-			for r := range y {
-				y[r] = alpha * kernels.Dot(a[r*lda:r*lda+n], x)
-			}
-			return
-		}
-		for r := range y {
-			y[r] = y[r]*beta + alpha*kernels.Dot(a[r*lda:r*lda+n], x)
-		}
-		return
-	}
-	switch beta {
-	case 0:
-		clear(y)
-	case 1:
-	default:
-		kernels.Scal(beta, y)
-	}
-	for r, xr := range x {
-		kernels.Axpy(alpha*xr, a[r*lda:r*lda+n], y)
-	}
-}
-
-// Dger performs the rank-one operation
-//
-//	A += alpha * x * yᵀ
-//
-// where A is an m×n dense row-major matrix, x and y are vectors, and alpha
-// is a scalar. With incX == incY == 1 each row of A is updated by
-// kernels.Axpy.
-func (i Implementation) Dger(m, n int, alpha float64, x []float64, incX int, y []float64, incY int, a []float64, lda int) {
-	if incX != 1 || incY != 1 {
-		i.Implementation.Dger(m, n, alpha, x, incX, y, incY, a, lda)
-		return
-	}
-	if m < 0 {
-		panic(mLT0)
-	}
-	if n < 0 {
-		panic(nLT0)
-	}
-	if lda < max(1, n) {
-		panic(badLdA)
-	}
-	if m == 0 || n == 0 {
-		return
-	}
-	if len(x) <= m-1 {
-		panic(shortX)
-	}
-	if len(y) <= n-1 {
-		panic(shortY)
-	}
-	if len(a) < lda*(m-1)+n {
-		panic(shortA)
-	}
-	if alpha == 0 {
-		return
-	}
-	y = y[:n]
-	for r, xr := range x[:m] {
-		kernels.Axpy(alpha*xr, y, a[r*lda:r*lda+n])
-	}
 }

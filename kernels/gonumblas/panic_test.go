@@ -135,12 +135,12 @@ func TestPanicsDgemv(t *testing.T) {
 	defer reachedChecks(t, panicked)
 	var l gonumblas.Implementation
 	var g gonum.Implementation
-	// Non-unit increments go straight to gonum, so one of each kind is
-	// enough; panicking and recovering a million times would be slow.
+	// A few of each kind; panicking and recovering a million times would
+	// be slow.
 	tAs := []blas.Transpose{blas.NoTrans, blas.Trans, blas.ConjTrans, 0}
 	dims := []int{-1, 0, 2, 3}
 	ldas := []int{0, 2, 3, 4}
-	gincs := []int{0, 1, 2}
+	gincs := []int{-2, 0, 1, 2}
 	vlens := []int{0, 1, 2, 3}
 	alens := []int{0, 5, 6, 9}
 	ab := [][2]float64{{0, 1}, {0, 0}, {2, 1}}
@@ -206,6 +206,74 @@ func TestPanicsDger(t *testing.T) {
 										}
 									}
 								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPanicsOneVector covers the routines of one vector: Dasum, Dnrm2 and
+// Idamax, whose results must match too when nothing panics.
+func TestPanicsOneVector(t *testing.T) {
+	defer reachedChecks(t, panicked)
+	var l gonumblas.Implementation
+	var g gonum.Implementation
+	for _, n := range ns {
+		for _, incX := range incs {
+			for _, lx := range lens {
+				x := make([]float64, lx)
+				for i := range x {
+					x[i] = float64(i%3) - 1
+				}
+				for _, r := range []struct {
+					name      string
+					lanes, gn func() float64
+				}{
+					{"Dasum", func() float64 { return l.Dasum(n, x, incX) }, func() float64 { return g.Dasum(n, x, incX) }},
+					{"Dnrm2", func() float64 { return l.Dnrm2(n, x, incX) }, func() float64 { return g.Dnrm2(n, x, incX) }},
+					{"Idamax", func() float64 { return float64(l.Idamax(n, x, incX)) }, func() float64 { return float64(g.Idamax(n, x, incX)) }},
+				} {
+					name := func() string { return fmt.Sprintf("%s(n=%d, len(x)=%d, incX=%d)", r.name, n, lx, incX) }
+					var got, want float64
+					if !checkSame(t, name, func() { got = r.lanes() }, func() { want = r.gn() }) {
+						return
+					}
+					if got != want {
+						t.Errorf("%s = %v, gonum gives %v", name(), got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPanicsTwoVectors covers Dcopy and Dswap.
+func TestPanicsTwoVectors(t *testing.T) {
+	defer reachedChecks(t, panicked)
+	var l gonumblas.Implementation
+	var g gonum.Implementation
+	for _, n := range ns {
+		for _, incX := range incs {
+			for _, incY := range incs {
+				for _, lx := range lens {
+					for _, ly := range lens {
+						for _, r := range []struct {
+							name      string
+							lanes, gn func(x, y []float64)
+						}{
+							{"Dcopy", func(x, y []float64) { l.Dcopy(n, x, incX, y, incY) }, func(x, y []float64) { g.Dcopy(n, x, incX, y, incY) }},
+							{"Dswap", func(x, y []float64) { l.Dswap(n, x, incX, y, incY) }, func(x, y []float64) { g.Dswap(n, x, incX, y, incY) }},
+						} {
+							name := func() string {
+								return fmt.Sprintf("%s(n=%d, len(x)=%d, incX=%d, len(y)=%d, incY=%d)", r.name, n, lx, incX, ly, incY)
+							}
+							if !checkSame(t, name,
+								func() { r.lanes(make([]float64, lx), make([]float64, ly)) },
+								func() { r.gn(make([]float64, lx), make([]float64, ly)) }) {
+								return
 							}
 						}
 					}
