@@ -25,18 +25,24 @@ func contiguous(x []float64, n, inc int) (s []float64, buf *[]float64) {
 	if inc == 1 {
 		return x[:n], nil
 	}
-	buf, _ = buffers.Get().(*[]float64)
-	if buf == nil || cap(*buf) < n {
-		b := make([]float64, n)
-		buf = &b
-	}
-	s = (*buf)[:n]
+	s, buf = scratch(n)
 	ix := start(n, inc)
 	for i := range s {
 		s[i] = x[ix]
 		ix += inc
 	}
 	return s, buf
+}
+
+// scratch returns a pooled buffer of n elements, with unspecified
+// contents, and its handle for release.
+func scratch(n int) ([]float64, *[]float64) {
+	buf, _ := buffers.Get().(*[]float64)
+	if buf == nil || cap(*buf) < n {
+		b := make([]float64, n)
+		buf = &b
+	}
+	return (*buf)[:n], buf
 }
 
 // release returns a buffer from contiguous to the pool.
