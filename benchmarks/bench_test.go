@@ -5,17 +5,21 @@ import (
 	"testing"
 )
 
-// sink receives every result, so that no call can be optimized away even
-// if a future compiler looked through b.Loop.
-var sink float64
+// sink and sinkIndex receive every result, so that no call can be
+// optimized away even if a future compiler looked through b.Loop.
+var (
+	sink      float64
+	sinkIndex int
+)
 
 // level1Sizes are the vector lengths of the Level-1 benchmarks: from one
 // that fits in a few registers to 32 MiB per vector, past any cache.
 var level1Sizes = []int{16, 64, 256, 1024, 4096, 16384, 65536, 1 << 20, 1 << 22}
 
 // vectors holds the inputs for one length: x and y are read-only; work is
-// overwritten by Axpy and Scal, which refill it from y or x first.
-type vectors struct{ x, y, work []float64 }
+// overwritten by Axpy and Scal, which refill it from y or x first; peak is
+// Iamax's input, made on first use (see iamaxInput).
+type vectors struct{ x, y, work, peak []float64 }
 
 var vectorCache = map[int]*vectors{}
 
@@ -28,6 +32,31 @@ func inputs(n int) *vectors {
 		vectorCache[n] = v
 	}
 	return v
+}
+
+// iamaxPeak is where iamaxInput puts the largest |x[i]| of a vector of
+// length n > 0: at the start of its last quarter.
+func iamaxPeak(n int) int { return 3 * n / 4 }
+
+// iamaxInput returns Iamax's input for v: a copy of v.x (uniform in
+// [−1, 1)) with x[iamaxPeak(n)] = −1.5, so that the largest |x[i]|, and
+// its first occurrence, sit at a known place, 3n/4, instead of wherever
+// the random maximum of x happens to fall (a different place, from near
+// the start to near the end, at each n). That matters to kernels.Iamax,
+// which reads x twice: one full pass for the largest |x[i]|, then one
+// that stops at its first occurrence, so here it reads 1.75n elements,
+// more than the n/2 it would read on average with the maximum at a
+// random place; the one-pass peers (gonum, plain, OpenBLAS) read n
+// wherever it is. It is made once per n and shared by every column.
+func iamaxInput(v *vectors) []float64 {
+	if v.peak == nil {
+		v.peak = alignedSlice(len(v.x))
+		copy(v.peak, v.x)
+		if len(v.peak) > 0 {
+			v.peak[iamaxPeak(len(v.peak))] = -1.5
+		}
+	}
+	return v.peak
 }
 
 // reportGFLOPs adds a GFLOP/s metric, counting flopsPerOp per iteration.
@@ -79,6 +108,50 @@ func BenchmarkSum(b *testing.B) {
 		sink = f(x)
 		for b.Loop() {
 			sink = f(x)
+		}
+	})
+}
+
+// The flops per element of Asum, Nrm2 and Iamax are conventions, as in
+// the BLAS literature, not instruction counts: Asum 1 (the add; the
+// absolute value is a sign-bit mask), Nrm2 2 (a multiply and an add, a
+// fused multiply-add in lanes; a rare scaled second and third pass is
+// not counted, and never happens on these inputs) and Iamax 1 (the
+// comparison; kernels.Iamax's second pass is not counted). Bytes are 8
+// per element for all three: x read once, by definition, whatever the
+// implementation actually reads.
+
+func BenchmarkAsum(b *testing.B) {
+	level1(b, 8, 1, func(im impl) bool { return im.asum != nil }, func(b *testing.B, im impl, v *vectors) {
+		f, x := im.asum, v.x
+		sink = f(x)
+		for b.Loop() {
+			sink = f(x)
+		}
+	})
+}
+
+// BenchmarkNrm2 runs on x, uniform in [−1, 1): the sum of squares is far
+// from overflow and underflow, so kernels.Nrm2 takes its one-pass route,
+// and plainNrm2, which is not overflow-safe, computes the same thing.
+func BenchmarkNrm2(b *testing.B) {
+	level1(b, 8, 2, func(im impl) bool { return im.nrm2 != nil }, func(b *testing.B, im impl, v *vectors) {
+		f, x := im.nrm2, v.x
+		sink = f(x)
+		for b.Loop() {
+			sink = f(x)
+		}
+	})
+}
+
+// BenchmarkIamax runs on iamaxInput: x with its largest |x[i]| placed at
+// 3n/4.
+func BenchmarkIamax(b *testing.B) {
+	level1(b, 8, 1, func(im impl) bool { return im.iamax != nil }, func(b *testing.B, im impl, v *vectors) {
+		f, x := im.iamax, iamaxInput(v)
+		sinkIndex = f(x)
+		for b.Loop() {
+			sinkIndex = f(x)
 		}
 	})
 }

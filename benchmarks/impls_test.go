@@ -21,6 +21,9 @@ type impl struct {
 	dot       func(x, y []float64) float64
 	sum       func(x []float64) float64
 	sumSqDiff func(x, y []float64) float64
+	asum      func(x []float64) float64
+	nrm2      func(x []float64) float64
+	iamax     func(x []float64) int
 	axpy      func(alpha float64, x, y []float64)
 	scal      func(alpha float64, x []float64)
 	gemvN     func(m, n int, a []float64, lda int, x, y []float64)
@@ -59,6 +62,9 @@ func impls() []impl {
 			dot:       kernels.Dot,
 			sum:       kernels.Sum,
 			sumSqDiff: kernels.SumSqDiff,
+			asum:      kernels.Asum,
+			nrm2:      kernels.Nrm2,
+			iamax:     kernels.Iamax,
 			axpy:      kernels.Axpy,
 			scal:      kernels.Scal,
 			gemvN:     kernels.GemvN,
@@ -71,6 +77,9 @@ func impls() []impl {
 			dot:       gonumDot,
 			sum:       floats.Sum,
 			sumSqDiff: gonumDistanceSq,
+			asum:      gonumAsum,
+			nrm2:      gonumNrm2,
+			iamax:     gonumIamax,
 			axpy:      gonumAxpy,
 			scal:      gonumScal,
 			gemvN:     gonumGemvN,
@@ -85,6 +94,9 @@ func impls() []impl {
 			dot:       plainDot,
 			sum:       plainSum,
 			sumSqDiff: plainSumSqDiff,
+			asum:      plainAsum,
+			nrm2:      plainNrm2,
+			iamax:     plainIamax,
 			axpy:      plainAxpy,
 			scal:      plainScal,
 			gemvN:     plainGemvN,
@@ -95,6 +107,19 @@ func impls() []impl {
 }
 
 func gonumDot(x, y []float64) float64 { return gonumBLAS.Ddot(len(x), x, 1, y, 1) }
+
+// gonumAsum is Dasum: a single-accumulator Go loop of math.Abs.
+func gonumAsum(x []float64) float64 { return gonumBLAS.Dasum(len(x), x, 1) }
+
+// gonumNrm2 is Dnrm2, overflow-safe like kernels.Nrm2: gonum computes it
+// in one pass with a running scale, the largest |x[i]| so far, and a
+// division by it per element (scalar SSE2 assembly on amd64, the same
+// loop in Go elsewhere).
+func gonumNrm2(x []float64) float64 { return gonumBLAS.Dnrm2(len(x), x, 1) }
+
+// gonumIamax is Idamax, a one-pass Go loop: −1 for an empty x, like
+// kernels.Iamax.
+func gonumIamax(x []float64) int { return gonumBLAS.Idamax(len(x), x, 1) }
 
 func gonumAxpy(alpha float64, x, y []float64) { gonumBLAS.Daxpy(len(x), alpha, x, 1, y, 1) }
 

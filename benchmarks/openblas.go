@@ -23,6 +23,20 @@ package benchmarks
 static double lanes_ob_ddot(int n, const double *x, const double *y) {
 	return cblas_ddot(n, x, 1, y, 1);
 }
+static double lanes_ob_dasum(int n, const double *x) {
+	return cblas_dasum(n, x, 1);
+}
+static double lanes_ob_dnrm2(int n, const double *x) {
+	return cblas_dnrm2(n, x, 1);
+}
+// cblas_idamax returns a 0-based CBLAS_INDEX (size_t), and 0 for n = 0;
+// the wrapper returns −1 there instead, like kernels.Iamax and gonum.
+static long long lanes_ob_idamax(int n, const double *x) {
+	if (n <= 0) {
+		return -1;
+	}
+	return (long long)cblas_idamax(n, x, 1);
+}
 static void lanes_ob_daxpy(int n, double alpha, const double *x, double *y) {
 	cblas_daxpy(n, alpha, x, 1, y, 1);
 }
@@ -66,6 +80,22 @@ func OpenBLASDot(x, y []float64) float64 {
 		panic(fmt.Sprintf("benchmarks: OpenBLASDot: len(x) = %d, len(y) = %d", len(x), len(y)))
 	}
 	return float64(C.lanes_ob_ddot(cint("OpenBLASDot", len(x)), ptr(x), ptr(y)))
+}
+
+// OpenBLASAsum returns cblas_dasum(len(x), x, 1): Σ |x[i]|.
+func OpenBLASAsum(x []float64) float64 {
+	return float64(C.lanes_ob_dasum(cint("OpenBLASAsum", len(x)), ptr(x)))
+}
+
+// OpenBLASNrm2 returns cblas_dnrm2(len(x), x, 1), the Euclidean norm.
+func OpenBLASNrm2(x []float64) float64 {
+	return float64(C.lanes_ob_dnrm2(cint("OpenBLASNrm2", len(x)), ptr(x)))
+}
+
+// OpenBLASIamax returns cblas_idamax(len(x), x, 1), the 0-based index of
+// the first element of largest absolute value, or −1 if x is empty.
+func OpenBLASIamax(x []float64) int {
+	return int(C.lanes_ob_idamax(cint("OpenBLASIamax", len(x)), ptr(x)))
 }
 
 // OpenBLASAxpy runs cblas_daxpy(len(x), alpha, x, 1, y, 1): y += alpha·x.

@@ -14,7 +14,7 @@ import (
 
 // The OpenBLAS comparison: with the openblas tag, every benchmark of this
 // package gains an openblas column for the kernels OpenBLAS has (Dot,
-// Axpy, GemvN, GemvT), on the same inputs, so that benchstat -col /impl
+// Asum, Nrm2, Iamax, Axpy, GemvN, GemvT), on the same inputs, so that benchstat -col /impl
 // lines OpenBLAS up with the lanes implementations and gonum measured in
 // the same process.
 //
@@ -24,6 +24,9 @@ import (
 var openblasImpl = impl{
 	name:  "openblas",
 	dot:   OpenBLASDot,
+	asum:  OpenBLASAsum,
+	nrm2:  OpenBLASNrm2,
+	iamax: OpenBLASIamax,
 	axpy:  OpenBLASAxpy,
 	gemvN: OpenBLASGemvN,
 	gemvT: OpenBLASGemvT,
@@ -76,6 +79,19 @@ func TestOpenBLAS(t *testing.T) {
 		want := wantGeneric(t, func() float64 { return kernels.Dot(x, y) })
 		if got := OpenBLASDot(x, y); !closeSum(got, want, n, scale) {
 			t.Errorf("n=%d: OpenBLASDot = %v, generic %v", n, got, want)
+		}
+		asumScale := sumAbs(n, func(i int) float64 { return x[i] })
+		asum := wantGeneric(t, func() float64 { return kernels.Asum(x) })
+		if got := OpenBLASAsum(x); !closeSum(got, asum, n, asumScale) {
+			t.Errorf("n=%d: OpenBLASAsum = %v, generic %v", n, got, asum)
+		}
+		nrm2 := wantGeneric(t, func() float64 { return kernels.Nrm2(x) })
+		if got := OpenBLASNrm2(x); !closeNorm(got, nrm2, n) {
+			t.Errorf("n=%d: OpenBLASNrm2 = %v, generic %v", n, got, nrm2)
+		}
+		iamax := wantGeneric(t, func() int { return kernels.Iamax(x) })
+		if got := OpenBLASIamax(x); got != iamax {
+			t.Errorf("n=%d: OpenBLASIamax = %d, generic %d", n, got, iamax)
 		}
 		wantAxpy := wantGeneric(t, func() []float64 {
 			w := append([]float64(nil), y...)

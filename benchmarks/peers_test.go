@@ -74,6 +74,72 @@ func TestReductions(t *testing.T) {
 	}
 }
 
+// closeNorm reports whether got and want, two Euclidean norms of n
+// elements, agree within the error of a sum of n squares carried through
+// the square root: a relative error δ in the sum is δ/2 in its root, so
+// closeSum's bound on Σ x[i]² (whose scale is want² itself) becomes
+// 2(n+2)·eps·want; twice that, plus the roundings of the root and of
+// gonum's scaling, is the margin.
+func closeNorm(got, want float64, n int) bool {
+	return math.Abs(got-want) <= 4*float64(n+3)*eps*want
+}
+
+// TestNorms checks Asum and Nrm2 within a rounding bound of the generic
+// kernels and Iamax exactly: on random data two elements of equal
+// absolute value do not occur, so every column must name the same index.
+func TestNorms(t *testing.T) {
+	for _, n := range testSizes {
+		x := randomSlice(n, 21)
+		asumScale := sumAbs(n, func(i int) float64 { return x[i] })
+		asum := wantGeneric(t, func() float64 { return kernels.Asum(x) })
+		nrm2 := wantGeneric(t, func() float64 { return kernels.Nrm2(x) })
+		iamax := wantGeneric(t, func() int { return kernels.Iamax(x) })
+		if n > 0 && (nrm2 <= 0 || iamax < 0 || iamax >= n) {
+			t.Fatalf("n=%d: generic Nrm2 = %v, Iamax = %d", n, nrm2, iamax)
+		}
+		for _, im := range impls() {
+			t.Run(fmt.Sprintf("n=%d/impl=%s", n, im.name), func(t *testing.T) {
+				im.use(t)
+				if im.asum != nil {
+					if got := im.asum(x); !closeSum(got, asum, n, asumScale) {
+						t.Errorf("Asum = %v, generic %v", got, asum)
+					}
+				}
+				if im.nrm2 != nil {
+					if got := im.nrm2(x); !closeNorm(got, nrm2, n) {
+						t.Errorf("Nrm2 = %v, generic %v", got, nrm2)
+					}
+				}
+				if im.iamax != nil {
+					if got := im.iamax(x); got != iamax {
+						t.Errorf("Iamax = %d, generic %d", got, iamax)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestIamaxInput checks that BenchmarkIamax's input has its largest
+// |x[i]| where the benchmark says, and nowhere before, for every column.
+func TestIamaxInput(t *testing.T) {
+	for _, n := range []int{1, 5, 16, 1000} {
+		x := iamaxInput(&vectors{x: randomSlice(n, 1)})
+		want := iamaxPeak(n)
+		for _, im := range impls() {
+			if im.iamax == nil {
+				continue
+			}
+			t.Run(fmt.Sprintf("n=%d/impl=%s", n, im.name), func(t *testing.T) {
+				im.use(t)
+				if got := im.iamax(x); got != want {
+					t.Errorf("Iamax = %d, want %d", got, want)
+				}
+			})
+		}
+	}
+}
+
 func TestElementwise(t *testing.T) {
 	const alpha = -0.75
 	for _, n := range testSizes {

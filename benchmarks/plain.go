@@ -1,5 +1,7 @@
 package benchmarks
 
+import "math"
+
 // The plain* functions are what a careful Go programmer would write without
 // assembly: four independent accumulators for the reductions (so the loop
 // is not bound by the latency of a single chain of adds), reslicing so the
@@ -46,6 +48,63 @@ func plainSum(x []float64) float64 {
 		s0 += v
 	}
 	return (s0 + s1) + (s2 + s3)
+}
+
+// plainAsum returns Σ |x[i]| with four accumulators.
+func plainAsum(x []float64) float64 {
+	var s0, s1, s2, s3 float64
+	for len(x) >= 4 {
+		s0 += math.Abs(x[0])
+		s1 += math.Abs(x[1])
+		s2 += math.Abs(x[2])
+		s3 += math.Abs(x[3])
+		x = x[4:]
+	}
+	for _, v := range x {
+		s0 += math.Abs(v)
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// plainNrm2 returns √(Σ x[i]²), the textbook way: four accumulators of
+// unfused squares and one square root. Unlike every other column of
+// BenchmarkNrm2 (kernels.Nrm2, gonum's Dnrm2, OpenBLAS's cblas_dnrm2) it
+// is NOT overflow or underflow safe: the sum of squares overflows to +Inf
+// once the norm passes about 1.3e154 (any |x[i]| above that does it
+// alone), and squares below about 1e-162 lose bits or flush to zero, so a
+// tiny vector's norm comes out inaccurate or 0. It is what a careful Go
+// programmer writes when the data are known to be of moderate size, as
+// the benchmark inputs are, and so the fastest honest baseline.
+func plainNrm2(x []float64) float64 {
+	var s0, s1, s2, s3 float64
+	for len(x) >= 4 {
+		s0 += float64(x[0] * x[0])
+		s1 += float64(x[1] * x[1])
+		s2 += float64(x[2] * x[2])
+		s3 += float64(x[3] * x[3])
+		x = x[4:]
+	}
+	for _, v := range x {
+		s0 += float64(v * v)
+	}
+	return math.Sqrt((s0 + s1) + (s2 + s3))
+}
+
+// plainIamax returns the index of the first element of largest absolute
+// value, or −1 if x is empty: one pass that keeps the largest |x[i]| so
+// far and where it was, as reference BLAS IDAMAX (a NaN is never larger,
+// so NaNs are passed over unless x[0] is one).
+func plainIamax(x []float64) int {
+	if len(x) == 0 {
+		return -1
+	}
+	idx, m := 0, math.Abs(x[0])
+	for i, v := range x {
+		if a := math.Abs(v); a > m {
+			idx, m = i, a
+		}
+	}
+	return idx
 }
 
 // plainSumSqDiff returns Σ (x[i]−y[i])² with four accumulators.

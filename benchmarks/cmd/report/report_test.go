@@ -5,6 +5,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -111,6 +113,46 @@ func TestCharts(t *testing.T) {
 	for _, want := range []string{"<svg", "avx512", "gonum", "plain", "memory bandwidth 67.1 GB/s × 2 flop / 16 B = 8.39 GFLOP/s", "GFLOP/s", "10k", "1M"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("%s lacks %q", name, want)
+		}
+	}
+}
+
+// TestFlopsPerByte checks the report's table of flops and bytes per
+// element against the benchmarks that define them: every
+// level1(b, bytes, flops, ...) call of benchmarks/bench_test.go must be
+// in flopsPerByte with the same numbers, and nothing else.
+func TestFlopsPerByte(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "bench_test.go"))
+	if err != nil {
+		t.Skip("benchmarks/bench_test.go not found:", err)
+	}
+	re := regexp.MustCompile(`func Benchmark(\w+)\(b \*testing\.B\) \{\s*level1\(b, (\d+), (\d+),`)
+	seen := map[string]bool{}
+	for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+		name := m[1]
+		bytes, _ := strconv.Atoi(m[2])
+		flops, _ := strconv.Atoi(m[3])
+		seen[name] = true
+		got, ok := flopsPerByte[name]
+		if !ok {
+			t.Errorf("Benchmark%s (%d flop / %d B per element) is missing from flopsPerByte", name, flops, bytes)
+			continue
+		}
+		if got != [2]int{flops, bytes} {
+			t.Errorf("flopsPerByte[%q] = %d flop / %d B, bench_test.go says %d / %d", name, got[0], got[1], flops, bytes)
+		}
+	}
+	if len(seen) == 0 {
+		t.Fatal("no level1 benchmarks found in bench_test.go")
+	}
+	for name := range flopsPerByte {
+		if !seen[name] {
+			t.Errorf("flopsPerByte has %q, which bench_test.go does not run through level1", name)
+		}
+	}
+	for _, name := range memoryBoundKernels {
+		if !seen[name] {
+			t.Errorf("memoryBoundKernels has %q, which bench_test.go does not run through level1", name)
 		}
 	}
 }
