@@ -40,6 +40,14 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 	if err := r.check(x.Cols); err != nil {
 		return nil, err
 	}
+	if r.ValY != nil {
+		if err := r.ValX.check("validation X"); err != nil {
+			return nil, err
+		}
+		if err := checkTargets(r.ValY, r.ValX.Rows); err != nil {
+			return nil, fmt.Errorf("%w (validation set)", err)
+		}
+	}
 	start := time.Now()
 	intercept := !r.NoIntercept
 	m := &Model{
@@ -67,6 +75,11 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 	if err != nil {
 		return nil, err
 	}
+	if r.ValY != nil {
+		// The validation rows go through the training set's scaling, so
+		// both losses are of the same coefficients.
+		cfg.Validation = newScaled(r.ValX, r.ValY, sc, intercept)
+	}
 	_, d := obj.Dims()
 	res, err := gd.Minimize(ctx, obj, make([]float64, d), cfg)
 	if res.W == nil {
@@ -84,6 +97,12 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 	m.History = make([]float64, len(res.History))
 	for i, h := range res.History {
 		m.History[i] = h.Loss
+	}
+	if r.ValY != nil {
+		m.ValHistory = make([]float64, len(res.History))
+		for i, h := range res.History {
+			m.ValHistory[i] = h.ValLoss
+		}
 	}
 	if ferr := m.finish(x, y, r, start); ferr != nil {
 		return nil, ferr
@@ -191,6 +210,13 @@ func (m *Model) finish(x Matrix, y []float64, r Regressor, start time.Time) erro
 		sq = math.FMA(c, c, sq)
 	}
 	m.Summary.MSE = mse
+	if r.ValY != nil {
+		v, err := m.MSE(r.ValX, r.ValY)
+		if err != nil {
+			return err
+		}
+		m.Summary.ValMSE = &v
+	}
 	m.Summary.Loss = float64(0.5*mse) + float64(r.L1*abs) + float64(0.5*float64(r.L2*sq))
 	m.Summary.Kernels = kernels.Impl()
 	m.Summary.Version = moduleVersion()

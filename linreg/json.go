@@ -48,15 +48,16 @@ type optionsJSON struct {
 }
 
 type summaryJSON struct {
-	Method  string  `json:"method"`
-	Epochs  int     `json:"epochs"`
-	Steps   int     `json:"steps"`
-	Loss    float64 `json:"loss"`
-	MSE     float64 `json:"mse"`
-	Stop    string  `json:"stop"`
-	Kernels string  `json:"kernels"`
-	Version string  `json:"version"`
-	Seconds float64 `json:"seconds"`
+	Method  string   `json:"method"`
+	Epochs  int      `json:"epochs"`
+	Steps   int      `json:"steps"`
+	Loss    float64  `json:"loss"`
+	MSE     float64  `json:"mse"`
+	ValMSE  *float64 `json:"val_mse,omitempty"`
+	Stop    string   `json:"stop"`
+	Kernels string   `json:"kernels"`
+	Version string   `json:"version"`
+	Seconds float64  `json:"seconds"`
 }
 
 // MarshalJSON encodes the model in the lanes model format, version 1: one
@@ -91,6 +92,8 @@ type summaryJSON struct {
 //	    steps    number  steps taken
 //	    loss     number  the final regularised objective
 //	    mse      number  the training mean squared error
+//	    val_mse  number  the validation mean squared error; absent without
+//	                     a validation set
 //	    stop     string  why training stopped, "" for exact
 //	    kernels  string  the kernels that trained it: "avx512", "avx2", "neon"
 //	                     or "generic"
@@ -148,6 +151,7 @@ func (m Model) MarshalJSON() ([]byte, error) {
 			Steps:   m.Summary.Steps,
 			Loss:    m.Summary.Loss,
 			MSE:     m.Summary.MSE,
+			ValMSE:  m.Summary.ValMSE,
 			Stop:    m.Summary.Stop,
 			Kernels: m.Summary.Kernels,
 			Version: m.Summary.Version,
@@ -206,6 +210,9 @@ func (m *Model) checkEncodable() error {
 		if !isFinite(f.v) {
 			return fmt.Errorf("linreg: cannot encode the model: %s is %v", f.name, f.v)
 		}
+	}
+	if v := m.Summary.ValMSE; v != nil && !isFinite(*v) {
+		return fmt.Errorf("linreg: cannot encode the model: summary.val_mse is %v", *v)
 	}
 	return nil
 }
@@ -279,6 +286,7 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 			Steps:   w.Summary.Steps,
 			Loss:    w.Summary.Loss,
 			MSE:     w.Summary.MSE,
+			ValMSE:  w.Summary.ValMSE,
 			Stop:    w.Summary.Stop,
 			Kernels: w.Summary.Kernels,
 			Version: w.Summary.Version,

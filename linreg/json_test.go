@@ -284,7 +284,7 @@ func TestJSONCoversFields(t *testing.T) {
 		}
 		return n
 	}
-	if got, want := names(Model{}), []string{"Coef", "Intercept", "Features", "Options", "Summary", "History"}; !reflect.DeepEqual(got, want) {
+	if got, want := names(Model{}), []string{"Coef", "Intercept", "Features", "Options", "Summary", "History", "ValHistory"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Model fields %v, json.go knows %v", got, want)
 	}
 	if got, want := names(ModelOptions{}), names(optionsJSON{}); !reflect.DeepEqual(got, want) {
@@ -296,6 +296,8 @@ func TestJSONCoversFields(t *testing.T) {
 	// A model with every field set survives the round trip.
 	m := goldenModel()
 	m.Options.BatchSize, m.Options.L2, m.Options.Epochs = 64, 0.25, 7
+	valMSE := 0.0625
+	m.Summary.ValMSE = &valMSE
 	b, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,9 @@ type Model struct {
 	Summary Summary
 	// History is the loss after each epoch of a gradient method (not serialised).
 	History []float64
+	// ValHistory is the validation loss after each epoch, when the
+	// Regressor had a validation set (not serialised).
+	ValHistory []float64
 }
 
 // ModelOptions are the options of a fit, in a serialisable form.
@@ -45,8 +48,11 @@ type Summary struct {
 	Steps  int
 	// Loss is the final value of the regularised objective
 	// (1/(2n))·Σr² + L1·‖w‖₁ + (L2/2)·‖w‖².
-	Loss    float64
-	MSE     float64 // training mean squared error at the returned coefficients
+	Loss float64
+	MSE  float64 // training mean squared error at the returned coefficients
+	// ValMSE is the validation mean squared error at the returned
+	// coefficients, nil without a validation set.
+	ValMSE  *float64
 	Stop    string  // why training stopped (gd.StopReason.String()), "" for exact
 	Kernels string  // kernels.Impl() during training: "avx512", "avx2", "neon", "generic"
 	Version string  // module version of github.com/lanes-go/lanes that trained it, "(devel)" if unknown

@@ -70,6 +70,14 @@ type Regressor struct {
 	L1, L2 float64
 	// Features names the columns, for the model and its JSON.
 	Features []string
+	// ValX and ValY, when ValY is not nil, are a validation set with the
+	// columns of X. A gradient method evaluates its loss, ½·mean squared
+	// residual, after every epoch (gd.Progress.ValLoss, Model.ValHistory)
+	// and stops early once it has not improved for 5 epochs, keeping the
+	// coefficients of its best epoch. Every method reports the validation
+	// MSE of the returned model in Summary.ValMSE.
+	ValX Matrix
+	ValY []float64
 	// Callback, if set, sees the progress of a gradient run after every
 	// epoch and every CallbackEvery steps; returning gd.ErrStop ends it.
 	Callback      func(gd.Progress) error
@@ -115,6 +123,14 @@ func (r Regressor) check(cols int) error {
 	}
 	if r.method() == Exact && (r.Rate != 0 || r.Schedule != nil || r.Update != nil || r.Epochs != 0 || r.Tol != 0 || r.Callback != nil) {
 		return optionErr("Rate, Schedule, Update, Epochs, Tol and Callback are for the gradient methods, not exact")
+	}
+	if r.ValY != nil {
+		switch {
+		case r.ValX.Cols != cols:
+			return optionErr("ValX has %d columns, X has %d", r.ValX.Cols, cols)
+		case r.ValX.Rows == 0:
+			return optionErr("ValX has no rows")
+		}
 	}
 	if r.Features != nil && len(r.Features) != cols {
 		return optionErr("Features has %d names for %d columns", len(r.Features), cols)
