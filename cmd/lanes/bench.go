@@ -1,0 +1,517 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+	"unsafe"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/floats"
+
+	"github.com/lanes-go/lanes/kernels"
+)
+
+const benchHelp = `Usage: lanes bench [--kernels LIST] [--impls LIST] [--time D] [--ns] [--quick]
+
+Prints a quick table of this machine's kernel throughput: one row per
+kernel and size, one column per lanes implementation this CPU supports
+(switched in-process with kernels.Use) and one for gonum's native BLAS
+(gonum.org/v1/gonum/blas/gonum; floats.Sum for Sum), then how many times
+faster the default lanes implementation is than gonum.
+
+Kernels: dot, axpy, sum, nrm2 at n = 256, 4096 and 1<<20 (the last is
+8 MiB per vector, past most L2 caches), and gemvn, gemvt (y = A·x and
+y = Aᵀ·x, row-major) at 1000x128 and 4096x4096 (128 MiB). Every column
+reads the same seeded inputs. Each cell is the fastest of three runs
+that take about --time in all; the default run takes about 10 seconds.
+This is one quick look, not a measurement to quote: for that, use
+go test -bench and benchstat in benchmarks/ (see the table's footer).
+
+Examples:
+  lanes bench                          every kernel, GFLOP/s
+  lanes bench --kernels dot,gemvn      two kernels only
+  lanes bench --impls generic,gonum    the pure-Go reference against gonum
+  lanes bench --ns --time 300ms        time per call, longer timings
+  LANES_KERNELS=avx2 lanes bench       make avx2 the default (the ratio column)
+`
+
+// benchKernelNames are the kernels lanes bench knows, in table order.
+var benchKernelNames = []string{"dot", "axpy", "sum", "nrm2", "gemvn", "gemvt"}
+
+// gonumImpl names the gonum column.
+const gonumImpl = "gonum"
+
+// benchSink receives every result, so that no call is optimized away.
+var benchSink float64
+
+// benchShape is one size of a kernel: a vector length (m == 0) or a
+// matrix shape m×n.
+type benchShape struct{ m, n int }
+
+func (s benchShape) String() string {
+	if s.m == 0 {
+		return "n=" + benchSizeLabel(s.n)
+	}
+	return fmt.Sprintf("%dx%d", s.m, s.n)
+}
+
+// benchSizeLabel writes powers of two from 1<<16 up as 1<<k.
+func benchSizeLabel(n int) string {
+	if n >= 1<<16 && n&(n-1) == 0 {
+		k := 0
+		for 1<<k < n {
+			k++
+		}
+		return fmt.Sprintf("1<<%d", k)
+	}
+	return fmt.Sprint(n)
+}
+
+// flops is the conventional floating-point operation count of one call.
+func (s benchShape) flops(kernel string) float64 {
+	switch kernel {
+	case "sum":
+		return float64(s.n)
+	case "gemvn", "gemvt":
+		return 2 * float64(s.m) * float64(s.n)
+	}
+	return 2 * float64(s.n) // dot, axpy, nrm2: a multiply and an add each
+}
+
+// benchSizes returns the sizes of a kernel.
+func benchSizes(kernel string, quick bool) []benchShape {
+	gemv := strings.HasPrefix(kernel, "gemv")
+	switch {
+	case quick && gemv:
+		return []benchShape{{64, 16}}
+	case quick:
+		return []benchShape{{0, 64}, {0, 1024}}
+	case gemv:
+		return []benchShape{{1000, 128}, {4096, 4096}}
+	}
+	return []benchShape{{0, 256}, {0, 4096}, {0, 1 << 20}}
+}
+
+// benchInputs are the seeded operands of one size, shared by every column.
+type benchInputs struct {
+	x, y, a []float64 // a only for gemv; then x has n and y has m elements (GemvN)
+	xt, yt  []float64 // GemvT's x (m) and y (n)
+}
+
+type benchData struct{ cache map[benchShape]*benchInputs }
+
+func (d *benchData) inputs(s benchShape) *benchInputs {
+	if in := d.cache[s]; in != nil {
+		return in
+	}
+	in := &benchInputs{}
+	if s.m == 0 {
+		in.x, in.y = benchRandom(s.n, 1), benchRandom(s.n, 2)
+	} else {
+		in.a = benchRandom(s.m*s.n, 3)
+		in.x, in.y = benchRandom(s.n, 1), benchAligned(s.m)
+		in.xt, in.yt = benchRandom(s.m, 2), benchAligned(s.n)
+	}
+	d.cache[s] = in
+	return in
+}
+
+// benchAligned returns n zeros starting on a 64-byte boundary, as the
+// benchmarks in benchmarks/ use, so no column gains from luck of alignment.
+func benchAligned(n int) []float64 {
+	buf := make([]float64, n+8)
+	off := 0
+	for uintptr(unsafe.Pointer(&buf[off]))%64 != 0 {
+		off++
+	}
+	return buf[off : off+n : off+n]
+}
+
+// benchRandom returns n values uniform in [−1, 1) from a fixed seed.
+func benchRandom(n int, seed uint64) []float64 {
+	r := rand.New(rand.NewPCG(seed, 0x6c616e6573))
+	s := benchAligned(n)
+	for i := range s {
+		s[i] = 2*r.Float64() - 1
+	}
+	return s
+}
+
+// benchFunc returns a function that makes iters calls of kernel on in,
+// through lanes (the current implementation) or gonum.
+func benchFunc(kernel, impl string, s benchShape, in *benchInputs) func(iters int) {
+	var g gonum.Implementation
+	x, y, a, m, n := in.x, in.y, in.a, s.m, s.n
+	const alpha = 1e-9 // small, so that y stays far from overflow however long Axpy runs
+	lanes := impl != gonumImpl
+	switch kernel {
+	case "dot":
+		if lanes {
+			return func(iters int) {
+				for range iters {
+					benchSink += kernels.Dot(x, y)
+				}
+			}
+		}
+		return func(iters int) {
+			for range iters {
+				benchSink += g.Ddot(n, x, 1, y, 1)
+			}
+		}
+	case "axpy":
+		y := slices.Clone(y) // Axpy writes y; leave the shared input alone
+		if lanes {
+			return func(iters int) {
+				for range iters {
+					kernels.Axpy(alpha, x, y)
+				}
+				benchSink += y[0]
+			}
+		}
+		return func(iters int) {
+			for range iters {
+				g.Daxpy(n, alpha, x, 1, y, 1)
+			}
+			benchSink += y[0]
+		}
+	case "sum":
+		if lanes {
+			return func(iters int) {
+				for range iters {
+					benchSink += kernels.Sum(x)
+				}
+			}
+		}
+		return func(iters int) {
+			for range iters {
+				benchSink += floats.Sum(x)
+			}
+		}
+	case "nrm2":
+		if lanes {
+			return func(iters int) {
+				for range iters {
+					benchSink += kernels.Nrm2(x)
+				}
+			}
+		}
+		return func(iters int) {
+			for range iters {
+				benchSink += g.Dnrm2(n, x, 1)
+			}
+		}
+	case "gemvn":
+		if lanes {
+			return func(iters int) {
+				for range iters {
+					kernels.GemvN(m, n, a, n, x, y)
+				}
+				benchSink += y[0]
+			}
+		}
+		return func(iters int) {
+			for range iters {
+				g.Dgemv(blas.NoTrans, m, n, 1, a, n, x, 1, 0, y, 1)
+			}
+			benchSink += y[0]
+		}
+	case "gemvt":
+		xt, yt := in.xt, in.yt
+		if lanes {
+			return func(iters int) {
+				for range iters {
+					kernels.GemvT(m, n, a, n, xt, yt)
+				}
+				benchSink += yt[0]
+			}
+		}
+		return func(iters int) {
+			for range iters {
+				g.Dgemv(blas.Trans, m, n, 1, a, n, xt, 1, 0, yt, 1)
+			}
+			benchSink += yt[0]
+		}
+	}
+	panic("lanes bench: unknown kernel " + kernel)
+}
+
+// benchTime returns f's time per call in nanoseconds: the fastest of
+// three runs of about budget/3 each, since a busy machine only ever makes
+// a run slower. The iteration count grows from one call (which also warms
+// the caches and branch predictors) until a run lasts about budget/3.
+func benchTime(f func(iters int), budget time.Duration) float64 {
+	const runs = 3
+	target := budget / runs
+	run := func(iters int) time.Duration {
+		start := time.Now()
+		f(iters)
+		return time.Since(start)
+	}
+	iters := 1
+	for {
+		elapsed := run(iters)
+		if elapsed >= target*9/10 || iters >= 1e9 {
+			best := elapsed
+			for range runs - 1 {
+				best = min(best, run(iters))
+			}
+			return float64(best) / float64(iters)
+		}
+		// Aim 10% past the target, growing at most 100 times per step so a
+		// first call slowed by page faults cannot make the next run huge.
+		next := int(float64(iters) * 1.1 * float64(target) / float64(max(elapsed, 1)))
+		iters = min(max(next, iters+1), iters*100, 1e9)
+	}
+}
+
+// benchParseList splits a comma-separated flag value into lower-case names.
+func benchParseList(s string) []string {
+	var out []string
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.ToLower(strings.TrimSpace(f)); f != "" && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func cmdBench(e *env, args []string) error {
+	fs := newFlags(e, "bench", benchHelp)
+	kernelList := fs.String("kernels", strings.Join(benchKernelNames, ","), "comma-separated `kernels` to time: "+strings.Join(benchKernelNames, ", "))
+	impls := fs.String("impls", "", "comma-separated `implementations` to time (default: every one this CPU supports, and gonum)")
+	budget := fs.Duration("time", 100*time.Millisecond, "about how long to time each cell (the best of three runs)")
+	nsPerCall := fs.Bool("ns", false, "report the time per call instead of GFLOP/s")
+	quick := fs.Bool("quick", false, "tiny sizes and 2ms per cell: a smoke test that takes well under a second")
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	timeSet := false
+	fs.Visit(func(f *flag.Flag) { timeSet = timeSet || f.Name == "time" })
+	if *quick && !timeSet {
+		*budget = 2 * time.Millisecond
+	}
+	if *budget <= 0 {
+		return usagef("--time must be positive, got %v", *budget)
+	}
+
+	ks := benchParseList(*kernelList)
+	if len(ks) == 0 {
+		return usagef("--kernels is empty; want some of %s", strings.Join(benchKernelNames, ", "))
+	}
+	for _, k := range ks {
+		if !slices.Contains(benchKernelNames, k) {
+			return usagef("unknown kernel %q in --kernels; want some of %s", k, strings.Join(benchKernelNames, ", "))
+		}
+	}
+	// Table order, whatever the order asked for.
+	ks = slices.DeleteFunc(slices.Clone(benchKernelNames), func(k string) bool { return !slices.Contains(ks, k) })
+
+	def := kernels.Impl()
+	available := kernels.Available()
+	cols := append(slices.Clone(available), gonumImpl)
+	if *impls != "" {
+		want := benchParseList(*impls)
+		if len(want) == 0 {
+			return usagef("--impls is empty; want some of %s", strings.Join(cols, ", "))
+		}
+		for _, w := range want {
+			if slices.Contains(cols, w) {
+				continue
+			}
+			if _, err := kernels.Use(w); err != nil { // fails, changing nothing
+				return usagef("--impls: %v", err)
+			}
+			return usagef("--impls: unknown implementation %q; want some of %s", w, strings.Join(cols, ", "))
+		}
+		cols = slices.DeleteFunc(cols, func(c string) bool { return !slices.Contains(want, c) })
+	}
+	ratio := slices.Contains(cols, def) && slices.Contains(cols, gonumImpl)
+
+	writeBenchHeader(e.stdout, def, available, *budget)
+	t := newBenchTable(e.stdout, ks, *quick, cols, def, ratio, *nsPerCall)
+	t.header()
+	data := &benchData{cache: map[benchShape]*benchInputs{}}
+	for _, k := range ks {
+		for _, s := range benchSizes(k, *quick) {
+			in := data.inputs(s)
+			times := make([]float64, len(cols))
+			for i, c := range cols {
+				var err error
+				times[i], err = benchOne(k, c, s, in, *budget)
+				if err != nil {
+					return err
+				}
+			}
+			t.row(k, s, times)
+		}
+	}
+	fmt.Fprint(e.stdout, `
+This is a single quick run, on a machine that may be busy: differences
+under 10-20% mean little. For real comparisons, from the lanes source tree:
+
+  go test ./benchmarks -run '^$' -bench 'Dot|Axpy|Gemv' -count 6 | tee new.txt
+  benchstat -col /impl new.txt       (go install golang.org/x/perf/cmd/benchstat@latest)
+  bash benchmarks/table.sh           the README's table
+
+See benchmarks/README.md.
+`)
+	return nil
+}
+
+// benchOne times one cell, switching the lanes implementation for it and
+// restoring the previous one afterwards.
+func benchOne(kernel, impl string, s benchShape, in *benchInputs, budget time.Duration) (float64, error) {
+	if impl != gonumImpl {
+		restore, err := kernels.Use(impl)
+		if err != nil {
+			return 0, err
+		}
+		defer restore()
+	}
+	return benchTime(benchFunc(kernel, impl, s, in), budget), nil
+}
+
+func writeBenchHeader(w io.Writer, def string, available []string, budget time.Duration) {
+	c := kernels.CPU()
+	fmt.Fprintf(w, "cpu:   %s\n", benchCPULine(c))
+	fmt.Fprintf(w, "go:    %s %s/%s, GOMAXPROCS=%d, one goroutine\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(w, "lanes: %s supported here; %s is the default", strings.Join(available, ", "), def)
+	if v, ok := os.LookupEnv(kernels.EnvVar); ok {
+		fmt.Fprintf(w, " (%s=%s)", kernels.EnvVar, v)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "gonum: gonum.org/v1/gonum/blas/gonum (Ddot, Daxpy, Dnrm2, Dgemv), floats.Sum\n")
+	fmt.Fprintf(w, "each cell: the best of three timings, about %v in all\n\n", budget)
+}
+
+// benchCPULine describes the processor in one line.
+func benchCPULine(c kernels.CPUInfo) string {
+	s := c.Brand
+	if s == "" {
+		s = c.Vendor
+	}
+	if s == "" {
+		s = "unknown " + c.Arch + " processor"
+	}
+	if c.Microarch != "" {
+		s += " (" + c.Microarch + ")"
+	}
+	return fmt.Sprintf("%s, %d logical CPUs", s, runtime.NumCPU())
+}
+
+// benchTable prints rows as they are measured, in fixed-width columns.
+type benchTable struct {
+	w         io.Writer
+	cols      []string
+	def       string
+	ratio, ns bool
+	kw, sw    int   // widths of the kernel and size columns
+	cw        []int // widths of the value columns
+}
+
+func newBenchTable(w io.Writer, ks []string, quick bool, cols []string, def string, ratio, ns bool) *benchTable {
+	t := &benchTable{w: w, cols: cols, def: def, ratio: ratio, ns: ns, kw: len("kernel"), sw: len("size")}
+	for _, k := range ks {
+		t.kw = max(t.kw, len(k))
+		for _, s := range benchSizes(k, quick) {
+			t.sw = max(t.sw, len(s.String()))
+		}
+	}
+	for _, c := range t.colNames() {
+		t.cw = append(t.cw, max(len(c), 10))
+	}
+	return t
+}
+
+func (t *benchTable) colNames() []string {
+	var out []string
+	for _, c := range t.cols {
+		if c == t.def {
+			c += "*"
+		}
+		out = append(out, c)
+	}
+	if t.ratio {
+		out = append(out, t.def+"/gonum")
+	}
+	return out
+}
+
+func (t *benchTable) header() {
+	unit := "GFLOP/s, higher is better"
+	if t.ns {
+		unit = "time per call, lower is better"
+	}
+	fmt.Fprintf(t.w, "%s; * = the default implementation", unit)
+	if t.ratio {
+		fmt.Fprintf(t.w, "; %s/gonum = how many times faster %s is", t.def, t.def)
+	}
+	fmt.Fprint(t.w, "\n\n")
+	cells := t.colNames()
+	t.line("kernel", "size", cells)
+	dashes := make([]string, len(cells))
+	for i := range cells {
+		dashes[i] = strings.Repeat("-", t.cw[i])
+	}
+	t.line(strings.Repeat("-", t.kw), strings.Repeat("-", t.sw), dashes)
+}
+
+func (t *benchTable) line(kernel, size string, cells []string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-*s  %-*s", t.kw, kernel, t.sw, size)
+	for i, c := range cells {
+		fmt.Fprintf(&b, "  %*s", t.cw[i], c)
+	}
+	fmt.Fprintln(t.w, strings.TrimRight(b.String(), " "))
+}
+
+// row prints one kernel and size; times are nanoseconds per call.
+func (t *benchTable) row(kernel string, s benchShape, times []float64) {
+	var cells []string
+	for _, ns := range times {
+		if t.ns {
+			cells = append(cells, benchFormatNanos(ns))
+		} else {
+			cells = append(cells, benchSig3(s.flops(kernel)/max(ns, 1e-3)))
+		}
+	}
+	if t.ratio {
+		def := times[slices.Index(t.cols, t.def)]
+		g := times[slices.Index(t.cols, gonumImpl)]
+		cells = append(cells, benchSig3(g/max(def, 1e-3))+"x")
+	}
+	t.line(kernel, s.String(), cells)
+}
+
+// benchFormatNanos prints a time per call in nanoseconds with a unit that
+// keeps it short.
+func benchFormatNanos(ns float64) string {
+	switch {
+	case ns < 1e3:
+		return benchSig3(ns) + " ns"
+	case ns < 1e6:
+		return benchSig3(ns/1e3) + " µs"
+	case ns < 1e9:
+		return benchSig3(ns/1e6) + " ms"
+	}
+	return benchSig3(ns/1e9) + " s"
+}
+
+// benchSig3 prints v with about three significant digits and no exponent.
+func benchSig3(v float64) string {
+	switch {
+	case v >= 99.95:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 9.995:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
