@@ -146,7 +146,7 @@ func normalize(s string) string {
 	return regexp.MustCompile(`(?m)^Kernels: .*$`).ReplaceAllString(s, "Kernels: <impl>")
 }
 
-func TestDefaultRunGolden(t *testing.T) {
+func TestCLIDefaultRunGolden(t *testing.T) {
 	r := lanes(t, t.TempDir())
 	r.expect(t, 0)
 	got := normalize(r.stdout)
@@ -158,7 +158,7 @@ func TestDefaultRunGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (write it with go test ./cmd/lanes -run TestDefaultRunGolden -update)", err)
+		t.Fatalf("%v (write it with go test ./cmd/lanes -run TestCLIDefaultRunGolden -update)", err)
 	}
 	if got != string(want) {
 		t.Errorf("default run output differs from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
@@ -177,7 +177,7 @@ func TestDefaultRunGolden(t *testing.T) {
 	}
 }
 
-func TestDemoFlags(t *testing.T) {
+func TestCLIDemoFlags(t *testing.T) {
 	dir := t.TempDir()
 	r := lanes(t, dir, "demo", "--steps", "30", "--every", "10", "--lr", "0.1")
 	r.expect(t, 0)
@@ -194,7 +194,7 @@ func TestDemoFlags(t *testing.T) {
 	lanes(t, dir, "demo", "--schedule", "bogus").expect(t, 2, "bogus")
 }
 
-func TestFitCSV(t *testing.T) {
+func TestCLIFitCSV(t *testing.T) {
 	dir := t.TempDir()
 	r := lanes(t, dir, "fit", "--data", testdata(t, "good.csv"), "--out", "model.json", "--plot", "loss.svg", "--val-fraction", "0.2")
 	r.expect(t, 0)
@@ -241,7 +241,7 @@ func TestFitCSV(t *testing.T) {
 	}
 }
 
-func TestFitNpy(t *testing.T) {
+func TestCLIFitNpy(t *testing.T) {
 	dir := t.TempDir()
 	r := lanes(t, dir, "fit", "--data", testdata(t, "good_x.npy"), "--labels", testdata(t, "good_y.npy"),
 		"--method", "minibatch", "--batch", "16", "--epochs", "50", "--out", "m.json", "--quiet")
@@ -250,7 +250,7 @@ func TestFitNpy(t *testing.T) {
 	lanes(t, dir, "fit", "--data", testdata(t, "good_x.npy")).expect(t, 2, "--labels")
 }
 
-func TestFitExact(t *testing.T) {
+func TestCLIFitExact(t *testing.T) {
 	r := lanes(t, t.TempDir(), "fit", "--data", testdata(t, "good.csv"), "--method", "exact")
 	r.expect(t, 0)
 	if !strings.Contains(r.stdout, "exact") {
@@ -261,7 +261,7 @@ func TestFitExact(t *testing.T) {
 // TestFitBadInput runs every kind of bad input and usage: each must exit
 // 2, name the file, line and column where there are some, and leave no
 // model or plot behind.
-func TestFitBadInput(t *testing.T) {
+func TestCLIFitBadInput(t *testing.T) {
 	good := testdata(t, "good.csv")
 	cases := []struct {
 		name string
@@ -300,7 +300,7 @@ func TestFitBadInput(t *testing.T) {
 	}
 }
 
-func TestFitDiverges(t *testing.T) {
+func TestCLIFitDiverges(t *testing.T) {
 	dir := t.TempDir()
 	r := lanes(t, dir, "fit", "--data", testdata(t, "good.csv"), "--lr", "1000", "--optimizer", "plain",
 		"--out", "model.json", "--plot", "loss.png")
@@ -310,7 +310,7 @@ func TestFitDiverges(t *testing.T) {
 	}
 }
 
-func TestPredictErrors(t *testing.T) {
+func TestCLIPredictErrors(t *testing.T) {
 	dir := t.TempDir()
 	lanes(t, dir, "fit", "--data", testdata(t, "good.csv"), "--out", "model.json", "--quiet").expect(t, 0)
 	if err := os.WriteFile(filepath.Join(dir, "other.csv"), []byte("a,b\n1,2\n"), 0o644); err != nil {
@@ -325,7 +325,7 @@ func TestPredictErrors(t *testing.T) {
 	lanes(t, dir, "predict", "--data", "other.csv").expect(t, 2, "--model")
 }
 
-func TestHelpAndUnknownCommand(t *testing.T) {
+func TestCLIHelpAndUnknownCommand(t *testing.T) {
 	dir := t.TempDir()
 	for _, args := range [][]string{{"help"}, {"-h"}, {"fit", "-h"}, {"predict", "-h"}, {"demo", "-h"}, {"bench", "-h"}, {"cpu", "-h"}, {"help", "fit"}} {
 		r := lanes(t, dir, args...)
@@ -337,7 +337,7 @@ func TestHelpAndUnknownCommand(t *testing.T) {
 	lanes(t, dir, "train").expect(t, 2, "unknown command", "fit")
 }
 
-func TestBenchAndCPU(t *testing.T) {
+func TestCLIBenchAndCPU(t *testing.T) {
 	dir := t.TempDir()
 	r := lanes(t, dir, "bench", "--quick")
 	r.expect(t, 0)
