@@ -123,3 +123,13 @@ func scaledSumSqKind(k kind, alpha float64, x []float64) float64 {
 	}
 	return generic.ScaledSumSq(alpha, x)
 }
+
+func lossGradKind(k kind, m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (ssr, sr float64) {
+	switch k {
+	case kindAVX512:
+		return amd64.LossGradAVX512(m, n, a, lda, w, c, y, g)
+	case kindAVX2:
+		return amd64.LossGradAVX2(m, n, a, lda, w, c, y, g)
+	}
+	return generic.LossGrad(m, n, a, lda, w, c, y, g)
+}

@@ -101,3 +101,11 @@ func scaledSumSqKind(k kind, alpha float64, x []float64) float64 {
 	}
 	return generic.ScaledSumSq(alpha, x)
 }
+
+func lossGradKind(k kind, m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (ssr, sr float64) {
+	switch k {
+	case kindNEON:
+		return arm64.LossGradNEON(m, n, a, lda, w, c, y, g)
+	}
+	return generic.LossGrad(m, n, a, lda, w, c, y, g)
+}

@@ -27,3 +27,6 @@ func indexAbsKind(_ kind, v float64, x []float64) int {
 func scaledSumSqKind(_ kind, alpha float64, x []float64) float64 {
 	return generic.ScaledSumSq(alpha, x)
 }
+func lossGradKind(_ kind, m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (ssr, sr float64) {
+	return generic.LossGrad(m, n, a, lda, w, c, y, g)
+}

@@ -124,6 +124,8 @@ func TestNoAllocs(t *testing.T) {
 			GemvN(4, 4, a[:], 4, x[:4], y[:4])
 			GemvT(4, 4, a[:], 4, x[:4], y[:4])
 			sink += y[0] + Asum(x[:]) + Nrm2(x[:]) + float64(Iamax(x[:]))
+			ssr, sr := LossGrad(4, 4, a[:], 4, x[:4], 1, y[:4], x[4:8])
+			sink += ssr + sr
 		})
 		if allocs != 0 {
 			t.Errorf("exported kernels on stack arrays: %v allocations per run, want 0", allocs)

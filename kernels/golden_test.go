@@ -78,6 +78,7 @@ var goldenKernels = []struct {
 		}
 		return out
 	})},
+	{"LossGrad", goldenLossGrad},
 	{"GemvN", goldenGemv(false, func(im *implementation, m, n int, a []float64, lda int, x, y []float64) { im.gemvN(m, n, a, lda, x, y) })},
 	{"GemvT", goldenGemv(true, func(im *implementation, m, n int, a []float64, lda int, x, y []float64) { im.gemvT(m, n, a, lda, x, y) })},
 }
@@ -392,6 +393,46 @@ func goldenGemv(trans bool, f func(im *implementation, m, n int, a []float64, ld
 		}
 		return cases
 	}
+}
+
+// goldenLossGrad returns the cases of LossGrad: the gemv shapes and
+// classes, with w, y and c from the same generator; the output is g, then
+// ssr and sr.
+func goldenLossGrad(name string) []goldenCase {
+	dims := []int{0, 1, 2, 3, 5, 8, 17, 33, 64}
+	var cases []goldenCase
+	for i, m := range dims {
+		for j, n := range dims {
+			for c, class := range goldenClasses {
+				lda := max(1, n) + 3*((i+j+c)%2)
+				off := (i + j + c) % 4
+				desc := fmt.Sprintf("%s %dx%d lda=%d off=%d %s", name, m, n, lda, off, class)
+				cases = append(cases, goldenCase{desc, func(im *implementation) []float64 {
+					as, ws := goldenFill(goldenRand(desc), c, max(m*n, n+m+1))
+					aLen := 0
+					if m > 0 {
+						aLen = (m-1)*lda + n
+					}
+					a := make([]float64, aLen)
+					for r := range a {
+						a[r] = math.NaN() // padding
+					}
+					for r := range m {
+						copy(a[r*lda:r*lda+n], as[r*n:])
+					}
+					g := make([]float64, n)
+					for r := range g {
+						g[r] = math.NaN() // garbage to overwrite
+					}
+					g = goldenPlace(g, (off+3)%4)
+					ssr, sr := im.lossGrad(m, n, goldenPlace(a, off), lda, goldenPlace(ws[:n], (off+1)%4), ws[n],
+						goldenPlace(ws[n+1:n+1+m], (off+2)%4), g)
+					return append(g, ssr, sr)
+				}})
+			}
+		}
+	}
+	return cases
 }
 
 // goldenPlace copies v to a new slice that starts off elements after a

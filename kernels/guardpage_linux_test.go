@@ -241,8 +241,8 @@ func sweepGuardPagesGemv(tb failer, im *implementation) {
 	if testing.Short() {
 		maxDim = 33 // still every remainder mod 32, and one block more
 	}
-	regions := make([]*guardedRegion, 3)
-	for i, name := range []string{"a", "x", "y"} {
+	regions := make([]*guardedRegion, 4)
+	for i, name := range []string{"a", "x", "y", "g"} {
 		g, err := mapGuarded(name, maxDim*(maxDim+3))
 		if err != nil {
 			tb.Fatalf("%v", err)
@@ -250,7 +250,7 @@ func sweepGuardPagesGemv(tb failer, im *implementation) {
 		defer g.unmap()
 		regions[i] = g
 	}
-	ga, gx, gy := regions[0], regions[1], regions[2]
+	ga, gx, gy, gg := regions[0], regions[1], regions[2], regions[3]
 
 	p := pools[classRandom]
 	for m := 0; m <= maxDim; m++ {
@@ -286,6 +286,30 @@ func sweepGuardPagesGemv(tb failer, im *implementation) {
 							tb.Fatalf("%s[%s] m=%d n=%d lda=%d, a, x and y at the %s of their regions: %s",
 								kernel, im.name, m, n, lda, map[bool]string{true: "end", false: "start"}[atEnd], d)
 						}
+					}
+					// LossGrad: w in x's region, y in y's, g in its own.
+					ws, _ := p.window(n, m+2*n)
+					ys, _ := p.window(m, 2*m+n)
+					wantG := make([]float64, n)
+					wssr, wsr := generic.LossGrad(m, n, as, lda, ws, 0.25, ys, wantG)
+					a, w, y, g := place(ga, len(as), atEnd), place(gx, n, atEnd), place(gy, m, atEnd), place(gg, n, atEnd)
+					copy(a, as)
+					copy(w, ws)
+					copy(y, ys)
+					for i := range g {
+						g[i] = guard // must be overwritten
+					}
+					var ssr, sr float64
+					d := faultOf(func() { ssr, sr = im.lossGrad(m, n, a, lda, w, 0.25, y, g) }, ga, gx, gy, gg)
+					if d == "" {
+						d = firstDiff("g", g, wantG)
+					}
+					if d == "" && (!sameBits(ssr, wssr) || !sameBits(sr, wsr)) {
+						d = fmt.Sprintf("ssr, sr = %s, %s; want %s, %s", fmtBits(ssr), fmtBits(sr), fmtBits(wssr), fmtBits(wsr))
+					}
+					if d != "" {
+						tb.Fatalf("LossGrad[%s] m=%d n=%d lda=%d, a, w, y and g at the %s of their regions: %s",
+							im.name, m, n, lda, map[bool]string{true: "end", false: "start"}[atEnd], d)
 					}
 				}
 			}

@@ -47,6 +47,8 @@ type implementation struct {
 	// implementation.
 	nrm2  func(x []float64) float64
 	iamax func(x []float64) int
+
+	lossGrad func(m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (ssr, sr float64)
 }
 
 // newImplementation returns the implementation of kind k, its kernels
@@ -71,6 +73,9 @@ func newImplementation(name string, rank int, k kind, supported func() bool) *im
 		scaledSumSq: func(alpha float64, x []float64) float64 { return scaledSumSqKind(k, alpha, x) },
 		nrm2:        func(x []float64) float64 { return nrm2Kind(k, x) },
 		iamax:       func(x []float64) int { return iamaxKind(k, x) },
+		lossGrad: func(m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (ssr, sr float64) {
+			return lossGradKind(k, m, n, a, lda, w, c, y, g)
+		},
 	}
 }
 

@@ -183,6 +183,28 @@ func mutantCases() []mutantCase {
 		{mutant("nrm2-unscaled", func(im *implementation) {
 			im.nrm2 = func(x []float64) float64 { return math.Sqrt(generic.Dot(x, x)) }
 		}), sweepNrm2, "Nrm2[nrm2-unscaled]"},
+		{mutant("lossgrad-keeps-old-g", func(im *implementation) {
+			// Accumulates into the caller's g instead of starting at +0.
+			im.lossGrad = func(m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (float64, float64) {
+				old := slices.Clone(g)
+				ssr, sr := generic.LossGrad(m, n, a, lda, w, c, y, g)
+				for j := range g {
+					g[j] += old[j]
+				}
+				return ssr, sr
+			}
+		}), sweepLossGrad, "LossGrad[lossgrad-keeps-old-g]"},
+		{mutant("lossgrad-residual-reassociated", func(im *implementation) {
+			// r = Dot + (c − y) instead of (Dot + c) − y: one rounding
+			// in another place.
+			im.lossGrad = func(m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (float64, float64) {
+				yy := make([]float64, len(y))
+				for i := range y {
+					yy[i] = -(c - y[i])
+				}
+				return generic.LossGrad(m, n, a, lda, w, 0, yy, g)
+			}
+		}), sweepLossGrad, "LossGrad[lossgrad-residual-reassociated]"},
 		{mutant("axpy-unfused", func(im *implementation) {
 			im.axpy = func(alpha float64, x, y []float64) {
 				for i := range x {

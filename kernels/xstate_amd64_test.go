@@ -86,6 +86,7 @@ func TestUpperStateClean(t *testing.T) {
 			ym, yn := make([]float64, m), make([]float64, n)
 			check("GemvN", fmt.Sprintf("m=%d n=%d", m, n), func() { im.gemvN(m, n, a, lda, xn, ym) })
 			check("GemvT", fmt.Sprintf("m=%d n=%d", m, n), func() { im.gemvT(m, n, a, lda, xm, yn) })
+			check("LossGrad", fmt.Sprintf("m=%d n=%d", m, n), func() { sink, sink = im.lossGrad(m, n, a, lda, xn, 0.5, ym, yn) })
 		}
 	})
 }

@@ -1699,6 +1699,1078 @@ GemvNAVX512_done:
 	VZEROUPPER
 	RET
 
+// func LossGradAVX512(m int, n int, a []float64, lda int, w []float64, c float64, y []float64, g []float64) (ssr float64, sr float64)
+// Requires: AVX, AVX2, AVX512F, FMA3, MMX+, SSE2
+TEXT ·LossGradAVX512(SB), NOSPLIT, $584-144
+	MOVQ    a_base+16(FP), R10
+	MOVQ    w_base+48(FP), DI
+	MOVQ    y_base+80(FP), R8
+	MOVQ    g_base+104(FP), R11
+	MOVQ    m+0(FP), R9
+	MOVQ    n+8(FP), BX
+	MOVQ    lda+40(FP), DX
+	SHLQ    $0x03, DX
+	MOVSD   c+72(FP), X8
+	VXORPD  X9, X9, X9
+	VADDSD  X9, X8, X8
+	VMOVSD  X8, 576(SP)
+	VMOVUPD Z9, 64(SP)
+	VMOVUPD Z9, 128(SP)
+	VMOVUPD Z9, 192(SP)
+	VMOVUPD Z9, 256(SP)
+	VMOVUPD Z9, 320(SP)
+	VMOVUPD Z9, 384(SP)
+	VMOVUPD Z9, 448(SP)
+	VMOVUPD Z9, 512(SP)
+	XORL    R12, R12
+	XORL    R14, R14
+	TESTQ   BX, BX
+	JZ      LossGradAVX512_n0
+	MOVL    BX, CX
+	NEGL    CX
+	ANDL    $0x00000007, CX
+	MOVL    $0x000000ff, SI
+	SHRL    CL, SI
+	KMOVW   SI, K1
+	CMPQ    BX, $0x00000001
+	JE      LossGradAVX512_n1
+	CMPQ    BX, $0x00000002
+	JE      LossGradAVX512_n2
+	CMPQ    BX, $0x00000004
+	JBE     LossGradAVX512_h1
+	CMPQ    BX, $0x00000008
+	JBE     LossGradAVX512_t1
+	CMPQ    BX, $0x00000010
+	JBE     LossGradAVX512_t2
+	CMPQ    BX, $0x00000018
+	JBE     LossGradAVX512_t3
+	CMPQ    BX, $0x00000020
+	JBE     LossGradAVX512_t4
+	CMPQ    BX, $0x00000028
+	JBE     LossGradAVX512_t5
+	CMPQ    BX, $0x00000030
+	JBE     LossGradAVX512_t6
+	CMPQ    BX, $0x00000038
+	JBE     LossGradAVX512_t7
+	CMPQ    BX, $0x00000040
+	JBE     LossGradAVX512_t8
+	MOVQ    BX, R13
+	ANDQ    $-32, R13
+	MOVQ    BX, SI
+	ANDQ    $-8, SI
+	MOVQ    BX, CX
+	ANDQ    $0x0000001f, CX
+	VXORPD  X8, X8, X8
+	XORL    AX, AX
+
+LossGradAVX512_wz_c4:
+	VMOVUPD Z8, (R11)(AX*8)
+	VMOVUPD Z8, 64(R11)(AX*8)
+	VMOVUPD Z8, 128(R11)(AX*8)
+	VMOVUPD Z8, 192(R11)(AX*8)
+	ADDQ    $0x00000020, AX
+	CMPQ    AX, R13
+	JB      LossGradAVX512_wz_c4
+
+LossGradAVX512_wz_c1:
+	CMPQ    AX, SI
+	JAE     LossGradAVX512_wz_cm
+	VMOVUPD Z8, (R11)(AX*8)
+	ADDQ    $0x00000008, AX
+	JMP     LossGradAVX512_wz_c1
+
+LossGradAVX512_wz_cm:
+	CMPQ    AX, BX
+	JAE     LossGradAVX512_wz_end
+	VMOVUPD Z8, K1, (R11)(AX*8)
+
+LossGradAVX512_wz_end:
+	TESTQ R9, R9
+	JZ    LossGradAVX512_wr_end
+
+LossGradAVX512_wr_row:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	XORL   AX, AX
+
+LossGradAVX512_wd_loop:
+	VMOVUPD     (R10)(AX*8), Z4
+	VFMADD231PD (DI)(AX*8), Z4, Z0
+	VMOVUPD     64(R10)(AX*8), Z5
+	VFMADD231PD 64(DI)(AX*8), Z5, Z1
+	VMOVUPD     128(R10)(AX*8), Z6
+	VFMADD231PD 128(DI)(AX*8), Z6, Z2
+	VMOVUPD     192(R10)(AX*8), Z7
+	VFMADD231PD 192(DI)(AX*8), Z7, Z3
+	ADDQ        $0x00000020, AX
+	CMPQ        AX, R13
+	JB          LossGradAVX512_wd_loop
+	TESTQ       CX, CX
+	JZ          LossGradAVX512_wd_fold
+	CMPQ        CX, $0x00000008
+	JB          LossGradAVX512_wd_part0
+	VMOVUPD     (R10)(AX*8), Z4
+	VFMADD231PD (DI)(AX*8), Z4, Z0
+	CMPQ        CX, $0x00000010
+	JB          LossGradAVX512_wd_part1
+	VMOVUPD     64(R10)(AX*8), Z5
+	VFMADD231PD 64(DI)(AX*8), Z5, Z1
+	CMPQ        CX, $0x00000018
+	JB          LossGradAVX512_wd_part2
+	VMOVUPD     128(R10)(AX*8), Z6
+	VFMADD231PD 128(DI)(AX*8), Z6, Z2
+	TESTL       $0x00000007, CX
+	JZ          LossGradAVX512_wd_fold
+	VMOVUPD.Z   192(R10)(AX*8), K1, Z7
+	VFMADD231PD 192(DI)(AX*8), Z7, K1, Z3
+	JMP         LossGradAVX512_wd_fold
+
+LossGradAVX512_wd_part2:
+	TESTL       $0x00000007, CX
+	JZ          LossGradAVX512_wd_fold
+	VMOVUPD.Z   128(R10)(AX*8), K1, Z6
+	VFMADD231PD 128(DI)(AX*8), Z6, K1, Z2
+	JMP         LossGradAVX512_wd_fold
+
+LossGradAVX512_wd_part1:
+	TESTL       $0x00000007, CX
+	JZ          LossGradAVX512_wd_fold
+	VMOVUPD.Z   64(R10)(AX*8), K1, Z5
+	VFMADD231PD 64(DI)(AX*8), Z5, K1, Z1
+	JMP         LossGradAVX512_wd_fold
+
+LossGradAVX512_wd_part0:
+	VMOVUPD.Z   (R10)(AX*8), K1, Z4
+	VFMADD231PD (DI)(AX*8), Z4, K1, Z0
+
+LossGradAVX512_wd_fold:
+	VADDPD        Z2, Z0, Z0
+	VADDPD        Z3, Z1, Z1
+	VADDPD        Z1, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDPD        Y4, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VADDPD        X4, X0, X0
+	VPERMILPD     $0x01, X0, X4
+	VADDSD        X4, X0, X0
+	VADDSD        576(SP), X0, X0
+	VSUBSD        (R8), X0, X0
+	VMOVSD        X0, (SP)(R12*8)
+	VBROADCASTSD  X0, Z4
+	XORL          AX, AX
+
+LossGradAVX512_wg_c4:
+	VMOVUPD     (R11)(AX*8), Z8
+	VFMADD231PD (R10)(AX*8), Z4, Z8
+	VMOVUPD     Z8, (R11)(AX*8)
+	VMOVUPD     64(R11)(AX*8), Z9
+	VFMADD231PD 64(R10)(AX*8), Z4, Z9
+	VMOVUPD     Z9, 64(R11)(AX*8)
+	VMOVUPD     128(R11)(AX*8), Z10
+	VFMADD231PD 128(R10)(AX*8), Z4, Z10
+	VMOVUPD     Z10, 128(R11)(AX*8)
+	VMOVUPD     192(R11)(AX*8), Z11
+	VFMADD231PD 192(R10)(AX*8), Z4, Z11
+	VMOVUPD     Z11, 192(R11)(AX*8)
+	ADDQ        $0x00000020, AX
+	CMPQ        AX, R13
+	JB          LossGradAVX512_wg_c4
+
+LossGradAVX512_wg_c1:
+	CMPQ        AX, SI
+	JAE         LossGradAVX512_wg_cm
+	VMOVUPD     (R11)(AX*8), Z8
+	VFMADD231PD (R10)(AX*8), Z4, Z8
+	VMOVUPD     Z8, (R11)(AX*8)
+	ADDQ        $0x00000008, AX
+	JMP         LossGradAVX512_wg_c1
+
+LossGradAVX512_wg_cm:
+	CMPQ        AX, BX
+	JAE         LossGradAVX512_wg_end
+	VMOVUPD.Z   (R11)(AX*8), K1, Z8
+	VFMADD231PD (R10)(AX*8), Z4, K1, Z8
+	VMOVUPD     Z8, K1, (R11)(AX*8)
+
+LossGradAVX512_wg_end:
+	ADDQ        DX, R10
+	ADDQ        $0x00000008, R8
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_wr_next
+	VMOVUPD     (SP), Z8
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z8, Z8, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z8, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+
+LossGradAVX512_wr_next:
+	DECQ R9
+	JNZ  LossGradAVX512_wr_row
+
+LossGradAVX512_wr_end:
+	JMP LossGradAVX512_final
+
+LossGradAVX512_n0:
+	TESTQ R9, R9
+	JZ    LossGradAVX512_n0_end
+
+LossGradAVX512_n0_row:
+	VMOVSD      576(SP), X8
+	VSUBSD      (R8), X8, X8
+	VMOVSD      X8, (SP)(R12*8)
+	ADDQ        DX, R10
+	ADDQ        $0x00000008, R8
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_n0_next
+	VMOVUPD     (SP), Z8
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z8, Z8, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z8, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+
+LossGradAVX512_n0_next:
+	DECQ R9
+	JNZ  LossGradAVX512_n0_row
+
+LossGradAVX512_n0_end:
+	JMP LossGradAVX512_final
+
+LossGradAVX512_t1:
+	VMOVUPD.Z (DI), K1, Z12
+	VXORPD    X0, X0, X0
+	VXORPD    X15, X15, X15
+	TESTQ     R9, R9
+	JZ        LossGradAVX512_t1r_end
+	IMUL3Q    $+16, DX, R13
+	ADDQ      R10, R13
+
+LossGradAVX512_t1r_row:
+	PREFETCHT0    (R13)
+	VMOVUPD.Z     (R10), K1, Z4
+	VMULPD        Z12, Z4, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y9
+	VADDPD        Y9, Y8, Y8
+	VEXTRACTF128  $0x01, Y8, X9
+	VADDPD        X9, X8, X8
+	VPERMILPD     $0x01, X8, X9
+	VADDSD        X9, X8, X8
+	VADDSD        576(SP), X8, X8
+	VSUBSD        (R8), X8, X8
+	VALIGNQ       $0x01, Z15, Z8, Z15
+	VBROADCASTSD  X8, Z9
+	VFMADD231PD   Z4, Z9, Z0
+	ADDQ          DX, R13
+	ADDQ          DX, R10
+	ADDQ          $0x00000008, R8
+	INCQ          R12
+	CMPQ          R12, $0x00000008
+	JNE           LossGradAVX512_t1r_next
+	VMOVUPD       64(SP)(R14*1), Z9
+	VFMADD231PD   Z15, Z15, Z9
+	VMOVUPD       Z9, 64(SP)(R14*1)
+	VADDPD        320(SP)(R14*1), Z15, Z10
+	VMOVUPD       Z10, 320(SP)(R14*1)
+	ADDQ          $0x00000040, R14
+	ANDQ          $0x000000ff, R14
+	XORL          R12, R12
+
+LossGradAVX512_t1r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_t1r_row
+
+LossGradAVX512_t1r_end:
+	VMOVUPD Z0, K1, (R11)
+	TESTQ   R12, R12
+	JZ      LossGradAVX512_final
+	VXORPD  X8, X8, X8
+
+LossGradAVX512_t1r_pad:
+	VALIGNQ     $0x01, Z15, Z8, Z15
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_t1r_pad
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z15, Z15, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z15, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+	JMP         LossGradAVX512_final
+
+LossGradAVX512_t2:
+	VMOVUPD   (DI), Z12
+	VXORPD    X0, X0, X0
+	VMOVUPD.Z 64(DI), K1, Z13
+	VXORPD    X1, X1, X1
+	VXORPD    X15, X15, X15
+	TESTQ     R9, R9
+	JZ        LossGradAVX512_t2r_end
+	IMUL3Q    $+16, DX, R13
+	ADDQ      R10, R13
+
+LossGradAVX512_t2r_row:
+	PREFETCHT0    (R13)
+	PREFETCHT0    64(R13)
+	VMOVUPD       (R10), Z4
+	VMOVUPD.Z     64(R10), K1, Z5
+	VMULPD        Z12, Z4, Z8
+	VMULPD        Z13, Z5, Z9
+	VADDPD        Z9, Z8, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y9
+	VADDPD        Y9, Y8, Y8
+	VEXTRACTF128  $0x01, Y8, X9
+	VADDPD        X9, X8, X8
+	VPERMILPD     $0x01, X8, X9
+	VADDSD        X9, X8, X8
+	VADDSD        576(SP), X8, X8
+	VSUBSD        (R8), X8, X8
+	VALIGNQ       $0x01, Z15, Z8, Z15
+	VBROADCASTSD  X8, Z9
+	VFMADD231PD   Z4, Z9, Z0
+	VFMADD231PD   Z5, Z9, Z1
+	ADDQ          DX, R13
+	ADDQ          DX, R10
+	ADDQ          $0x00000008, R8
+	INCQ          R12
+	CMPQ          R12, $0x00000008
+	JNE           LossGradAVX512_t2r_next
+	VMOVUPD       64(SP)(R14*1), Z9
+	VFMADD231PD   Z15, Z15, Z9
+	VMOVUPD       Z9, 64(SP)(R14*1)
+	VADDPD        320(SP)(R14*1), Z15, Z10
+	VMOVUPD       Z10, 320(SP)(R14*1)
+	ADDQ          $0x00000040, R14
+	ANDQ          $0x000000ff, R14
+	XORL          R12, R12
+
+LossGradAVX512_t2r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_t2r_row
+
+LossGradAVX512_t2r_end:
+	VMOVUPD Z0, (R11)
+	VMOVUPD Z1, K1, 64(R11)
+	TESTQ   R12, R12
+	JZ      LossGradAVX512_final
+	VXORPD  X8, X8, X8
+
+LossGradAVX512_t2r_pad:
+	VALIGNQ     $0x01, Z15, Z8, Z15
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_t2r_pad
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z15, Z15, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z15, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+	JMP         LossGradAVX512_final
+
+LossGradAVX512_t3:
+	VMOVUPD   (DI), Z12
+	VXORPD    X0, X0, X0
+	VMOVUPD   64(DI), Z13
+	VXORPD    X1, X1, X1
+	VMOVUPD.Z 128(DI), K1, Z14
+	VXORPD    X2, X2, X2
+	VXORPD    X15, X15, X15
+	TESTQ     R9, R9
+	JZ        LossGradAVX512_t3r_end
+	IMUL3Q    $+16, DX, R13
+	ADDQ      R10, R13
+
+LossGradAVX512_t3r_row:
+	PREFETCHT0    (R13)
+	PREFETCHT0    64(R13)
+	PREFETCHT0    128(R13)
+	VMOVUPD       (R10), Z4
+	VMOVUPD       64(R10), Z5
+	VMOVUPD.Z     128(R10), K1, Z6
+	VMULPD        Z12, Z4, Z8
+	VMULPD        Z13, Z5, Z9
+	VMULPD        Z14, Z6, Z10
+	VADDPD        Z10, Z8, Z8
+	VADDPD        Z9, Z8, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y9
+	VADDPD        Y9, Y8, Y8
+	VEXTRACTF128  $0x01, Y8, X9
+	VADDPD        X9, X8, X8
+	VPERMILPD     $0x01, X8, X9
+	VADDSD        X9, X8, X8
+	VADDSD        576(SP), X8, X8
+	VSUBSD        (R8), X8, X8
+	VALIGNQ       $0x01, Z15, Z8, Z15
+	VBROADCASTSD  X8, Z9
+	VFMADD231PD   Z4, Z9, Z0
+	VFMADD231PD   Z5, Z9, Z1
+	VFMADD231PD   Z6, Z9, Z2
+	ADDQ          DX, R13
+	ADDQ          DX, R10
+	ADDQ          $0x00000008, R8
+	INCQ          R12
+	CMPQ          R12, $0x00000008
+	JNE           LossGradAVX512_t3r_next
+	VMOVUPD       64(SP)(R14*1), Z9
+	VFMADD231PD   Z15, Z15, Z9
+	VMOVUPD       Z9, 64(SP)(R14*1)
+	VADDPD        320(SP)(R14*1), Z15, Z10
+	VMOVUPD       Z10, 320(SP)(R14*1)
+	ADDQ          $0x00000040, R14
+	ANDQ          $0x000000ff, R14
+	XORL          R12, R12
+
+LossGradAVX512_t3r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_t3r_row
+
+LossGradAVX512_t3r_end:
+	VMOVUPD Z0, (R11)
+	VMOVUPD Z1, 64(R11)
+	VMOVUPD Z2, K1, 128(R11)
+	TESTQ   R12, R12
+	JZ      LossGradAVX512_final
+	VXORPD  X8, X8, X8
+
+LossGradAVX512_t3r_pad:
+	VALIGNQ     $0x01, Z15, Z8, Z15
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_t3r_pad
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z15, Z15, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z15, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+	JMP         LossGradAVX512_final
+
+LossGradAVX512_t4:
+	VMOVUPD (DI), Z12
+	VXORPD  X0, X0, X0
+	VMOVUPD 64(DI), Z13
+	VXORPD  X1, X1, X1
+	VMOVUPD 128(DI), Z14
+	VXORPD  X2, X2, X2
+	VXORPD  X3, X3, X3
+	VXORPD  X15, X15, X15
+	TESTQ   R9, R9
+	JZ      LossGradAVX512_t4r_end
+	IMUL3Q  $+16, DX, R13
+	ADDQ    R10, R13
+
+LossGradAVX512_t4r_row:
+	PREFETCHT0    (R13)
+	PREFETCHT0    64(R13)
+	PREFETCHT0    128(R13)
+	PREFETCHT0    192(R13)
+	VMOVUPD       (R10), Z4
+	VMOVUPD       64(R10), Z5
+	VMOVUPD       128(R10), Z6
+	VMOVUPD.Z     192(R10), K1, Z7
+	VMULPD        Z12, Z4, Z8
+	VMULPD        Z13, Z5, Z9
+	VMULPD        Z14, Z6, Z10
+	VMULPD.Z      192(DI), Z7, K1, Z11
+	VADDPD        Z10, Z8, Z8
+	VADDPD        Z11, Z9, Z9
+	VADDPD        Z9, Z8, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y9
+	VADDPD        Y9, Y8, Y8
+	VEXTRACTF128  $0x01, Y8, X9
+	VADDPD        X9, X8, X8
+	VPERMILPD     $0x01, X8, X9
+	VADDSD        X9, X8, X8
+	VADDSD        576(SP), X8, X8
+	VSUBSD        (R8), X8, X8
+	VALIGNQ       $0x01, Z15, Z8, Z15
+	VBROADCASTSD  X8, Z9
+	VFMADD231PD   Z4, Z9, Z0
+	VFMADD231PD   Z5, Z9, Z1
+	VFMADD231PD   Z6, Z9, Z2
+	VFMADD231PD   Z7, Z9, Z3
+	ADDQ          DX, R13
+	ADDQ          DX, R10
+	ADDQ          $0x00000008, R8
+	INCQ          R12
+	CMPQ          R12, $0x00000008
+	JNE           LossGradAVX512_t4r_next
+	VMOVUPD       64(SP)(R14*1), Z9
+	VFMADD231PD   Z15, Z15, Z9
+	VMOVUPD       Z9, 64(SP)(R14*1)
+	VADDPD        320(SP)(R14*1), Z15, Z10
+	VMOVUPD       Z10, 320(SP)(R14*1)
+	ADDQ          $0x00000040, R14
+	ANDQ          $0x000000ff, R14
+	XORL          R12, R12
+
+LossGradAVX512_t4r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_t4r_row
+
+LossGradAVX512_t4r_end:
+	VMOVUPD Z0, (R11)
+	VMOVUPD Z1, 64(R11)
+	VMOVUPD Z2, 128(R11)
+	VMOVUPD Z3, K1, 192(R11)
+	TESTQ   R12, R12
+	JZ      LossGradAVX512_final
+	VXORPD  X8, X8, X8
+
+LossGradAVX512_t4r_pad:
+	VALIGNQ     $0x01, Z15, Z8, Z15
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_t4r_pad
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z15, Z15, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z15, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+	JMP         LossGradAVX512_final
+
+LossGradAVX512_h1:
+	VMOVUPD.Z (DI), K1, Z12
+	VXORPD    X0, X0, X0
+	VXORPD    X15, X15, X15
+	TESTQ     R9, R9
+	JZ        LossGradAVX512_h1r_end
+	IMUL3Q    $+32, DX, R13
+	ADDQ      R10, R13
+
+LossGradAVX512_h1r_row:
+	PREFETCHT0   (R13)
+	VMOVUPD.Z    (R10), K1, Z4
+	VMULPD       Y12, Y4, Y8
+	VEXTRACTF128 $0x01, Y8, X9
+	VADDPD       X9, X8, X8
+	VPERMILPD    $0x01, X8, X9
+	VADDSD       X9, X8, X8
+	VADDSD       576(SP), X8, X8
+	VSUBSD       (R8), X8, X8
+	VALIGNQ      $0x01, Z15, Z8, Z15
+	VBROADCASTSD X8, Y9
+	VFMADD231PD  Y4, Y9, Y0
+	ADDQ         DX, R13
+	ADDQ         DX, R10
+	ADDQ         $0x00000008, R8
+	INCQ         R12
+	CMPQ         R12, $0x00000008
+	JNE          LossGradAVX512_h1r_next
+	VMOVUPD      64(SP)(R14*1), Z9
+	VFMADD231PD  Z15, Z15, Z9
+	VMOVUPD      Z9, 64(SP)(R14*1)
+	VADDPD       320(SP)(R14*1), Z15, Z10
+	VMOVUPD      Z10, 320(SP)(R14*1)
+	ADDQ         $0x00000040, R14
+	ANDQ         $0x000000ff, R14
+	XORL         R12, R12
+
+LossGradAVX512_h1r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_h1r_row
+
+LossGradAVX512_h1r_end:
+	VMOVUPD Z0, K1, (R11)
+	TESTQ   R12, R12
+	JZ      LossGradAVX512_final
+	VXORPD  X8, X8, X8
+
+LossGradAVX512_h1r_pad:
+	VALIGNQ     $0x01, Z15, Z8, Z15
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_h1r_pad
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z15, Z15, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z15, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+	JMP         LossGradAVX512_final
+
+LossGradAVX512_n2:
+	VMOVUPD (DI), X12
+	VXORPD  X0, X0, X0
+	VXORPD  X15, X15, X15
+	TESTQ   R9, R9
+	JZ      LossGradAVX512_n2r_end
+	IMUL3Q  $+64, DX, R13
+	ADDQ    R10, R13
+
+LossGradAVX512_n2r_row:
+	PREFETCHT0  (R13)
+	VMOVUPD     (R10), X4
+	VMULPD      X12, X4, X8
+	VPERMILPD   $0x01, X8, X9
+	VADDSD      X9, X8, X8
+	VADDSD      576(SP), X8, X8
+	VSUBSD      (R8), X8, X8
+	VALIGNQ     $0x01, Z15, Z8, Z15
+	VMOVDDUP    X8, X9
+	VFMADD231PD X4, X9, X0
+	ADDQ        DX, R13
+	ADDQ        DX, R10
+	ADDQ        $0x00000008, R8
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_n2r_next
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z15, Z15, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z15, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+
+LossGradAVX512_n2r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_n2r_row
+
+LossGradAVX512_n2r_end:
+	VMOVUPD X0, (R11)
+	TESTQ   R12, R12
+	JZ      LossGradAVX512_final
+	VXORPD  X8, X8, X8
+
+LossGradAVX512_n2r_pad:
+	VALIGNQ     $0x01, Z15, Z8, Z15
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_n2r_pad
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z15, Z15, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z15, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+	JMP         LossGradAVX512_final
+
+LossGradAVX512_n1:
+	VMOVSD (DI), X12
+	VXORPD X0, X0, X0
+	VXORPD X15, X15, X15
+	TESTQ  R9, R9
+	JZ     LossGradAVX512_n1r_end
+	IMUL3Q $+128, DX, R13
+	ADDQ   R10, R13
+
+LossGradAVX512_n1r_row:
+	PREFETCHT0  (R13)
+	VMOVSD      (R10), X4
+	VMULSD      X12, X4, X8
+	VADDSD      576(SP), X8, X8
+	VSUBSD      (R8), X8, X8
+	VALIGNQ     $0x01, Z15, Z8, Z15
+	VFMADD231SD X4, X8, X0
+	ADDQ        DX, R13
+	ADDQ        DX, R10
+	ADDQ        $0x00000008, R8
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_n1r_next
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z15, Z15, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z15, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+
+LossGradAVX512_n1r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_n1r_row
+
+LossGradAVX512_n1r_end:
+	VMOVSD X0, (R11)
+	TESTQ  R12, R12
+	JZ     LossGradAVX512_final
+	VXORPD X8, X8, X8
+
+LossGradAVX512_n1r_pad:
+	VALIGNQ     $0x01, Z15, Z8, Z15
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_n1r_pad
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z15, Z15, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z15, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+	XORL        R12, R12
+	JMP         LossGradAVX512_final
+
+LossGradAVX512_t5:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	TESTQ  R9, R9
+	JZ     LossGradAVX512_t5r_end
+
+LossGradAVX512_t5r_row:
+	VMOVUPD       (R10), Z8
+	VMULPD        (DI), Z8, Z8
+	VMOVUPD       64(R10), Z9
+	VMULPD        64(DI), Z9, Z9
+	VMOVUPD       128(R10), Z10
+	VMULPD        128(DI), Z10, Z10
+	VMOVUPD       192(R10), Z11
+	VMULPD        192(DI), Z11, Z11
+	VMOVUPD.Z     256(R10), K1, Z12
+	VFMADD231PD   256(DI), Z12, K1, Z8
+	VADDPD        Z10, Z8, Z8
+	VADDPD        Z11, Z9, Z9
+	VADDPD        Z9, Z8, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y9
+	VADDPD        Y9, Y8, Y8
+	VEXTRACTF128  $0x01, Y8, X9
+	VADDPD        X9, X8, X8
+	VPERMILPD     $0x01, X8, X9
+	VADDSD        X9, X8, X8
+	VADDSD        576(SP), X8, X8
+	VSUBSD        (R8), X8, X8
+	VMOVSD        X8, (SP)(R12*8)
+	VBROADCASTSD  X8, Z9
+	VFMADD231PD   (R10), Z9, Z0
+	VFMADD231PD   64(R10), Z9, Z1
+	VFMADD231PD   128(R10), Z9, Z2
+	VFMADD231PD   192(R10), Z9, Z3
+	VFMADD231PD   Z12, Z9, Z4
+	ADDQ          DX, R10
+	ADDQ          $0x00000008, R8
+	INCQ          R12
+	CMPQ          R12, $0x00000008
+	JNE           LossGradAVX512_t5r_next
+	VMOVUPD       (SP), Z8
+	VMOVUPD       64(SP)(R14*1), Z9
+	VFMADD231PD   Z8, Z8, Z9
+	VMOVUPD       Z9, 64(SP)(R14*1)
+	VADDPD        320(SP)(R14*1), Z8, Z10
+	VMOVUPD       Z10, 320(SP)(R14*1)
+	ADDQ          $0x00000040, R14
+	ANDQ          $0x000000ff, R14
+	XORL          R12, R12
+
+LossGradAVX512_t5r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_t5r_row
+
+LossGradAVX512_t5r_end:
+	VMOVUPD Z0, (R11)
+	VMOVUPD Z1, 64(R11)
+	VMOVUPD Z2, 128(R11)
+	VMOVUPD Z3, 192(R11)
+	VMOVUPD Z4, K1, 256(R11)
+	JMP     LossGradAVX512_final
+
+LossGradAVX512_t6:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	TESTQ  R9, R9
+	JZ     LossGradAVX512_t6r_end
+
+LossGradAVX512_t6r_row:
+	VMOVUPD       (R10), Z8
+	VMULPD        (DI), Z8, Z8
+	VMOVUPD       64(R10), Z9
+	VMULPD        64(DI), Z9, Z9
+	VMOVUPD       128(R10), Z10
+	VMULPD        128(DI), Z10, Z10
+	VMOVUPD       192(R10), Z11
+	VMULPD        192(DI), Z11, Z11
+	VMOVUPD       256(R10), Z12
+	VFMADD231PD   256(DI), Z12, Z8
+	VMOVUPD.Z     320(R10), K1, Z13
+	VFMADD231PD   320(DI), Z13, K1, Z9
+	VADDPD        Z10, Z8, Z8
+	VADDPD        Z11, Z9, Z9
+	VADDPD        Z9, Z8, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y9
+	VADDPD        Y9, Y8, Y8
+	VEXTRACTF128  $0x01, Y8, X9
+	VADDPD        X9, X8, X8
+	VPERMILPD     $0x01, X8, X9
+	VADDSD        X9, X8, X8
+	VADDSD        576(SP), X8, X8
+	VSUBSD        (R8), X8, X8
+	VMOVSD        X8, (SP)(R12*8)
+	VBROADCASTSD  X8, Z9
+	VFMADD231PD   (R10), Z9, Z0
+	VFMADD231PD   64(R10), Z9, Z1
+	VFMADD231PD   128(R10), Z9, Z2
+	VFMADD231PD   192(R10), Z9, Z3
+	VFMADD231PD   Z12, Z9, Z4
+	VFMADD231PD   Z13, Z9, Z5
+	ADDQ          DX, R10
+	ADDQ          $0x00000008, R8
+	INCQ          R12
+	CMPQ          R12, $0x00000008
+	JNE           LossGradAVX512_t6r_next
+	VMOVUPD       (SP), Z8
+	VMOVUPD       64(SP)(R14*1), Z9
+	VFMADD231PD   Z8, Z8, Z9
+	VMOVUPD       Z9, 64(SP)(R14*1)
+	VADDPD        320(SP)(R14*1), Z8, Z10
+	VMOVUPD       Z10, 320(SP)(R14*1)
+	ADDQ          $0x00000040, R14
+	ANDQ          $0x000000ff, R14
+	XORL          R12, R12
+
+LossGradAVX512_t6r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_t6r_row
+
+LossGradAVX512_t6r_end:
+	VMOVUPD Z0, (R11)
+	VMOVUPD Z1, 64(R11)
+	VMOVUPD Z2, 128(R11)
+	VMOVUPD Z3, 192(R11)
+	VMOVUPD Z4, 256(R11)
+	VMOVUPD Z5, K1, 320(R11)
+	JMP     LossGradAVX512_final
+
+LossGradAVX512_t7:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	VXORPD X6, X6, X6
+	TESTQ  R9, R9
+	JZ     LossGradAVX512_t7r_end
+
+LossGradAVX512_t7r_row:
+	VMOVUPD       (R10), Z8
+	VMULPD        (DI), Z8, Z8
+	VMOVUPD       64(R10), Z9
+	VMULPD        64(DI), Z9, Z9
+	VMOVUPD       128(R10), Z10
+	VMULPD        128(DI), Z10, Z10
+	VMOVUPD       192(R10), Z11
+	VMULPD        192(DI), Z11, Z11
+	VMOVUPD       256(R10), Z12
+	VFMADD231PD   256(DI), Z12, Z8
+	VMOVUPD       320(R10), Z13
+	VFMADD231PD   320(DI), Z13, Z9
+	VMOVUPD.Z     384(R10), K1, Z14
+	VFMADD231PD   384(DI), Z14, K1, Z10
+	VADDPD        Z10, Z8, Z8
+	VADDPD        Z11, Z9, Z9
+	VADDPD        Z9, Z8, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y9
+	VADDPD        Y9, Y8, Y8
+	VEXTRACTF128  $0x01, Y8, X9
+	VADDPD        X9, X8, X8
+	VPERMILPD     $0x01, X8, X9
+	VADDSD        X9, X8, X8
+	VADDSD        576(SP), X8, X8
+	VSUBSD        (R8), X8, X8
+	VMOVSD        X8, (SP)(R12*8)
+	VBROADCASTSD  X8, Z9
+	VFMADD231PD   (R10), Z9, Z0
+	VFMADD231PD   64(R10), Z9, Z1
+	VFMADD231PD   128(R10), Z9, Z2
+	VFMADD231PD   192(R10), Z9, Z3
+	VFMADD231PD   Z12, Z9, Z4
+	VFMADD231PD   Z13, Z9, Z5
+	VFMADD231PD   Z14, Z9, Z6
+	ADDQ          DX, R10
+	ADDQ          $0x00000008, R8
+	INCQ          R12
+	CMPQ          R12, $0x00000008
+	JNE           LossGradAVX512_t7r_next
+	VMOVUPD       (SP), Z8
+	VMOVUPD       64(SP)(R14*1), Z9
+	VFMADD231PD   Z8, Z8, Z9
+	VMOVUPD       Z9, 64(SP)(R14*1)
+	VADDPD        320(SP)(R14*1), Z8, Z10
+	VMOVUPD       Z10, 320(SP)(R14*1)
+	ADDQ          $0x00000040, R14
+	ANDQ          $0x000000ff, R14
+	XORL          R12, R12
+
+LossGradAVX512_t7r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_t7r_row
+
+LossGradAVX512_t7r_end:
+	VMOVUPD Z0, (R11)
+	VMOVUPD Z1, 64(R11)
+	VMOVUPD Z2, 128(R11)
+	VMOVUPD Z3, 192(R11)
+	VMOVUPD Z4, 256(R11)
+	VMOVUPD Z5, 320(R11)
+	VMOVUPD Z6, K1, 384(R11)
+	JMP     LossGradAVX512_final
+
+LossGradAVX512_t8:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	VXORPD X6, X6, X6
+	VXORPD X7, X7, X7
+	TESTQ  R9, R9
+	JZ     LossGradAVX512_t8r_end
+
+LossGradAVX512_t8r_row:
+	VMOVUPD       (R10), Z8
+	VMULPD        (DI), Z8, Z8
+	VMOVUPD       64(R10), Z9
+	VMULPD        64(DI), Z9, Z9
+	VMOVUPD       128(R10), Z10
+	VMULPD        128(DI), Z10, Z10
+	VMOVUPD       192(R10), Z11
+	VMULPD        192(DI), Z11, Z11
+	VMOVUPD       256(R10), Z12
+	VFMADD231PD   256(DI), Z12, Z8
+	VMOVUPD       320(R10), Z13
+	VFMADD231PD   320(DI), Z13, Z9
+	VMOVUPD       384(R10), Z14
+	VFMADD231PD   384(DI), Z14, Z10
+	VMOVUPD.Z     448(R10), K1, Z15
+	VFMADD231PD   448(DI), Z15, K1, Z11
+	VADDPD        Z10, Z8, Z8
+	VADDPD        Z11, Z9, Z9
+	VADDPD        Z9, Z8, Z8
+	VEXTRACTF64X4 $0x01, Z8, Y9
+	VADDPD        Y9, Y8, Y8
+	VEXTRACTF128  $0x01, Y8, X9
+	VADDPD        X9, X8, X8
+	VPERMILPD     $0x01, X8, X9
+	VADDSD        X9, X8, X8
+	VADDSD        576(SP), X8, X8
+	VSUBSD        (R8), X8, X8
+	VMOVSD        X8, (SP)(R12*8)
+	VBROADCASTSD  X8, Z9
+	VFMADD231PD   (R10), Z9, Z0
+	VFMADD231PD   64(R10), Z9, Z1
+	VFMADD231PD   128(R10), Z9, Z2
+	VFMADD231PD   192(R10), Z9, Z3
+	VFMADD231PD   Z12, Z9, Z4
+	VFMADD231PD   Z13, Z9, Z5
+	VFMADD231PD   Z14, Z9, Z6
+	VFMADD231PD   Z15, Z9, Z7
+	ADDQ          DX, R10
+	ADDQ          $0x00000008, R8
+	INCQ          R12
+	CMPQ          R12, $0x00000008
+	JNE           LossGradAVX512_t8r_next
+	VMOVUPD       (SP), Z8
+	VMOVUPD       64(SP)(R14*1), Z9
+	VFMADD231PD   Z8, Z8, Z9
+	VMOVUPD       Z9, 64(SP)(R14*1)
+	VADDPD        320(SP)(R14*1), Z8, Z10
+	VMOVUPD       Z10, 320(SP)(R14*1)
+	ADDQ          $0x00000040, R14
+	ANDQ          $0x000000ff, R14
+	XORL          R12, R12
+
+LossGradAVX512_t8r_next:
+	DECQ R9
+	JNZ  LossGradAVX512_t8r_row
+
+LossGradAVX512_t8r_end:
+	VMOVUPD Z0, (R11)
+	VMOVUPD Z1, 64(R11)
+	VMOVUPD Z2, 128(R11)
+	VMOVUPD Z3, 192(R11)
+	VMOVUPD Z4, 256(R11)
+	VMOVUPD Z5, 320(R11)
+	VMOVUPD Z6, 384(R11)
+	VMOVUPD Z7, K1, 448(R11)
+
+LossGradAVX512_final:
+	TESTQ R12, R12
+	JZ    LossGradAVX512_fold
+
+LossGradAVX512_pad:
+	MOVQ        $0x00000000, (SP)(R12*8)
+	INCQ        R12
+	CMPQ        R12, $0x00000008
+	JNE         LossGradAVX512_pad
+	VMOVUPD     (SP), Z8
+	VMOVUPD     64(SP)(R14*1), Z9
+	VFMADD231PD Z8, Z8, Z9
+	VMOVUPD     Z9, 64(SP)(R14*1)
+	VADDPD      320(SP)(R14*1), Z8, Z10
+	VMOVUPD     Z10, 320(SP)(R14*1)
+	ADDQ        $0x00000040, R14
+	ANDQ        $0x000000ff, R14
+
+LossGradAVX512_fold:
+	VMOVUPD       64(SP), Z0
+	VMOVUPD       320(SP), Z4
+	VMOVUPD       128(SP), Z1
+	VMOVUPD       384(SP), Z5
+	VMOVUPD       192(SP), Z2
+	VMOVUPD       448(SP), Z6
+	VMOVUPD       256(SP), Z3
+	VMOVUPD       512(SP), Z7
+	VADDPD        Z2, Z0, Z0
+	VADDPD        Z3, Z1, Z1
+	VADDPD        Z6, Z4, Z4
+	VADDPD        Z7, Z5, Z5
+	VADDPD        Z1, Z0, Z0
+	VADDPD        Z5, Z4, Z4
+	VXORPD        X10, X10, X10
+	VEXTRACTF64X4 $0x01, Z0, Y8
+	VADDPD        Y10, Y0, Y0
+	VEXTRACTF64X4 $0x01, Z4, Y9
+	VADDPD        Y10, Y4, Y4
+	VADDPD        Y8, Y0, Y0
+	VADDPD        Y9, Y4, Y4
+	VEXTRACTF128  $0x01, Y0, X8
+	VEXTRACTF128  $0x01, Y4, X9
+	VADDPD        X8, X0, X0
+	VADDPD        X9, X4, X4
+	VPERMILPD     $0x01, X0, X8
+	VADDSD        X8, X0, X0
+	VPERMILPD     $0x01, X4, X9
+	VADDSD        X9, X4, X4
+	VZEROUPPER
+	MOVSD         X0, ssr+128(FP)
+	MOVSD         X4, sr+136(FP)
+	RET
+
 // func GemvTAVX512(m int, n int, a []float64, lda int, x []float64, y []float64)
 // Requires: AVX, AVX512F
 TEXT ·GemvTAVX512(SB), NOSPLIT, $0-96

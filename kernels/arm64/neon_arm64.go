@@ -132,6 +132,25 @@ func ScaledSumSqNEON(alpha float64, x []float64) float64
 //go:noescape
 func GemvNNEON(m, n int, a []float64, lda int, x, y []float64)
 
+// LossGradNEON is the NEON implementation of kernels.LossGrad. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	for j := 0; j < n; j++ { g[j] = 0 }
+//	for i := 0; i < m; i++ {
+//		row := a[i*lda : i*lda+n]
+//		r := (Dot(row, w) + c) - y[i]
+//		accS[i%L] = fma(r, r, accS[i%L]); accR[i%L] += r
+//		for j := 0; j < n; j++ { g[j] = fma(r, row[j], g[j]) }
+//	}
+//	return fold(accS) + 0, fold(accR) + 0
+//
+// It does not check its arguments: the caller guarantees the lengths
+// stated in package kernels. Use package kernels, not this function.
+//
+//go:noescape
+func LossGradNEON(m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (ssr, sr float64)
+
 // GemvTNEON is the NEON implementation of kernels.GemvT. It computes
 // exactly what this loop computes, where fma rounds once and, for
 // reductions, L = 32 lanes and fold is the tree of package generic:

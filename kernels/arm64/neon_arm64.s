@@ -2329,6 +2329,476 @@ GemvNNEON_fold:
 GemvNNEON_done:
 	RET
 
+// func LossGradNEON(m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (ssr, sr float64)
+TEXT ·LossGradNEON(SB), NOSPLIT, $512-144
+	MOVD m+0(FP), R6
+	MOVD n+8(FP), R8
+	MOVD a_base+16(FP), R4
+	MOVD lda+40(FP), R5
+	LSL $3, R5
+	MOVD w_base+48(FP), R9
+	MOVD y_base+80(FP), R10
+	MOVD g_base+104(FP), R13
+
+	// accS and accR: every lane +0
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	MOVD $lanes-512(SP), R11
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R11)
+	VST1.P [V4.D2, V5.D2, V6.D2, V7.D2], 64(R11)
+	VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R11)
+	VST1.P [V12.D2, V13.D2, V14.D2, V15.D2], 64(R11)
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R11)
+	VST1.P [V4.D2, V5.D2, V6.D2, V7.D2], 64(R11)
+	VST1.P [V8.D2, V9.D2, V10.D2, V11.D2], 64(R11)
+	VST1.P [V12.D2, V13.D2, V14.D2, V15.D2], 64(R11)
+
+	// g[j] = +0 for every j; V0–V15 are +0
+	MOVD R13, R7
+	MOVD R8, R14
+	CMP $16, R14
+	BLT LossGradNEON_zero_rest
+LossGradNEON_zero_loop:
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R7)
+	VST1.P [V4.D2, V5.D2, V6.D2, V7.D2], 64(R7)
+	SUB $16, R14
+	CMP $16, R14
+	BGE LossGradNEON_zero_loop
+LossGradNEON_zero_rest:
+	CMP $8, R14
+	BLT LossGradNEON_zero_below4
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R7)
+	SUB $8, R14
+LossGradNEON_zero_below4:
+LossGradNEON_zero_pairs:
+	CMP $2, R14
+	BLT LossGradNEON_zero_last
+	VST1.P [V0.D2], 16(R7)
+	SUB $2, R14
+	B LossGradNEON_zero_pairs
+LossGradNEON_zero_last:
+	CBZ R14, LossGradNEON_zero_done
+	FMOVD.P F0, 8(R7)
+LossGradNEON_zero_done:
+	MOVD $lanes-512(SP), R11
+	MOVD $32, R12
+	CBZ R6, LossGradNEON_fold
+LossGradNEON_row:
+
+	// F0 = Dot(a_i, w), in the canonical order
+	MOVD R4, R0
+	MOVD R9, R1
+	MOVD R8, R2
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $32, R2
+	BLT LossGradNEON_dot_tail
+LossGradNEON_dot_loop:
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R0), [V20.D2, V21.D2, V22.D2, V23.D2]
+	VLD1.P 64(R1), [V24.D2, V25.D2, V26.D2, V27.D2]
+	VLD1.P 64(R1), [V28.D2, V29.D2, V30.D2, V31.D2]
+	VFMLA V24.D2, V16.D2, V0.D2
+	VFMLA V25.D2, V17.D2, V1.D2
+	VFMLA V26.D2, V18.D2, V2.D2
+	VFMLA V27.D2, V19.D2, V3.D2
+	VFMLA V28.D2, V20.D2, V4.D2
+	VFMLA V29.D2, V21.D2, V5.D2
+	VFMLA V30.D2, V22.D2, V6.D2
+	VFMLA V31.D2, V23.D2, V7.D2
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R0), [V20.D2, V21.D2, V22.D2, V23.D2]
+	VLD1.P 64(R1), [V24.D2, V25.D2, V26.D2, V27.D2]
+	VLD1.P 64(R1), [V28.D2, V29.D2, V30.D2, V31.D2]
+	VFMLA V24.D2, V16.D2, V8.D2
+	VFMLA V25.D2, V17.D2, V9.D2
+	VFMLA V26.D2, V18.D2, V10.D2
+	VFMLA V27.D2, V19.D2, V11.D2
+	VFMLA V28.D2, V20.D2, V12.D2
+	VFMLA V29.D2, V21.D2, V13.D2
+	VFMLA V30.D2, V22.D2, V14.D2
+	VFMLA V31.D2, V23.D2, V15.D2
+	SUB $32, R2
+	CMP $32, R2
+	BGE LossGradNEON_dot_loop
+LossGradNEON_dot_tail:
+	CMP $8, R2
+	BLT LossGradNEON_dot_pairs0
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R1), [V24.D2, V25.D2, V26.D2, V27.D2]
+	VFMLA V24.D2, V16.D2, V0.D2
+	VFMLA V25.D2, V17.D2, V1.D2
+	VFMLA V26.D2, V18.D2, V2.D2
+	VFMLA V27.D2, V19.D2, V3.D2
+	SUB $8, R2
+	CMP $8, R2
+	BLT LossGradNEON_dot_pairs4
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R1), [V24.D2, V25.D2, V26.D2, V27.D2]
+	VFMLA V24.D2, V16.D2, V4.D2
+	VFMLA V25.D2, V17.D2, V5.D2
+	VFMLA V26.D2, V18.D2, V6.D2
+	VFMLA V27.D2, V19.D2, V7.D2
+	SUB $8, R2
+	CMP $8, R2
+	BLT LossGradNEON_dot_pairs8
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R1), [V24.D2, V25.D2, V26.D2, V27.D2]
+	VFMLA V24.D2, V16.D2, V8.D2
+	VFMLA V25.D2, V17.D2, V9.D2
+	VFMLA V26.D2, V18.D2, V10.D2
+	VFMLA V27.D2, V19.D2, V11.D2
+	SUB $8, R2
+LossGradNEON_dot_pairs12:
+	CMP $2, R2
+	BLT LossGradNEON_dot_single12
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V12.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT LossGradNEON_dot_single13
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V13.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT LossGradNEON_dot_single14
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V14.D2
+	SUB $2, R2
+LossGradNEON_dot_single15:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V15.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single14:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V14.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single13:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V13.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single12:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V12.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_pairs8:
+	CMP $2, R2
+	BLT LossGradNEON_dot_single8
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V8.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT LossGradNEON_dot_single9
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V9.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT LossGradNEON_dot_single10
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V10.D2
+	SUB $2, R2
+LossGradNEON_dot_single11:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V11.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single10:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V10.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single9:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V9.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single8:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V8.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_pairs4:
+	CMP $2, R2
+	BLT LossGradNEON_dot_single4
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V4.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT LossGradNEON_dot_single5
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V5.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT LossGradNEON_dot_single6
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V6.D2
+	SUB $2, R2
+LossGradNEON_dot_single7:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V7.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single6:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V6.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single5:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V5.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single4:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V4.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_pairs0:
+	CMP $2, R2
+	BLT LossGradNEON_dot_single0
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V0.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT LossGradNEON_dot_single1
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V1.D2
+	SUB $2, R2
+	CMP $2, R2
+	BLT LossGradNEON_dot_single2
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R1), [V24.D2]
+	VFMLA V24.D2, V16.D2, V2.D2
+	SUB $2, R2
+LossGradNEON_dot_single3:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V3.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single2:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V2.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single1:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V1.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_single0:
+	CBZ R2, LossGradNEON_dot_fold
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R1), F24
+	VFMLA V24.D2, V16.D2, V0.D2
+	B LossGradNEON_dot_fold
+LossGradNEON_dot_fold:
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d421 // fadd v1.2d, v1.2d, v9.2d
+	WORD $0x4e6ad442 // fadd v2.2d, v2.2d, v10.2d
+	WORD $0x4e6bd463 // fadd v3.2d, v3.2d, v11.2d
+	WORD $0x4e6cd484 // fadd v4.2d, v4.2d, v12.2d
+	WORD $0x4e6dd4a5 // fadd v5.2d, v5.2d, v13.2d
+	WORD $0x4e6ed4c6 // fadd v6.2d, v6.2d, v14.2d
+	WORD $0x4e6fd4e7 // fadd v7.2d, v7.2d, v15.2d
+	WORD $0x4e64d400 // fadd v0.2d, v0.2d, v4.2d
+	WORD $0x4e65d421 // fadd v1.2d, v1.2d, v5.2d
+	WORD $0x4e66d442 // fadd v2.2d, v2.2d, v6.2d
+	WORD $0x4e67d463 // fadd v3.2d, v3.2d, v7.2d
+	WORD $0x4e62d400 // fadd v0.2d, v0.2d, v2.2d
+	WORD $0x4e63d421 // fadd v1.2d, v1.2d, v3.2d
+	WORD $0x4e61d400 // fadd v0.2d, v0.2d, v1.2d
+	WORD $0x7e70d800 // faddp d0, v0.2d
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDD F1, F0, F0 // never −0
+
+	// r = (F0 + c) − y[i], each rounded
+	FMOVD c+72(FP), F1
+	FMOVD.P 8(R10), F2
+	FADDD F1, F0, F0
+	FSUBD F2, F0, F0 // F0 − F2
+
+	// lane i mod L: accS = fma(r, r, accS), accR += r
+	FMOVD (R11), F1
+	FMOVD 256(R11), F2
+	FMADDD F0, F1, F0, F1
+	FADDD F0, F2, F2
+	FMOVD F2, 256(R11)
+	FMOVD.P F1, 8(R11)
+	SUB $1, R12
+	CBNZ R12, LossGradNEON_grad
+	MOVD $lanes-512(SP), R11
+	MOVD $32, R12
+LossGradNEON_grad:
+
+	// g[j] = fma(r, a_ij, g[j]) along the row
+	VDUP V0.D[0], V31.D2
+	MOVD R4, R0
+	MOVD R13, R3
+	MOVD R13, R7
+	MOVD R8, R14
+	CMP $16, R14
+	BLT LossGradNEON_grad_rest
+LossGradNEON_grad_loop:
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R0), [V20.D2, V21.D2, V22.D2, V23.D2]
+	VLD1.P 64(R3), [V0.D2, V1.D2, V2.D2, V3.D2]
+	VLD1.P 64(R3), [V4.D2, V5.D2, V6.D2, V7.D2]
+	VFMLA V16.D2, V31.D2, V0.D2
+	VFMLA V17.D2, V31.D2, V1.D2
+	VFMLA V18.D2, V31.D2, V2.D2
+	VFMLA V19.D2, V31.D2, V3.D2
+	VFMLA V20.D2, V31.D2, V4.D2
+	VFMLA V21.D2, V31.D2, V5.D2
+	VFMLA V22.D2, V31.D2, V6.D2
+	VFMLA V23.D2, V31.D2, V7.D2
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R7)
+	VST1.P [V4.D2, V5.D2, V6.D2, V7.D2], 64(R7)
+	SUB $16, R14
+	CMP $16, R14
+	BGE LossGradNEON_grad_loop
+LossGradNEON_grad_rest:
+	CMP $8, R14
+	BLT LossGradNEON_grad_below4
+	VLD1.P 64(R0), [V16.D2, V17.D2, V18.D2, V19.D2]
+	VLD1.P 64(R3), [V0.D2, V1.D2, V2.D2, V3.D2]
+	VFMLA V16.D2, V31.D2, V0.D2
+	VFMLA V17.D2, V31.D2, V1.D2
+	VFMLA V18.D2, V31.D2, V2.D2
+	VFMLA V19.D2, V31.D2, V3.D2
+	VST1.P [V0.D2, V1.D2, V2.D2, V3.D2], 64(R7)
+	SUB $8, R14
+LossGradNEON_grad_below4:
+LossGradNEON_grad_pairs:
+	CMP $2, R14
+	BLT LossGradNEON_grad_last
+	VLD1.P 16(R0), [V16.D2]
+	VLD1.P 16(R3), [V0.D2]
+	VFMLA V16.D2, V31.D2, V0.D2
+	VST1.P [V0.D2], 16(R7)
+	SUB $2, R14
+	B LossGradNEON_grad_pairs
+LossGradNEON_grad_last:
+	CBZ R14, LossGradNEON_grad_done
+	FMOVD.P 8(R0), F16
+	FMOVD.P 8(R3), F0
+	FMADDD F31, F0, F16, F0
+	FMOVD.P F0, 8(R7)
+LossGradNEON_grad_done:
+	ADD R5, R4
+	SUB $1, R6
+	CBNZ R6, LossGradNEON_row
+LossGradNEON_fold:
+	MOVD $lanes-512(SP), R11
+
+	// ssr = fold(accS) + 0
+	VLD1.P 64(R11), [V0.D2, V1.D2, V2.D2, V3.D2]
+	VLD1.P 64(R11), [V4.D2, V5.D2, V6.D2, V7.D2]
+	VLD1.P 64(R11), [V8.D2, V9.D2, V10.D2, V11.D2]
+	VLD1.P 64(R11), [V12.D2, V13.D2, V14.D2, V15.D2]
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d421 // fadd v1.2d, v1.2d, v9.2d
+	WORD $0x4e6ad442 // fadd v2.2d, v2.2d, v10.2d
+	WORD $0x4e6bd463 // fadd v3.2d, v3.2d, v11.2d
+	WORD $0x4e6cd484 // fadd v4.2d, v4.2d, v12.2d
+	WORD $0x4e6dd4a5 // fadd v5.2d, v5.2d, v13.2d
+	WORD $0x4e6ed4c6 // fadd v6.2d, v6.2d, v14.2d
+	WORD $0x4e6fd4e7 // fadd v7.2d, v7.2d, v15.2d
+	WORD $0x4e64d400 // fadd v0.2d, v0.2d, v4.2d
+	WORD $0x4e65d421 // fadd v1.2d, v1.2d, v5.2d
+	WORD $0x4e66d442 // fadd v2.2d, v2.2d, v6.2d
+	WORD $0x4e67d463 // fadd v3.2d, v3.2d, v7.2d
+	WORD $0x4e62d400 // fadd v0.2d, v0.2d, v2.2d
+	WORD $0x4e63d421 // fadd v1.2d, v1.2d, v3.2d
+	WORD $0x4e61d400 // fadd v0.2d, v0.2d, v1.2d
+	WORD $0x7e70d800 // faddp d0, v0.2d
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDD F1, F0, F0 // never −0
+	FMOVD F0, ssr+128(FP)
+
+	// sr = fold(accR) + 0
+	VLD1.P 64(R11), [V0.D2, V1.D2, V2.D2, V3.D2]
+	VLD1.P 64(R11), [V4.D2, V5.D2, V6.D2, V7.D2]
+	VLD1.P 64(R11), [V8.D2, V9.D2, V10.D2, V11.D2]
+	VLD1.P 64(R11), [V12.D2, V13.D2, V14.D2, V15.D2]
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d421 // fadd v1.2d, v1.2d, v9.2d
+	WORD $0x4e6ad442 // fadd v2.2d, v2.2d, v10.2d
+	WORD $0x4e6bd463 // fadd v3.2d, v3.2d, v11.2d
+	WORD $0x4e6cd484 // fadd v4.2d, v4.2d, v12.2d
+	WORD $0x4e6dd4a5 // fadd v5.2d, v5.2d, v13.2d
+	WORD $0x4e6ed4c6 // fadd v6.2d, v6.2d, v14.2d
+	WORD $0x4e6fd4e7 // fadd v7.2d, v7.2d, v15.2d
+	WORD $0x4e64d400 // fadd v0.2d, v0.2d, v4.2d
+	WORD $0x4e65d421 // fadd v1.2d, v1.2d, v5.2d
+	WORD $0x4e66d442 // fadd v2.2d, v2.2d, v6.2d
+	WORD $0x4e67d463 // fadd v3.2d, v3.2d, v7.2d
+	WORD $0x4e62d400 // fadd v0.2d, v0.2d, v2.2d
+	WORD $0x4e63d421 // fadd v1.2d, v1.2d, v3.2d
+	WORD $0x4e61d400 // fadd v0.2d, v0.2d, v1.2d
+	WORD $0x7e70d800 // faddp d0, v0.2d
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDD F1, F0, F0 // never −0
+	FMOVD F0, sr+136(FP)
+	RET
+
 // func GemvTNEON(m, n int, a []float64, lda int, x, y []float64)
 TEXT ·GemvTNEON(SB), NOSPLIT, $0-96
 	MOVD m+0(FP), R6

@@ -75,6 +75,16 @@
 //     its small terms.
 //   - GemvN(m, n, a, lda, x, y): y[i] = Dot(a[i·lda : i·lda+n], x); each row
 //     is one Dot in the order above.
+//   - LossGrad(m, n, a, lda, w, c, y, g), the fused least-squares pass:
+//     row by row in increasing order, r_i = (Dot(a_i, w) + c) − y_i, each
+//     operation rounded, with Dot in the order above; g[j] starts at +0
+//     and takes g[j] = fma(r_i, a_ij, g[j]) for i = 0 … m−1, as GemvT does
+//     with x = r; the results are ssr = Dot(r, r) and sr = Sum(r) over the
+//     m residuals, lane i mod L each. So its bits are those of GemvN, the
+//     residual arithmetic, GemvT, Dot and Sum run one after the other, but
+//     it reads every row once and keeps no residual vector. Vector code
+//     may hold any set of g[j] in registers, and may buffer residuals to
+//     feed whole registers of lanes.
 //   - GemvT(m, n, a, lda, x, y): y[j] starts at +0 and takes the rows in
 //     increasing order, y[j] = fma(x[i], a[i·lda+j], y[j]) for i = 0 … m−1.
 //     Columns are independent, so vector code may hold any set of columns

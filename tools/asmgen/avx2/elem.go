@@ -40,6 +40,7 @@ type elem struct {
 	// Scalar instructions.
 	MovS    vop
 	AddS    vop
+	SubS    vop
 	MulS    vop
 	FMA213S vop
 	MaxS    vop
@@ -66,6 +67,7 @@ var f64 = elem{
 	ShrLanes:  VPSRLQ,
 	MovS:      VMOVSD,
 	AddS:      VADDSD,
+	SubS:      VSUBSD,
 	MulS:      VMULSD,
 	FMA213S:   VFMADD213SD,
 	MaxS:      VMAXSD,
@@ -94,6 +96,7 @@ var f32 = elem{
 	ShrLanes:  VPSRLD,
 	MovS:      VMOVSS,
 	AddS:      VADDSS,
+	SubS:      VSUBSS,
 	MulS:      VMULSS,
 	FMA213S:   VFMADD213SS,
 	MaxS:      VMAXSS,

@@ -78,6 +78,8 @@ func main() {
 			g.gemvN()
 		case "GemvT":
 			g.gemvT()
+		case "LossGrad":
+			g.lossGrad()
 		default:
 			panic(fmt.Sprintf("no AVX2 generator for kernel %s", k.Name))
 		}

@@ -13,6 +13,7 @@ import (
 // (kernels/registry_avx512_amd64.go) requires every one of them.
 var allowedISA = map[string]bool{
 	"SSE2":    true, // MOVSD of the scalar result
+	"MMX+":    true, // PREFETCHT0, which every amd64 CPU has (avo's name for it)
 	"AVX":     true,
 	"AVX2":    true,
 	"FMA3":    true,

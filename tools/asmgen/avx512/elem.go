@@ -40,6 +40,11 @@ type elem struct {
 	and    instFn  // VPANDQ
 	// bcastGP broadcasts a general-purpose register (VPBROADCASTQ).
 	bcastGP instFn
+	// Scalar forms, on the low element of an XMM register.
+	addS, subS, mulS, fma231S, movS instFn
+	// bcastX broadcasts the low element of an XMM register over an XMM
+	// register with VEX encoding (VMOVDDUP), which needs no AVX512VL.
+	bcastX instFn
 	// absMask has every bit but the sign bit of one element set.
 	absMask uint64
 	// fold128 folds the lanes of the 128-bit register x into its lowest
@@ -65,6 +70,12 @@ var float64Elem = elem{
 	and:     x86.VPANDQ,
 	andZ:    x86.VPANDQ_Z,
 	bcastGP: x86.VPBROADCASTQ,
+	addS:    x86.VADDSD,
+	subS:    x86.VSUBSD,
+	mulS:    x86.VMULSD,
+	fma231S: x86.VFMADD231SD,
+	movS:    x86.VMOVSD,
+	bcastX:  x86.VMOVDDUP,
 	absMask: 1<<63 - 1,
 	fold128: func(g *gen, x, tmp reg.Register) {
 		// acc[0] = acc[0] + acc[1].

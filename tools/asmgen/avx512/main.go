@@ -48,6 +48,7 @@ var emitters = map[string]func(g *gen){
 	"ScaledSumSq": (*gen).scaledSumSq,
 	"GemvN":       (*gen).gemvN,
 	"GemvT":       (*gen).gemvT,
+	"LossGrad":    (*gen).lossGrad,
 }
 
 func main() {

@@ -12,6 +12,7 @@ type elem struct {
 	fmadd  string // scalar fused multiply-add
 	fmul   string // scalar multiply
 	fadd   string // scalar add
+	fsub   string // scalar subtract
 	fabs   string // scalar absolute value
 	fcmp   string // scalar compare
 }
@@ -26,7 +27,7 @@ func (e elem) perReg() int { return 16 / e.Size }
 var float64Elem = elem{
 	Elem: spec.Float64,
 	arr:  "D2", lane: "D", gnuArr: "2d",
-	fmov: "FMOVD", fmadd: "FMADDD", fmul: "FMULD", fadd: "FADDD",
+	fmov: "FMOVD", fmadd: "FMADDD", fmul: "FMULD", fadd: "FADDD", fsub: "FSUBD",
 	fabs: "FABSD", fcmp: "FCMPD",
 }
 
@@ -36,7 +37,7 @@ var float64Elem = elem{
 var float32Elem = elem{
 	Elem: spec.Float32,
 	arr:  "S4", lane: "S", gnuArr: "4s",
-	fmov: "FMOVS", fmadd: "FMADDS", fmul: "FMULS", fadd: "FADDS",
+	fmov: "FMOVS", fmadd: "FMADDS", fmul: "FMULS", fadd: "FADDS", fsub: "FSUBS",
 	fabs: "FABSS", fcmp: "FCMPS",
 }
 

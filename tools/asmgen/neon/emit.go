@@ -14,6 +14,10 @@ type asm struct {
 	b      strings.Builder
 	e      elem
 	prefix string // makes labels unique within the file
+	// locals is the size in bytes of the function's local frame, which
+	// it addresses through the pseudo-register SP (name-off(SP)). Zero
+	// for a kernel that needs none, which then has no frame at all.
+	locals int
 }
 
 // op writes one instruction line.
@@ -26,6 +30,15 @@ func (a *asm) label(name string) { fmt.Fprintf(&a.b, "%s:\n", a.lbl(name)) }
 
 // lbl returns the spelling of a label for a branch.
 func (a *asm) lbl(name string) string { return a.prefix + name }
+
+// scope emits body with its labels in a namespace of their own, so that a
+// loop such as reduce or elementLoops can appear twice in one function.
+func (a *asm) scope(name string, body func()) {
+	old := a.prefix
+	a.prefix = old + name + "_"
+	body()
+	a.prefix = old
+}
 
 // comment writes a comment line.
 func (a *asm) comment(text string) { fmt.Fprintf(&a.b, "\n\t// %s\n", text) }

@@ -16,8 +16,10 @@ type frame struct {
 
 // layout parses a spec parameter list such as "m, n int, a []T, lda int"
 // and lays it out on a 64-bit target: slices are base, len, cap words,
-// scalars are aligned to their size, and the result starts at the next
-// pointer-aligned offset.
+// scalars are aligned to their size, and the results start at the next
+// pointer-aligned offset. A single unnamed result ("T", "int") is "ret",
+// as asmdecl names it; a parenthesised list of named results such as
+// "(ssr, sr T)" is laid out like parameters, under its own names.
 func layout(k spec.Kernel, e elem) frame {
 	f := frame{slots: map[string]int{}}
 	off := 0
@@ -26,36 +28,52 @@ func layout(k spec.Kernel, e elem) frame {
 		f.slots[name] = off
 		off += size
 	}
-	var pending []string
-	for _, p := range strings.Split(k.Params, ",") {
-		fields := strings.Fields(p)
-		pending = append(pending, fields[0])
-		if len(fields) == 1 {
-			continue // the type comes with a later name
-		}
-		for _, name := range pending {
-			switch fields[1] {
-			case "[]T":
-				place(name+"_base", 8)
-				place(name+"_len", 8)
-				place(name+"_cap", 8)
-			case "T":
-				place(name, e.Size)
-			case "int":
-				place(name, 8)
-			default:
-				panic(fmt.Sprintf("neon: %s: parameter type %q", k.Name, fields[1]))
+	// list lays out a Go parameter list, names grouped before their type.
+	list := func(what, params string) {
+		var pending []string
+		for _, p := range strings.Split(params, ",") {
+			fields := strings.Fields(p)
+			if len(fields) == 0 || len(fields) > 2 {
+				panic(fmt.Sprintf("neon: %s: %s %q", k.Name, what, p))
 			}
+			pending = append(pending, fields[0])
+			if len(fields) == 1 {
+				continue // the type comes with a later name
+			}
+			for _, name := range pending {
+				_, dup := f.slots[name]
+				if _, slice := f.slots[name+"_base"]; dup || slice {
+					panic(fmt.Sprintf("neon: %s: %s %q named twice", k.Name, what, name))
+				}
+				switch fields[1] {
+				case "[]T":
+					place(name+"_base", 8)
+					place(name+"_len", 8)
+					place(name+"_cap", 8)
+				case "T":
+					place(name, e.Size)
+				case "int":
+					place(name, 8)
+				default:
+					panic(fmt.Sprintf("neon: %s: %s type %q", k.Name, what, fields[1]))
+				}
+			}
+			pending = nil
 		}
-		pending = nil
+		if pending != nil {
+			panic(fmt.Sprintf("neon: %s: %s %v have no type", k.Name, what, pending))
+		}
 	}
+	list("parameter", k.Params)
 	off = (off + 7) / 8 * 8
-	switch k.Result {
-	case "":
-	case "T":
+	switch r := k.Result; {
+	case r == "":
+	case r == "T":
 		place("ret", e.Size)
-	case "int":
+	case r == "int":
 		place("ret", 8)
+	case strings.HasPrefix(r, "(") && strings.HasSuffix(r, ")"):
+		list("result", r[1:len(r)-1])
 	default:
 		panic(fmt.Sprintf("neon: %s: result type %q", k.Name, k.Result))
 	}

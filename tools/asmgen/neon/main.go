@@ -49,6 +49,7 @@ var emitters = map[string]func(a *asm, f frame){
 	"IndexAbs":    indexAbs,
 	"ScaledSumSq": reduceKernel(scaledSumSqOp),
 	"GemvN":       gemvN,
+	"LossGrad":    lossGrad,
 	"GemvT":       gemvT,
 }
 
@@ -85,7 +86,7 @@ func main() {
 				os.Exit(1)
 			}
 
-			fmt.Fprintf(&s, "\n// %s\nTEXT ·%s(SB), NOSPLIT, $0-%d\n%s", strings.Replace(k.Signature(e.Elem), "func", "func "+sym, 1), sym, f.size, a.b.String())
+			fmt.Fprintf(&s, "\n// %s\nTEXT ·%s(SB), NOSPLIT, $%d-%d\n%s", strings.Replace(k.Signature(e.Elem), "func", "func "+sym, 1), sym, a.locals, f.size, a.b.String())
 			g.WriteString("\n")
 			for _, l := range k.Doc(e.Elem, isa) {
 				g.WriteString(strings.TrimRight("// "+l, " ") + "\n")

@@ -146,6 +146,19 @@ var Kernels = []Kernel{
 		},
 	},
 	{
+		Name: "LossGrad", Params: "m, n int, a []T, lda int, w []T, c T, y, g []T", Result: "(ssr, sr T)",
+		Loop: []string{
+			"for j := 0; j < n; j++ { g[j] = 0 }",
+			"for i := 0; i < m; i++ {",
+			"\trow := a[i*lda : i*lda+n]",
+			"\tr := (Dot(row, w) + c) - y[i]",
+			"\taccS[i%L] = fma(r, r, accS[i%L]); accR[i%L] += r",
+			"\tfor j := 0; j < n; j++ { g[j] = fma(r, row[j], g[j]) }",
+			"}",
+			"return fold(accS) + 0, fold(accR) + 0",
+		},
+	},
+	{
 		Name: "GemvT", Params: "m, n int, a []T, lda int, x, y []T",
 		Loop: []string{
 			"for j := 0; j < n; j++ { y[j] = 0 }",
