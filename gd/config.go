@@ -58,6 +58,25 @@ type Config struct {
 	// InOrder visits examples in their stored order instead of a fresh
 	// random permutation each epoch (SGD and MiniBatch).
 	InOrder bool
+	// ShuffleBlock, if > 0, shuffles blocks of that many consecutive rows
+	// instead of single rows (SGD and MiniBatch): each epoch visits the
+	// blocks in a fresh random order, and the rows of a block in their
+	// stored order, cut into batches that never straddle two blocks (make
+	// it a multiple of BatchSize, or the last batch of each block is
+	// short). Every batch is then contiguous, one kernel call over rows
+	// that sit together in memory, instead of a gather of scattered rows:
+	// on data larger than the caches that is several times faster.
+	//
+	// What it does to convergence: the batches of an epoch are still a
+	// random order of the whole data, but rows that are neighbours in the
+	// data stay neighbours in the visit, so the steps of one block are
+	// correlated as far as neighbouring rows are. On data stored in random
+	// order that changes nothing; on data sorted by the target, by time or
+	// by source, large blocks make the steps of each block biased and the
+	// run noisier, so shuffle such data once beforehand or use blocks of a
+	// few batches. ShuffleBlock = BatchSize gives shuffled fixed
+	// mini-batches: the same batches every epoch, in a new order.
+	ShuffleBlock int
 	// Seed seeds the PCG generator of the permutations.
 	Seed uint64
 
@@ -138,6 +157,14 @@ func (cfg Config) normalized(examples, params int) (Config, error) {
 		}
 	default:
 		return c, configErr("Config.Method %v is not FullBatch, SGD or MiniBatch", c.Method)
+	}
+	switch {
+	case c.ShuffleBlock < 0:
+		return c, configErr("Config.ShuffleBlock must be ≥ 0, got %d", c.ShuffleBlock)
+	case c.ShuffleBlock > 0 && c.Method == FullBatch:
+		return c, configErr("Config.ShuffleBlock is for SGD and MiniBatch, not %v", c.Method)
+	case c.ShuffleBlock > 0 && c.InOrder:
+		return c, configErr("Config.ShuffleBlock and Config.InOrder are both set: blocks are shuffled, or nothing is")
 	}
 	switch {
 	case c.Schedule == nil && !(c.Rate > 0 && !math.IsInf(c.Rate, 1)):

@@ -18,6 +18,13 @@
 //   - MiniBatch: B examples per step. It sits between the two, and each
 //     step evaluates its block of rows in one kernel call.
 //
+// SGD and MiniBatch visit the examples in a fresh random order each epoch.
+// A random order of single rows means scattered memory reads; with
+// Config.ShuffleBlock the epoch shuffles blocks of consecutive rows
+// instead, so every batch is contiguous: one fused kernel call over rows
+// that sit together, at memory speed. Its doc says what it does to
+// convergence.
+//
 // A dynamic learning rate (Config.Schedule) gets the best of both ends: a
 // warm-up or a large early rate speeds up the start, and a decaying rate
 // lets SGD and mini-batch settle at the end instead of jittering.

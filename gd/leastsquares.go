@@ -14,15 +14,18 @@ import (
 // with X row-major (rows × cols, used in place, never copied) and, when it
 // fits an intercept, b = w[cols] as the last parameter, never penalised.
 //
-// A contiguous batch costs two matrix-vector kernel calls (X·w, then Xᵀ·r),
-// whatever its size; a batch of listed rows costs one Dot and one Axpy per
-// row. Each evaluation computes the residuals in the canonical order of
-// package kernels, so it gives the same bits on every CPU.
+// A contiguous batch is one pass of the fused kernel (kernels.LossGrad),
+// whatever its size, shared by several goroutines beyond 4096 rows (see
+// SetWorkers); a batch of listed rows costs one Dot and one Axpy per row.
+// Each evaluation computes in the canonical order of package kernels, so
+// it gives the same bits on every CPU and for any number of workers.
 type LeastSquares struct {
 	x, y       []float64
 	rows, cols int
 	intercept  bool
 	r          []float64 // residuals of the current batch
+	g          []float64 // gradient scratch of a loss-only evaluation
+	plan       *kernels.LossGradPlan
 }
 
 // NewLeastSquares returns the least-squares objective of the rows × cols
@@ -51,7 +54,17 @@ func NewLeastSquares(x []float64, cols int, y []float64, intercept bool) (*Least
 			return nil, fmt.Errorf("gd: NewLeastSquares: x row %d, column %d is %v", k/cols, k%cols, v)
 		}
 	}
-	return &LeastSquares{x: x, y: y, rows: rows, cols: cols, intercept: intercept, r: make([]float64, rows)}, nil
+	return &LeastSquares{x: x, y: y, rows: rows, cols: cols, intercept: intercept,
+		r: make([]float64, rows), g: make([]float64, cols), plan: kernels.NewLossGradPlan(cols, 0)}, nil
+}
+
+// SetWorkers sets the number of goroutines that share an evaluation of
+// more than 4096 contiguous rows; n ≤ 0 means GOMAXPROCS, the default.
+// It never changes a result: the rows are cut into fixed blocks whose
+// sums are added in a fixed order (kernels.LossGradPlan).
+func (ls *LeastSquares) SetWorkers(n int) {
+	ls.plan.Close()
+	ls.plan = kernels.NewLossGradPlan(ls.cols, n)
 }
 
 // Dims returns the number of rows and cols, plus one for an intercept.
@@ -86,12 +99,25 @@ func (ls *LeastSquares) Eval(w []float64, b Batch, grad []float64) float64 {
 	r := ls.r[:m]
 	if b.Contiguous() {
 		xb := ls.x[b.Lo*ls.cols : b.Hi*ls.cols]
-		kernels.GemvN(m, ls.cols, xb, max(ls.cols, 1), coef, r)
-		ls.finishResiduals(w, r, ls.y[b.Lo:b.Hi])
+		g := ls.g
 		if grad != nil {
-			kernels.GemvT(m, ls.cols, xb, max(ls.cols, 1), r, grad[:ls.cols])
+			g = grad[:ls.cols]
 		}
-	} else {
+		var c float64
+		if ls.intercept {
+			c = w[ls.cols]
+		}
+		ssr, sr := ls.plan.LossGrad(m, xb, max(ls.cols, 1), coef, c, ls.y[b.Lo:b.Hi], g)
+		inv := 1 / float64(m)
+		if grad != nil {
+			kernels.Scal(inv, g)
+			if ls.intercept {
+				grad[ls.cols] = sr * inv
+			}
+		}
+		return ssr * (0.5 * inv)
+	}
+	{
 		for k, i := range b.Index {
 			r[k] = kernels.Dot(ls.x[i*ls.cols:(i+1)*ls.cols], coef)
 		}

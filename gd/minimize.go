@@ -99,7 +99,11 @@ func newRun(obj Objective, w0 []float64, c Config) *run {
 		r.scaler, r.scale = ps, make([]float64, d)
 	}
 	if c.Method != FullBatch {
-		r.perm = make([]int, n)
+		units := n // rows, or blocks of rows
+		if c.ShuffleBlock > 0 {
+			units = (n + c.ShuffleBlock - 1) / c.ShuffleBlock
+		}
+		r.perm = make([]int, units)
 		for i := range r.perm {
 			r.perm[i] = i
 		}
@@ -144,9 +148,12 @@ func (r *run) runEpoch() error {
 		if err := r.takeStep(All(r.n)); err != nil || r.stop != 0 {
 			return r.closeEpoch(err)
 		}
-	default:
+	case SGD, MiniBatch:
 		if !r.cfg.InOrder {
 			r.shuf.shuffle(r.perm)
+		}
+		if r.cfg.ShuffleBlock > 0 {
+			return r.closeEpoch(r.blockEpoch())
 		}
 		bs := max(r.cfg.BatchSize, 1)
 		for lo := 0; lo < r.n; lo += bs {
@@ -166,6 +173,21 @@ func (r *run) runEpoch() error {
 		}
 	}
 	return r.closeEpoch(nil)
+}
+
+// blockEpoch takes the steps of an epoch of shuffled blocks: the blocks
+// in the order of r.perm, each cut into contiguous batches.
+func (r *run) blockEpoch() error {
+	bs, k := max(r.cfg.BatchSize, 1), r.cfg.ShuffleBlock
+	for _, blk := range r.perm {
+		end := min((blk+1)*k, r.n)
+		for lo := blk * k; lo < end; lo += bs {
+			if err := r.takeStep(Range(lo, min(lo+bs, end))); err != nil || r.stop != 0 {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // takeStep checks for cancellation and the step limit, then takes one

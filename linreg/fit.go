@@ -70,7 +70,8 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 	}
 
 	sc := standardize(x, intercept, r.L2)
-	obj := newScaled(x, y, sc, intercept)
+	obj := newScaled(x, y, sc, intercept, r.Workers)
+	defer obj.plan.Close()
 	cfg, err := r.gdConfig(obj, m)
 	if err != nil {
 		return nil, err
@@ -78,7 +79,9 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 	if r.ValY != nil {
 		// The validation rows go through the training set's scaling, so
 		// both losses are of the same coefficients.
-		cfg.Validation = newScaled(r.ValX, r.ValY, sc, intercept)
+		val := newScaled(r.ValX, r.ValY, sc, intercept, r.Workers)
+		defer val.plan.Close()
+		cfg.Validation = val
 	}
 	_, d := obj.Dims()
 	res, err := gd.Minimize(ctx, obj, make([]float64, d), cfg)
@@ -118,7 +121,7 @@ func (r Regressor) gdConfig(obj *scaled, m *Model) (gd.Config, error) {
 	cfg := gd.Config{
 		Seed: r.Seed, L1: r.L1, L2: r.L2, Update: r.Update,
 		Callback: r.Callback, CallbackEvery: r.CallbackEvery,
-		MaxEpochs: r.Epochs, Tol: r.Tol,
+		MaxEpochs: r.Epochs, Tol: r.Tol, ShuffleBlock: r.ShuffleBlock,
 	}
 	// The curvature of the penalised problem: the loss's, plus L2 times the
 	// largest squared penalty weight.

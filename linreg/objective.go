@@ -22,10 +22,17 @@ type scaled struct {
 	sc        scaling
 	intercept bool
 	u, r      []float64 // scratch: coefficients in data units; residuals
+	g         []float64 // scratch gradient of a loss-only evaluation
+	plan      *kernels.LossGradPlan
 }
 
-func newScaled(x Matrix, y []float64, sc scaling, intercept bool) *scaled {
-	return &scaled{x: x, y: y, sc: sc, intercept: intercept, u: make([]float64, x.Cols), r: make([]float64, x.Rows)}
+// newScaled returns the objective; workers is the number of goroutines
+// of a contiguous evaluation (≤ 0: GOMAXPROCS), which never changes its
+// bits.
+func newScaled(x Matrix, y []float64, sc scaling, intercept bool, workers int) *scaled {
+	return &scaled{x: x, y: y, sc: sc, intercept: intercept,
+		u: make([]float64, x.Cols), r: make([]float64, x.Rows), g: make([]float64, x.Cols),
+		plan: kernels.NewLossGradPlan(x.Cols, workers)}
 }
 
 // Dims returns the rows and the columns, plus one for an intercept.
@@ -73,9 +80,26 @@ func (s *scaled) eval(w []float64, b gd.Batch, grad []float64, withY bool) float
 		return s.evalRow(w, b, grad, c)
 	}
 	r := s.r[:m]
-	var g []float64
+	g := s.g
 	if grad != nil {
 		g = grad[:cols]
+	}
+	if b.Contiguous() && withY {
+		// One pass: the fused kernel, in fixed row blocks on the plan's
+		// goroutines (one block, LossGrad's own bits, up to 4096 rows).
+		a := s.x.Data[b.Lo*stride:]
+		if cols > 0 {
+			a = a[:(m-1)*stride+cols]
+		}
+		ssr, sr := s.plan.LossGrad(m, a, max(stride, 1), s.u, c, s.y[b.Lo:b.Hi], g)
+		inv := 1 / float64(m)
+		if grad != nil {
+			s.scaleGradient(grad, sr, inv)
+		}
+		return ssr * (0.5 * inv)
+	}
+	if grad == nil {
+		g = nil
 	}
 	if b.Contiguous() {
 		a := s.x.Data[b.Lo*stride:]
@@ -111,21 +135,28 @@ func (s *scaled) eval(w []float64, b gd.Batch, grad []float64, withY bool) float
 	}
 	inv := 1 / float64(m)
 	if grad != nil {
-		sr := kernels.Sum(r)
-		for j := range g {
-			if s.sc.constant[j] {
-				// Xᵀr and μ·Σr are the same sum in different orders: not
-				// always the same bits. The exact gradient is 0.
-				g[j] = 0
-				continue
-			}
-			g[j] = ((g[j] - float64(s.sc.mu[j]*sr)) / s.sc.sigma[j]) * inv
-		}
-		if s.intercept {
-			grad[cols] = sr * inv
-		}
+		s.scaleGradient(grad, kernels.Sum(r), inv)
 	}
 	return kernels.Dot(r, r) * (0.5 * inv)
+}
+
+// scaleGradient turns grad[:cols] = Xᵀr and sr = Σr into the gradient
+// with respect to w': (Xᵀr − μ·Σr)_j/σ_j, and Σr for the intercept, each
+// divided by the batch size.
+func (s *scaled) scaleGradient(grad []float64, sr, inv float64) {
+	cols := s.x.Cols
+	for j := range grad[:cols] {
+		if s.sc.constant[j] {
+			// Xᵀr and μ·Σr are the same sum in different orders: not
+			// always the same bits. The exact gradient is 0.
+			grad[j] = 0
+			continue
+		}
+		grad[j] = ((grad[j] - float64(s.sc.mu[j]*sr)) / s.sc.sigma[j]) * inv
+	}
+	if s.intercept {
+		grad[cols] = sr * inv
+	}
 }
 
 // rowFastPath lets a test compare evalRow with the general path.

@@ -19,7 +19,7 @@ func TestEvalRowSameBits(t *testing.T) {
 	y[3] = 0
 	x.Data[3*6] = -1.5 // a negative feature times a zero residual: −0
 	for _, intercept := range []bool{true, false} {
-		s := newScaled(x, y, standardize(x, intercept, 0.1), intercept)
+		s := newScaled(x, y, standardize(x, intercept, 0.1), intercept, 0)
 		_, d := s.Dims()
 		w := make([]float64, d)
 		for j := range w {
