@@ -1,6 +1,8 @@
 package gd
 
 import (
+	"github.com/lanes-go/lanes/kernels"
+
 	"context"
 	"errors"
 	"fmt"
@@ -370,15 +372,32 @@ func (r *run) result(w []float64) Result {
 func finite(v float64) bool { return v-v == 0 } // Inf−Inf and NaN−NaN are NaN
 
 // firstNonFinite returns the index of the first NaN or ±Inf in w, or −1.
-// The common all-finite case is one branch-free pass: v − v is 0 for a
-// finite v and NaN otherwise, and a NaN survives the sum.
+// The common all-finite case is one quick pass: v − v is 0 for a finite v
+// and NaN otherwise, and a NaN survives a sum; four independent sums keep
+// a short w off the latency of one chain of additions, and a long one
+// takes the Sum kernel (the sum of finite values is finite unless it
+// overflows, which only sends the check to the exact scan below). This
+// check runs after every step, so for SGD its cost matters.
 func firstNonFinite(w []float64) int {
-	var s float64
-	for _, v := range w {
-		s += v - v
-	}
-	if s == 0 {
-		return -1
+	if len(w) >= 32 {
+		if finite(kernels.Sum(w)) {
+			return -1
+		}
+	} else {
+		var s0, s1, s2, s3 float64
+		v := w
+		for ; len(v) >= 4; v = v[4:] {
+			s0 += v[0] - v[0]
+			s1 += v[1] - v[1]
+			s2 += v[2] - v[2]
+			s3 += v[3] - v[3]
+		}
+		for _, e := range v {
+			s0 += e - e
+		}
+		if (s0+s1)+(s2+s3) == 0 {
+			return -1
+		}
 	}
 	for j, v := range w {
 		if !finite(v) {
