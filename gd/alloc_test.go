@@ -127,3 +127,43 @@ func TestMinimizeAllocsDoNotGrow(t *testing.T) {
 		}
 	}
 }
+
+// TestEpochAllocatesNothing: a whole epoch allocates nothing, on data
+// large enough for the fused kernel's plan to share each pass among
+// goroutines, for every method, shuffled rows and shuffled blocks.
+func TestEpochAllocatesNothing(t *testing.T) {
+	pr := newProblem(t, problemSpec{seed: 91, n: 9000, p: 5, intercept: true, noise: 0.1})
+	for _, c := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"batch", Config{Method: FullBatch, Rate: 1e-3}},
+		{"minibatch/rows", Config{Method: MiniBatch, BatchSize: 64, Rate: 1e-3}},
+		{"minibatch/blocks", Config{Method: MiniBatch, BatchSize: 5000, ShuffleBlock: 5000, Rate: 1e-3}},
+		{"sgd/blocks", Config{Method: SGD, ShuffleBlock: 256, Rate: 1e-4}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			obj := pr.objective(t)
+			obj.SetWorkers(2)
+			cfg := c.cfg
+			cfg.MaxEpochs = 1000
+			cfg, err := cfg.normalized(pr.n, pr.d())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := newRun(obj, make([]float64, pr.d()), cfg)
+			r.ctx, r.done = context.Background(), context.Background().Done()
+			r.initial = 1e300 // no divergence check trips
+			if err := r.runEpoch(); err != nil {
+				t.Fatal(err)
+			}
+			if n := testing.AllocsPerRun(5, func() {
+				if err := r.runEpoch(); err != nil {
+					t.Fatal(err)
+				}
+			}); n != 0 {
+				t.Errorf("an epoch allocates %v times", n)
+			}
+		})
+	}
+}
