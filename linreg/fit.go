@@ -34,7 +34,7 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 	if x.Cols == 0 && r.NoIntercept {
 		return nil, errors.New("linreg: X has no columns and NoIntercept is set: nothing to fit")
 	}
-	if err := checkTargets(y, x.Rows); err != nil {
+	if err := checkTargetsOf(y, x); err != nil {
 		return nil, err
 	}
 	if err := r.check(x.Cols); err != nil {
@@ -44,7 +44,7 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 		if err := r.ValX.check("validation X"); err != nil {
 			return nil, err
 		}
-		if err := checkTargets(r.ValY, r.ValX.Rows); err != nil {
+		if err := checkTargetsOf(r.ValY, r.ValX); err != nil {
 			return nil, fmt.Errorf("%w (validation set)", err)
 		}
 	}
@@ -72,6 +72,7 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 	sc := standardize(x, intercept, r.L2)
 	obj := newScaled(x, y, sc, intercept, r.Workers)
 	defer obj.plan.Close()
+	defer obj.releaseCurrent()
 	cfg, err := r.gdConfig(obj, m)
 	if err != nil {
 		return nil, err
@@ -81,6 +82,7 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 		// both losses are of the same coefficients.
 		val := newScaled(r.ValX, r.ValY, sc, intercept, r.Workers)
 		defer val.plan.Close()
+		defer val.releaseCurrent()
 		cfg.Validation = val
 	}
 	_, d := obj.Dims()

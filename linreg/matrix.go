@@ -13,6 +13,17 @@ type Matrix struct {
 	Data       []float64
 	Rows, Cols int
 	Stride     int
+	// Release, if not nil, is called by linreg after a pass has finished
+	// with rows [lo, hi), so that a memory-mapped matrix can drop those
+	// pages (and the pages of the targets that go with the rows). With it
+	// set, every full pass of Regressor.Fit and of Model's methods over X
+	// (and y) goes window by window, WindowRows(Cols) rows at a time, with
+	// no buffer of one value per row; the results are the same bits as
+	// without it. SGD and MiniBatch release a window when a contiguous
+	// batch in another window comes (set Regressor.ShuffleBlock to
+	// WindowRows(Cols) to visit one window at a time); batches of
+	// scattered rows release nothing. It is nil for ordinary matrices.
+	Release func(lo, hi int)
 }
 
 // NewMatrix returns the rows × cols row-major matrix over data.
@@ -71,25 +82,41 @@ func (x Matrix) check(what string) error {
 		return fmt.Errorf("linreg: %s is %d×%d with stride %d, which needs %d values, but has %d",
 			what, x.Rows, x.Cols, s, (x.Rows-1)*s+x.Cols, len(x.Data))
 	}
-	for i := range x.Rows {
-		for j, v := range x.Row(i) {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("linreg: %s row %d, column %d is %v", what, i, j, v)
+	w := x.window()
+	for lo := 0; lo < x.Rows; lo += w {
+		hi := min(lo+w, x.Rows)
+		for i := lo; i < hi; i++ {
+			for j, v := range x.Row(i) {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("linreg: %s row %d, column %d is %v", what, i, j, v)
+				}
 			}
 		}
+		x.release(lo, hi)
 	}
 	return nil
 }
 
 // checkTargets reports a y of the wrong length or with a NaN or Inf.
 func checkTargets(y []float64, rows int) error {
-	if len(y) != rows {
-		return fmt.Errorf("linreg: len(y) = %d, but X has %d rows", len(y), rows)
+	return checkTargetsOf(y, Matrix{Rows: rows})
+}
+
+// checkTargetsOf is checkTargets for the targets of x's rows, window by
+// window if x has a Release function (which releases y's rows too).
+func checkTargetsOf(y []float64, x Matrix) error {
+	if len(y) != x.Rows {
+		return fmt.Errorf("linreg: len(y) = %d, but X has %d rows", len(y), x.Rows)
 	}
-	for i, v := range y {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("linreg: y row %d is %v", i, v)
+	w := x.window()
+	for lo := 0; lo < len(y); lo += w {
+		hi := min(lo+w, len(y))
+		for i, v := range y[lo:hi] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("linreg: y row %d is %v", lo+i, v)
+			}
 		}
+		x.release(lo, hi)
 	}
 	return nil
 }

@@ -26,10 +26,53 @@ func (m *Model) predictFor(x Matrix, y []float64, minRows int) ([]float64, error
 	return pred, nil
 }
 
+// predictWindows checks x and y as predictFor does, then, for a matrix
+// with a Release function, calls fn with the targets and the predictions
+// of each window of rows in order, releasing the window after; it
+// allocates one window of predictions, not one per row. It returns
+// false, nil for a matrix without Release: the caller predicts in one
+// piece.
+func (m *Model) predictWindows(x Matrix, y []float64, minRows int, fn func(y, pred []float64)) (bool, error) {
+	if x.Release == nil {
+		return false, nil
+	}
+	if x.Cols != len(m.Coef) {
+		return true, fmt.Errorf("linreg: X has %d columns, but the model has %d coefficients", x.Cols, len(m.Coef))
+	}
+	if err := checkTargetsOf(y, x); err != nil {
+		return true, err
+	}
+	if x.Rows < minRows {
+		return true, fmt.Errorf("linreg: X has %d rows, but the metric needs at least %d", x.Rows, minRows)
+	}
+	if x.Cols > 0 {
+		if err := shapeErr(x, x.stride()); err != nil {
+			return true, err
+		}
+	}
+	w := x.window()
+	buf := make([]float64, min(w, x.Rows))
+	for lo := 0; lo < x.Rows; lo += w {
+		hi := min(lo+w, x.Rows)
+		pred := buf[:hi-lo]
+		if err := m.predictRows(x, lo, hi, pred); err != nil {
+			return true, err
+		}
+		fn(y[lo:hi], pred)
+		x.release(lo, hi)
+	}
+	return true, nil
+}
+
 // MSE returns the mean squared error of the model's predictions for x
 // against the targets y, (1/n)·Σ(y_i − ŷ_i)². x needs at least one row; y
-// one finite value per row. It allocates one buffer of predictions.
+// one finite value per row. It allocates one buffer of predictions (of a
+// window's rows for a matrix with Release; the result is the same bits).
 func (m *Model) MSE(x Matrix, y []float64) (float64, error) {
+	var sq laneSq
+	if ok, err := m.predictWindows(x, y, 1, func(y, pred []float64) { sq.add(y, pred) }); ok {
+		return sq.value() / float64(len(y)), err
+	}
 	pred, err := m.predictFor(x, y, 1)
 	if err != nil {
 		return 0, err
@@ -49,6 +92,14 @@ func (m *Model) RMSE(x Matrix, y []float64) (float64, error) {
 // MAE returns the mean absolute error of the model's predictions for x
 // against y, (1/n)·Σ|y_i − ŷ_i|.
 func (m *Model) MAE(x Matrix, y []float64) (float64, error) {
+	var s float64
+	if ok, err := m.predictWindows(x, y, 1, func(y, pred []float64) {
+		for i, v := range y {
+			s += math.Abs(v - pred[i])
+		}
+	}); ok {
+		return s / float64(len(y)), err
+	}
 	pred, err := m.predictFor(x, y, 1)
 	if err != nil {
 		return 0, err
@@ -62,6 +113,13 @@ func (m *Model) MAE(x Matrix, y []float64) (float64, error) {
 // is not defined (scikit-learn returns NaN with a warning; Score returns
 // an error).
 func (m *Model) Score(x Matrix, y []float64) (float64, error) {
+	var sq laneSq
+	if ok, err := m.predictWindows(x, y, 2, func(y, pred []float64) { sq.add(y, pred) }); ok {
+		if err != nil {
+			return 0, err
+		}
+		return r2Of(sq.value(), func() float64 { return totalSumSquaresOf(y, x) }), nil
+	}
 	pred, err := m.predictFor(x, y, 2)
 	if err != nil {
 		return 0, err
@@ -122,18 +180,63 @@ func R2(y, pred []float64) float64 {
 	if len(y) < 2 {
 		return math.NaN()
 	}
-	ssRes := kernels.SumSqDiff(y, pred)
+	return r2Of(kernels.SumSqDiff(y, pred), func() float64 { return totalSumSquares(y) })
+}
+
+// r2Of is R² from SS_res and SS_tot, computed only when needed.
+func r2Of(ssRes float64, ssTot func() float64) float64 {
 	if math.IsNaN(ssRes) {
 		return math.NaN()
 	}
-	ssTot := totalSumSquares(y)
+	tot := ssTot()
 	switch {
 	case ssRes == 0:
 		return 1
-	case ssTot == 0:
+	case tot == 0:
 		return 0
 	}
-	return 1 - ssRes/ssTot
+	return 1 - ssRes/tot
+}
+
+// totalSumSquaresOf is totalSumSquares of the targets of x's rows, in
+// windows released after each pass if x has a Release function: the
+// same bits (the mean is kernels.Sum carried in its lanes).
+func totalSumSquaresOf(y []float64, x Matrix) float64 {
+	if x.Release == nil {
+		return totalSumSquares(y)
+	}
+	w := x.window()
+	constant := true
+	for lo := 0; lo < len(y) && constant; lo += w {
+		hi := min(lo+w, len(y))
+		for _, v := range y[lo:hi] {
+			if v != y[0] {
+				constant = false
+				break
+			}
+		}
+		x.release(lo, hi)
+	}
+	if constant {
+		return 0
+	}
+	var sum laneSum
+	for lo := 0; lo < len(y); lo += w {
+		hi := min(lo+w, len(y))
+		sum.add(y[lo:hi])
+		x.release(lo, hi)
+	}
+	mean := sum.value() / float64(len(y))
+	var s float64
+	for lo := 0; lo < len(y); lo += w {
+		hi := min(lo+w, len(y))
+		for _, v := range y[lo:hi] {
+			d := v - mean
+			s = math.FMA(d, d, s)
+		}
+		x.release(lo, hi)
+	}
+	return s
 }
 
 // totalSumSquares returns Σ(y_i − ȳ)², exactly 0 for a constant y.

@@ -88,6 +88,19 @@ func (m *Model) Predict(x Matrix, out []float64) error {
 	if err := shapeErr(x, s); err != nil {
 		return err
 	}
+	if x.Release != nil {
+		// Window by window, releasing each: the same bits (GemvN is row
+		// by row).
+		w := x.window()
+		for lo := 0; lo < x.Rows; lo += w {
+			hi := min(lo+w, x.Rows)
+			if err := m.predictRows(x, lo, hi, out[lo:hi]); err != nil {
+				return err
+			}
+			x.release(lo, hi)
+		}
+		return nil
+	}
 	// One pass over x: the predictions of a row with a NaN or Inf are not
 	// finite, so x is scanned for the culprit only when a prediction is.
 	kernels.GemvN(x.Rows, x.Cols, x.Data, s, m.Coef, out)
@@ -95,6 +108,33 @@ func (m *Model) Predict(x Matrix, out []float64) error {
 		out[i] += m.Intercept
 	}
 	return m.checkPredictions(x, out)
+}
+
+// predictRows is Predict for rows [lo, hi) of x, whose shape is checked,
+// into out (hi−lo values); its errors name rows of x.
+func (m *Model) predictRows(x Matrix, lo, hi int, out []float64) error {
+	if x.Cols == 0 {
+		for i := range out {
+			out[i] = m.Intercept
+		}
+	} else {
+		s := x.stride()
+		kernels.GemvN(hi-lo, x.Cols, x.Data[lo*s:(hi-1)*s+x.Cols], s, m.Coef, out)
+		for i := range out {
+			out[i] += m.Intercept
+		}
+	}
+	for i, v := range out {
+		if !isFinite(v) {
+			if x.Cols > 0 {
+				if err := x.check("X"); err != nil {
+					return err
+				}
+			}
+			return m.nonFinite(lo+i, v)
+		}
+	}
+	return nil
 }
 
 // shapeErr reports a stride below x.Cols > 0 or data too short for x,

@@ -2,6 +2,7 @@ package linreg
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/lanes-go/lanes/gd"
 	"github.com/lanes-go/lanes/kernels"
@@ -21,9 +22,15 @@ type scaled struct {
 	y         []float64
 	sc        scaling
 	intercept bool
-	u, r      []float64 // scratch: coefficients in data units; residuals
+	u, r      []float64 // scratch: coefficients in data units; residuals (grown as needed)
 	g         []float64 // scratch gradient of a loss-only evaluation
 	plan      *kernels.LossGradPlan
+
+	// With x.Release: the window size, the window of the last contiguous
+	// batch (-1 for none), which stays resident until a batch elsewhere
+	// comes, and the windows' partial results of a windowed pass.
+	window, cur int
+	parts       []float64
 }
 
 // newScaled returns the objective; workers is the number of goroutines
@@ -31,8 +38,17 @@ type scaled struct {
 // bits.
 func newScaled(x Matrix, y []float64, sc scaling, intercept bool, workers int) *scaled {
 	return &scaled{x: x, y: y, sc: sc, intercept: intercept,
-		u: make([]float64, x.Cols), r: make([]float64, x.Rows), g: make([]float64, x.Cols),
-		plan: kernels.NewLossGradPlan(x.Cols, workers)}
+		u: make([]float64, x.Cols), g: make([]float64, x.Cols),
+		plan: kernels.NewLossGradPlan(x.Cols, workers), window: x.window(), cur: -1}
+}
+
+// resid returns the residual scratch for m rows, allocated at the size
+// first needed: a batch's, or a window's with x.Release, never more.
+func (s *scaled) resid(m int) []float64 {
+	if len(s.r) < m {
+		s.r = make([]float64, m)
+	}
+	return s.r[:m]
 }
 
 // Dims returns the rows and the columns, plus one for an intercept.
@@ -68,8 +84,139 @@ func (s *scaled) coefficients(w []float64) float64 {
 }
 
 // eval is Eval; withY false leaves y out, so that grad = A'ᵀA'w'/m, the
-// Gram operator of the power iteration.
+// Gram operator of the power iteration. With x.Release, a contiguous
+// batch of more than a window goes window by window, releasing each, and
+// a smaller one releases the window of the previous batch if it lies
+// elsewhere; the bits are those of evalAll.
 func (s *scaled) eval(w []float64, b gd.Batch, grad []float64, withY bool) float64 {
+	if s.x.Release == nil || !b.Contiguous() {
+		return s.evalAll(w, b, grad, withY)
+	}
+	if b.Len() > s.window {
+		s.releaseCurrent()
+		if withY {
+			return s.evalWindows(w, b, grad)
+		}
+		return s.gramWindows(w, b, grad)
+	}
+	loss := s.evalAll(w, b, grad, withY)
+	s.touch(b.Lo, b.Hi)
+	return loss
+}
+
+// touch records that rows [lo, hi) were read: the window of the previous
+// batch is released if it is not among theirs, and so are the windows
+// [lo, hi) leaves behind.
+func (s *scaled) touch(lo, hi int) {
+	w := s.window
+	first, last := lo/w, (hi-1)/w
+	if s.cur >= 0 && (s.cur < first || s.cur > last) {
+		s.releaseCurrent()
+	}
+	for k := first; k < last; k++ {
+		s.x.release(k*w, min((k+1)*w, s.x.Rows))
+	}
+	s.cur = last
+}
+
+// releaseCurrent releases the window of the last batch, if any.
+func (s *scaled) releaseCurrent() {
+	if s.cur >= 0 {
+		s.x.release(s.cur*s.window, min((s.cur+1)*s.window, s.x.Rows))
+		s.cur = -1
+	}
+}
+
+// evalWindows is the fused evaluation of the contiguous batch b, window
+// by window from b.Lo: each window is one plan call, whose blocks are a
+// subtree of the plan's pairwise tree over all of b (windows are 4096·2^k
+// rows), and the windows' results are added in the rest of that tree, so
+// the result is the single call's, bit for bit.
+func (s *scaled) evalWindows(w []float64, b gd.Batch, grad []float64) float64 {
+	cols, stride := s.x.Cols, s.x.stride()
+	c := s.coefficients(w)
+	m, win := b.Len(), s.window
+	nw := (m + win - 1) / win
+	ps := cols + 2
+	if len(s.parts) < nw*ps {
+		s.parts = make([]float64, nw*ps)
+	}
+	for k := range nw {
+		lo := b.Lo + k*win
+		hi := min(lo+win, b.Hi)
+		a := s.x.Data[lo*stride:]
+		if cols > 0 {
+			a = a[:(hi-lo-1)*stride+cols]
+		}
+		part := s.parts[k*ps : (k+1)*ps]
+		part[cols], part[cols+1] = s.plan.LossGrad(hi-lo, a, max(stride, 1), s.u, c, s.y[lo:hi], part[:cols])
+		s.x.release(lo, hi)
+	}
+	for step := 1; step < nw; step *= 2 {
+		for k := 0; k+step < nw; k += 2 * step {
+			dst, src := s.parts[k*ps:(k+1)*ps], s.parts[(k+step)*ps:(k+step+1)*ps]
+			kernels.Axpy(1, src[:cols], dst[:cols])
+			dst[cols] += src[cols]
+			dst[cols+1] += src[cols+1]
+		}
+	}
+	ssr, sr := s.parts[cols], s.parts[cols+1]
+	inv := 1 / float64(m)
+	if grad != nil {
+		copy(grad[:cols], s.parts[:cols])
+		s.scaleGradient(grad, sr, inv)
+	}
+	return ssr * (0.5 * inv)
+}
+
+// gramWindows is evalAll without y over the contiguous batch b, window by
+// window, with a window's residuals at a time: GemvN is row by row; GemvT
+// is, for each row in order, one fused multiply-add per column into g
+// (generic.GemvT, whose bits every implementation has); Sum and Dot are
+// carried in their 32 lanes.
+func (s *scaled) gramWindows(w []float64, b gd.Batch, grad []float64) float64 {
+	cols, stride := s.x.Cols, s.x.stride()
+	c := s.coefficients(w)
+	m, win := b.Len(), s.window
+	var g []float64
+	if grad != nil {
+		g = grad[:cols]
+		clear(g)
+	}
+	var sum laneSum
+	var sq laneSq
+	for lo := b.Lo; lo < b.Hi; lo += win {
+		hi := min(lo+win, b.Hi)
+		r := s.resid(hi - lo)
+		a := s.x.Data[lo*stride:]
+		if cols > 0 {
+			a = a[:(hi-lo-1)*stride+cols]
+		}
+		kernels.GemvN(hi-lo, cols, a, max(stride, 1), s.u, r)
+		for k := range r {
+			r[k] += c
+		}
+		if g != nil && cols > 0 {
+			for k, rk := range r {
+				row := a[k*stride : k*stride+cols]
+				for j, v := range row {
+					g[j] = math.FMA(rk, v, g[j])
+				}
+			}
+		}
+		sum.add(r)
+		sq.add(r, nil)
+		s.x.release(lo, hi)
+	}
+	inv := 1 / float64(m)
+	if grad != nil {
+		s.scaleGradient(grad, sum.value(), inv)
+	}
+	return sq.value() * (0.5 * inv)
+}
+
+// evalAll is eval in one piece.
+func (s *scaled) evalAll(w []float64, b gd.Batch, grad []float64, withY bool) float64 {
 	cols, stride := s.x.Cols, s.x.stride()
 	m := b.Len()
 	if m <= 0 {
@@ -79,7 +226,6 @@ func (s *scaled) eval(w []float64, b gd.Batch, grad []float64, withY bool) float
 	if m == 1 && withY && rowFastPath {
 		return s.evalRow(w, b, grad, c)
 	}
-	r := s.r[:m]
 	g := s.g
 	if grad != nil {
 		g = grad[:cols]
@@ -98,6 +244,7 @@ func (s *scaled) eval(w []float64, b gd.Batch, grad []float64, withY bool) float
 		}
 		return ssr * (0.5 * inv)
 	}
+	r := s.resid(m)
 	if grad == nil {
 		g = nil
 	}

@@ -32,23 +32,32 @@ type scaling struct {
 func standardize(x Matrix, intercept bool, l2 float64) scaling {
 	n, d := x.Rows, x.Cols
 	s := scaling{mu: make([]float64, d), sigma: make([]float64, d), constant: make([]bool, d)}
+	w := x.window() // with x.Release, each pass goes window by window
 	if intercept {
-		for i := range n {
-			kernels.Axpy(1, x.Row(i), s.mu) // mu += row, one rounding each
+		for lo := 0; lo < n; lo += w {
+			hi := min(lo+w, n)
+			for i := lo; i < hi; i++ {
+				kernels.Axpy(1, x.Row(i), s.mu) // mu += row, one rounding each
+			}
+			x.release(lo, hi)
 		}
 		for j := range s.mu {
 			s.mu[j] /= float64(n)
 		}
-		first := x.Row(0)
+		first := append([]float64(nil), x.Row(0)...)
 		for j := range s.constant {
 			s.constant[j] = true
 		}
-		for i := 1; i < n; i++ {
-			for j, v := range x.Row(i) {
-				if v != first[j] {
-					s.constant[j] = false
+		for lo := 0; lo < n; lo += w {
+			hi := min(lo+w, n)
+			for i := max(lo, 1); i < hi; i++ {
+				for j, v := range x.Row(i) {
+					if v != first[j] {
+						s.constant[j] = false
+					}
 				}
 			}
+			x.release(lo, hi)
 		}
 		for j, c := range s.constant {
 			if c {
@@ -56,11 +65,15 @@ func standardize(x Matrix, intercept bool, l2 float64) scaling {
 			}
 		}
 	}
-	for i := range n {
-		for j, v := range x.Row(i) {
-			dv := v - s.mu[j]
-			s.sigma[j] = math.FMA(dv, dv, s.sigma[j])
+	for lo := 0; lo < n; lo += w {
+		hi := min(lo+w, n)
+		for i := lo; i < hi; i++ {
+			for j, v := range x.Row(i) {
+				dv := v - s.mu[j]
+				s.sigma[j] = math.FMA(dv, dv, s.sigma[j])
+			}
 		}
+		x.release(lo, hi)
 	}
 	for j, ss := range s.sigma {
 		sd := math.Sqrt(ss/float64(n) + l2)

@@ -1,0 +1,185 @@
+// Package npymap maps a NumPy .npy file into memory read-only, so that a
+// float64 array of any size is used in place, with no copy: the kernel
+// reads its pages from the file on first access, and Release gives them
+// back, so that a sequential pass over a file larger than memory keeps
+// only a window of it resident.
+//
+// Only the one layout that can be used as a []float64 as it lies on disk
+// maps: dtype '<f8' (little-endian float64), C order, on a little-endian
+// host, with the data at an 8-byte-aligned offset (numpy writes every
+// header padded to a multiple of 64 bytes). Open refuses everything else
+// with an error saying why; the caller falls back to reading the file
+// into memory.
+package npymap
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"codeberg.org/sbinet/npyio"
+)
+
+// ErrNotMappable is wrapped by the errors of Open about a valid .npy
+// file that cannot be used in place (its dtype, order or alignment, or
+// the host's byte order, or an OS without memory maps).
+var ErrNotMappable = errors.New("npymap: cannot be used in place")
+
+// Array is a read-only memory-mapped .npy array of float64. Its methods
+// other than Close may be called from several goroutines; none may be
+// called after Close, and no slice from Float64s may be used after it.
+type Array struct {
+	mapping []byte    // the whole file
+	data    []float64 // the array, inside mapping
+	offset  int       // byte offset of data in mapping
+	shape   []int
+	pageSz  int
+}
+
+// Shape returns the array's shape (a copy).
+func (a *Array) Shape() []int { return append([]int(nil), a.shape...) }
+
+// Float64s returns the array's elements in C order, read-only: they are
+// the file's pages, and writing to them faults.
+func (a *Array) Float64s() []float64 { return a.data }
+
+// header is what Open needs of a .npy header.
+type header struct {
+	dataOffset int64
+	descr      string
+	fortran    bool
+	shape      []int
+}
+
+// readHeader parses the preamble and the header dictionary of a .npy
+// file of the given size.
+func readHeader(f io.ReaderAt, size int64) (header, error) {
+	var h header
+	notNpy := func(why string) error { return fmt.Errorf("not a .npy file: %s", why) }
+	var pre [12]byte
+	n, _ := f.ReadAt(pre[:], 0)
+	if n < 10 || !bytes.Equal(pre[:6], npyio.Magic[:]) {
+		return h, notNpy(`it does not start with "\x93NUMPY"`)
+	}
+	var start, length int64
+	switch pre[6] {
+	case 1:
+		start, length = 10, int64(binary.LittleEndian.Uint16(pre[8:10]))
+	case 2, 3:
+		if n < 12 {
+			return h, notNpy("truncated header")
+		}
+		start, length = 12, int64(binary.LittleEndian.Uint32(pre[8:12]))
+	default:
+		return h, notNpy(fmt.Sprintf("unknown format version %d.%d", pre[6], pre[7]))
+	}
+	if start+length > size {
+		return h, notNpy("truncated header")
+	}
+	dict := make([]byte, length)
+	if _, err := f.ReadAt(dict, start); err != nil {
+		return h, notNpy("truncated header")
+	}
+	if bytes.IndexByte(dict, '\n') < 0 || bytes.IndexByte(dict, '}') < 0 {
+		return h, notNpy("malformed header")
+	}
+	var r *npyio.Reader
+	var err error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				err = notNpy(fmt.Sprint("malformed header: ", p))
+			}
+		}()
+		// Version 3.0 differs from 2.0 only in allowing UTF-8 in the
+		// dictionary, which npyio does not know: parse it as 2.0.
+		p := append([]byte(nil), pre[:start]...)
+		if p[6] == 3 {
+			p[6] = 2
+		}
+		r, err = npyio.NewReader(io.MultiReader(bytes.NewReader(p), bytes.NewReader(dict)))
+	}()
+	if err != nil {
+		return h, err
+	}
+	h.dataOffset = start + length
+	h.descr = strings.Trim(r.Header.Descr.Type, `'"`)
+	h.fortran = r.Header.Descr.Fortran
+	h.shape = append([]int(nil), r.Header.Descr.Shape...)
+	return h, nil
+}
+
+// check reports why h cannot be mapped as a []float64 from a file of the
+// given size, and returns the number of elements.
+func (h header) check(size int64) (int, error) {
+	if !littleEndian() {
+		return 0, fmt.Errorf("%w: the host is big-endian", ErrNotMappable)
+	}
+	if h.descr != "<f8" {
+		return 0, fmt.Errorf("%w: dtype %s, not <f8 (little-endian float64)", ErrNotMappable, h.descr)
+	}
+	count := int64(1)
+	for _, d := range h.shape {
+		if d < 0 {
+			return 0, fmt.Errorf("not a .npy file: negative shape %v", h.shape)
+		}
+		if d > 0 && count > (size/8)/int64(d) {
+			return 0, fmt.Errorf("npymap: an array of shape %v does not fit in the file's %d bytes", h.shape, size)
+		}
+		count *= int64(d)
+	}
+	if h.fortran && nonTrivial(h.shape) > 1 {
+		return 0, fmt.Errorf("%w: Fortran order", ErrNotMappable)
+	}
+	if h.dataOffset%8 != 0 {
+		return 0, fmt.Errorf("%w: the data starts at byte %d, not a multiple of 8", ErrNotMappable, h.dataOffset)
+	}
+	if have := size - h.dataOffset; count*8 != have {
+		return 0, fmt.Errorf("npymap: %d bytes of data, but an array of shape %v and dtype <f8 takes %d bytes: the file is truncated or corrupt",
+			have, h.shape, count*8)
+	}
+	return int(count), nil
+}
+
+// nonTrivial counts the dimensions longer than 1: with at most one, C
+// and Fortran order are the same layout.
+func nonTrivial(shape []int) int {
+	n := 0
+	for _, d := range shape {
+		if d > 1 {
+			n++
+		}
+	}
+	return n
+}
+
+func littleEndian() bool {
+	return binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+}
+
+// openHeader opens path and reads its header.
+func openHeader(path string) (*os.File, header, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, header{}, 0, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, header{}, 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, header{}, 0, fmt.Errorf("%w: %s is not a regular file", ErrNotMappable, path)
+	}
+	h, err := readHeader(f, fi.Size())
+	if err != nil {
+		f.Close()
+		return nil, header{}, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return f, h, fi.Size(), nil
+}

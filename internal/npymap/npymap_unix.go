@@ -1,0 +1,75 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd
+
+package npymap
+
+import (
+	"fmt"
+	"os"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Open maps the .npy file at path read-only (PROT_READ, MAP_SHARED: its
+// pages are the page cache's, never copied) and advises the kernel that
+// it will be read sequentially. A file that is valid but not '<f8' in C
+// order (see the package doc) returns an error wrapping ErrNotMappable.
+func Open(path string) (*Array, error) {
+	f, h, size, err := openHeader(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close() // the mapping outlives the descriptor
+	count, err := h.check(size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(int(size)) != size {
+		return nil, fmt.Errorf("%s: %w: %d bytes do not fit the address space", path, ErrNotMappable, size)
+	}
+	a := &Array{offset: int(h.dataOffset), shape: h.shape, pageSz: os.Getpagesize()}
+	if size == 0 || count == 0 {
+		a.data = []float64{}
+		return a, nil
+	}
+	a.mapping, err = unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("%s: mmap: %w", path, err)
+	}
+	// Sequential: read ahead generously; pages behind are Release's job.
+	_ = unix.Madvise(a.mapping, unix.MADV_SEQUENTIAL)
+	a.data = unsafe.Slice((*float64)(unsafe.Pointer(&a.mapping[a.offset])), count)
+	return a, nil
+}
+
+// Release tells the kernel that elements [lo, hi) are not needed for now
+// (madvise MADV_DONTNEED on the whole pages inside their bytes; a page
+// shared with an element outside the range is kept). The process's
+// resident set drops; the data stay readable, and a later read faults the
+// pages back in from the file (or the page cache). lo and hi are clamped
+// to the array.
+func (a *Array) Release(lo, hi int) {
+	lo, hi = max(lo, 0), min(hi, len(a.data))
+	if a.mapping == nil || lo >= hi {
+		return
+	}
+	ps := a.pageSz
+	start := a.offset + lo*8
+	end := a.offset + hi*8
+	start = (start + ps - 1) / ps * ps // round inward
+	end = end / ps * ps
+	if end <= start {
+		return
+	}
+	_ = unix.Madvise(a.mapping[start:end], unix.MADV_DONTNEED)
+}
+
+// Close unmaps the file. Slices from Float64s must not be used afterwards.
+func (a *Array) Close() error {
+	if a.mapping == nil {
+		return nil
+	}
+	m := a.mapping
+	a.mapping, a.data = nil, nil
+	return unix.Munmap(m)
+}

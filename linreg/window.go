@@ -1,0 +1,102 @@
+package linreg
+
+import (
+	"math"
+
+	"github.com/lanes-go/lanes/kernels"
+)
+
+// Passes over a Matrix with a Release function go window by window: rows
+// [kW, (k+1)W), W = WindowRows(cols), with x.Release called after each
+// window. Every windowed computation gives the bits of the unwindowed
+// one: row-wise work is the same; kernels.LossGradPlan's fixed blocks of
+// 4096 rows nest in windows of 4096·2^k rows, so the windows' results,
+// added in the plan's pairwise tree, are the plan's; and the reductions
+// of package kernels (Sum, Dot, SumSqDiff: 32 lanes by index, then a
+// fixed fold; GemvT: one fused multiply-add per row, in row order) are
+// carried across windows by the lane accumulators below.
+
+// windowTarget is the size of a window's rows in bytes, about.
+const windowTarget = 32 << 20
+
+// testWindow, if > 0, replaces WindowRows's result (tests use small
+// windows, multiples of 4096 rows for the fused evaluation).
+var testWindow int
+
+// WindowRows returns the number of rows of the windows in which Regressor
+// and Model stream over a Matrix with a Release function: 4096·2^k rows,
+// the largest such that a window of cols float64 columns takes at most
+// 32 MiB (at least 4096 rows). A caller that memory-maps its data can use
+// it as Regressor.ShuffleBlock, so that SGD and MiniBatch visit one
+// window at a time.
+func WindowRows(cols int) int {
+	if testWindow > 0 {
+		return testWindow
+	}
+	w := kernels.LossGradBlockRows
+	for 2*w*max(cols, 1)*8 <= windowTarget {
+		w *= 2
+	}
+	return w
+}
+
+// window returns the window size of a pass over x's rows: WindowRows for
+// a matrix with Release, all its rows (one window, no Release) otherwise.
+func (x Matrix) window() int {
+	if x.Release == nil {
+		return max(x.Rows, 1)
+	}
+	return WindowRows(x.Cols)
+}
+
+// release calls x.Release(lo, hi) if x has one.
+func (x Matrix) release(lo, hi int) {
+	if x.Release != nil && lo < hi {
+		x.Release(lo, hi)
+	}
+}
+
+// lanes is the number of accumulators of the reductions of package
+// kernels (generic.Lanes).
+const lanes = 32
+
+// laneSum is kernels.Sum over values given in pieces: value k goes to
+// accumulator k mod 32; value() folds them as Sum does.
+type laneSum struct {
+	acc [lanes]float64
+	k   int
+}
+
+func (s *laneSum) add(x []float64) {
+	for _, v := range x {
+		s.acc[s.k&(lanes-1)] += v
+		s.k++
+	}
+}
+
+// value is the fold of the accumulators. They never hold −0 (they start
+// at +0 and a sum is −0 only if both terms are), so Sum of them, one block
+// of 32 added to +0, is exactly their fold.
+func (s *laneSum) value() float64 { return kernels.Sum(s.acc[:]) }
+
+// laneSq is kernels.SumSqDiff(x, y) (and, with y nil, kernels.Dot(x, x))
+// over values given in pieces.
+type laneSq struct {
+	acc [lanes]float64
+	k   int
+}
+
+func (s *laneSq) add(x, y []float64) {
+	for i, v := range x {
+		d := v
+		if y != nil {
+			d = v - y[i]
+		}
+		j := s.k & (lanes - 1)
+		s.acc[j] = math.FMA(d, d, s.acc[j])
+		s.k++
+	}
+}
+
+// value folds the accumulators, which are ≥ +0.
+func (s *laneSq) value() float64 { return kernels.Sum(s.acc[:]) }

@@ -1,0 +1,160 @@
+package linreg
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/lanes-go/lanes/gd"
+	"github.com/lanes-go/lanes/kernels"
+)
+
+// windowData returns an m×d problem with a Release that records its calls.
+func windowData(m, d int) (x Matrix, y []float64, released *int) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	data := make([]float64, m*d)
+	for i := range data {
+		data[i] = rng.NormFloat64()*3 + float64(i%d)
+	}
+	y = make([]float64, m)
+	for i := range y {
+		for j := range d {
+			y[i] += float64(j+1) * data[i*d+j]
+		}
+		y[i] += rng.NormFloat64()
+	}
+	released = new(int)
+	x = Matrix{Data: data, Rows: m, Cols: d, Release: func(lo, hi int) {
+		if lo < 0 || hi > m || lo >= hi {
+			panic("bad release range")
+		}
+		*released++
+	}}
+	return x, y, released
+}
+
+// TestWindowedBits checks that every windowed pass gives the bits of the
+// unwindowed one, for m not a multiple of the window, several windows.
+func TestWindowedBits(t *testing.T) {
+	defer func() { testWindow = 0 }()
+	const m, d = 4096*9 + 123, 3
+	for _, w := range []int{4096, 8192, 16384} {
+		testWindow = w
+		xr, y, released := windowData(m, d)
+		x := xr
+		x.Release = nil
+		sc := standardize(x, true, 0)
+		if scr := standardize(xr, true, 0); !reflect.DeepEqual(sc, scr) {
+			t.Errorf("W=%d: standardize differs", w)
+		}
+		plain := newScaled(x, y, sc, true, 2)
+		win := newScaled(xr, y, sc, true, 3)
+		wv := []float64{0.3, -1.2, 2.5, 0.7}
+		for _, b := range []gd.Batch{gd.All(m), gd.Range(5, m-7), gd.Range(100, 100+w+1), gd.Range(3, 200)} {
+			for _, withY := range []bool{true, false} {
+				g1, g2 := make([]float64, d+1), make([]float64, d+1)
+				l1 := plain.eval(wv, b, g1, withY)
+				*released = 0
+				l2 := win.eval(wv, b, g2, withY)
+				if math.Float64bits(l1) != math.Float64bits(l2) || !sameBits(g1, g2) {
+					t.Errorf("W=%d batch %v withY=%v: loss %v vs %v, grad %v vs %v", w, b, withY, l1, l2, g1, g2)
+				}
+				if b.Len() > w && *released == 0 {
+					t.Errorf("W=%d batch %v: nothing released", w, b)
+				}
+			}
+		}
+		if a, b := largestEigenvalue(plain), largestEigenvalue(win); math.Float64bits(a) != math.Float64bits(b) {
+			t.Errorf("W=%d: L %v vs %v", w, a, b)
+		}
+		if xr.check("X") != nil || checkTargetsOf(y, xr) != nil {
+			t.Error("check failed")
+		}
+		model := &Model{Coef: []float64{1, 2, 3.5}, Intercept: 0.25}
+		for _, f := range []func(*Model, Matrix, []float64) (float64, error){(*Model).MSE, (*Model).MAE, (*Model).Score} {
+			a, err1 := f(model, x, y)
+			b, err2 := f(model, xr, y)
+			if err1 != nil || err2 != nil || math.Float64bits(a) != math.Float64bits(b) {
+				t.Errorf("W=%d: metric %v vs %v (%v, %v)", w, a, b, err1, err2)
+			}
+		}
+		p1, p2 := make([]float64, m), make([]float64, m)
+		if model.Predict(x, p1) != nil || model.Predict(xr, p2) != nil || !sameBits(p1, p2) {
+			t.Errorf("W=%d: Predict differs", w)
+		}
+	}
+}
+
+func sameBits(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestWindowedFit checks that a fit over a matrix with Release is the fit
+// without it, bit for bit, and that it releases.
+func TestWindowedFit(t *testing.T) {
+	defer func() { testWindow = 0 }()
+	testWindow = 4096
+	const m, d = 4096*4 + 77, 3
+	for _, r := range []Regressor{
+		{Epochs: 30},
+		{Method: MiniBatch, BatchSize: 256, ShuffleBlock: 4096, Epochs: 2, Seed: 3},
+		{Method: SGD, ShuffleBlock: 4096, Epochs: 1, Seed: 3},
+	} {
+		xr, y, released := windowData(m, d)
+		x := xr
+		x.Release = nil
+		m1, err1 := r.Fit(context.Background(), x, y)
+		m2, err2 := r.Fit(context.Background(), xr, y)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		m1.Summary.Seconds, m2.Summary.Seconds = 0, 0
+		if !reflect.DeepEqual(m1, m2) {
+			t.Errorf("%s: fits differ:\n%v\n%v", r.method(), m1, m2)
+		}
+		if *released == 0 {
+			t.Errorf("%s: nothing released", r.method())
+		}
+	}
+}
+
+func TestWindowRows(t *testing.T) {
+	for _, tc := range []struct{ cols, want int }{{0, 4194304}, {1, 4194304}, {8, 524288}, {3, 1048576}, {1000, 4096}, {100000, 4096}} {
+		if got := WindowRows(tc.cols); got != tc.want {
+			t.Errorf("WindowRows(%d) = %d, want %d", tc.cols, got, tc.want)
+		}
+	}
+}
+
+func TestLaneSums(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 31, 32, 33, 1000, 4099} {
+		x, y := make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i], y[i] = rng.NormFloat64(), rng.NormFloat64()
+		}
+		var s laneSum
+		var q, dq laneSq
+		for lo := 0; lo < n; lo += 37 {
+			hi := min(lo+37, n)
+			s.add(x[lo:hi])
+			q.add(x[lo:hi], y[lo:hi])
+			dq.add(x[lo:hi], nil)
+		}
+		if math.Float64bits(s.value()) != math.Float64bits(kernels.Sum(x)) ||
+			math.Float64bits(q.value()) != math.Float64bits(kernels.SumSqDiff(x, y)) ||
+			math.Float64bits(dq.value()) != math.Float64bits(kernels.Dot(x, x)) {
+			t.Errorf("n=%d: lane sums differ from the kernels'", n)
+		}
+	}
+}
