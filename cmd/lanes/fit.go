@@ -38,6 +38,20 @@ Nesterov momentum at a rate derived from the data, until the gradient
 vanishes. --method exact solves the problem directly (QR, or coordinate
 descent with --l1).
 
+A .npy X of dtype float64 ('<f8', C order), with .npy labels of the
+same kind and no --val-fraction, is memory-mapped read-only and used in
+place: no copy is made, and every pass over the rows goes window by
+window (about 32 MiB of rows), each window's pages given back once the
+pass is done with them, so files larger than memory train with a small
+resident set. Gradient descent (gd) streams each full-batch step this
+way; for large files --method minibatch (or sgd) is the out-of-core path:
+when the file has more rows than one window and --shuffle-block is not
+given, it shuffles whole windows (rows inside a window in their stored
+order) so that the steps read one window at a time; shuffle data that are
+sorted beforehand. --method exact and --val-fraction read the data into
+memory, as do other dtypes and Fortran order. The results are the same
+bits as from the same data in memory (with the same --shuffle-block).
+
 A progress bar shows on a terminal for runs longer than a second; every
 run ends with a summary. A run that fails writes no model or plot.
 Exit status: 0 success, 1 training failed (e.g. diverged), 2 bad usage
@@ -166,19 +180,41 @@ func runFit(e *env, o fitOptions) error {
 	if err != nil {
 		return err
 	}
-	ds, err := readTraining(o.data, o.labels, o.target)
-	if err != nil {
-		return asUsage(err)
+	var (
+		ds, train, val *dataset
+		x              linreg.Matrix
+		mapped         bool
+	)
+	if o.valFraction == 0 {
+		var done func()
+		ds, x, done, mapped, err = mapTraining(o.data, o.labels, o.target)
+		if err != nil {
+			return err
+		}
+		if mapped {
+			defer done()
+			train = ds
+		}
 	}
-	train, val, err := splitValidation(ds, o.valFraction, o.seed)
-	if err != nil {
-		return err
+	if !mapped {
+		if ds, err = readTraining(o.data, o.labels, o.target); err != nil {
+			return asUsage(err)
+		}
+		if train, val, err = splitValidation(ds, o.valFraction, o.seed); err != nil {
+			return err
+		}
+		x = linreg.NewMatrix(train.x, train.rows, len(ds.features))
 	}
-	x := linreg.NewMatrix(train.x, train.rows, len(ds.features))
 	r := linreg.Regressor{
 		Method: plan.method, Rate: plan.rate, Update: plan.update,
 		Epochs: o.epochs, Tol: o.tol, Seed: o.seed, L1: o.l1, L2: o.l2,
 		Features: ds.features, ShuffleBlock: o.shuffleBlock, Workers: o.workers,
+	}
+	if w := linreg.WindowRows(x.Cols); mapped && !o.set["shuffle-block"] && x.Rows > w &&
+		(plan.method == linreg.SGD || plan.method == linreg.MiniBatch) {
+		// Out of core: shuffle windows, not rows, so that the steps read
+		// one window of the file at a time.
+		r.ShuffleBlock = w
 	}
 	if plan.method == linreg.MiniBatch {
 		r.BatchSize = o.batch
@@ -226,7 +262,7 @@ func runFit(e *env, o fitOptions) error {
 			return err
 		}
 	}
-	return writeFitSummary(e, o, ds, train, val, m, elapsed)
+	return writeFitSummary(e, o, ds, train, val, x, m, elapsed)
 }
 
 // splitValidation holds out a fraction of the rows, chosen by a seeded
@@ -291,8 +327,7 @@ func plannedSteps(method linreg.Method, epochs, rows, batch int) int {
 }
 
 // writeFitSummary prints the paragraph that ends every run.
-func writeFitSummary(e *env, o fitOptions, ds, train, val *dataset, m *linreg.Model, elapsed time.Duration) error {
-	x := linreg.NewMatrix(train.x, train.rows, len(ds.features))
+func writeFitSummary(e *env, o fitOptions, ds, train, val *dataset, x linreg.Matrix, m *linreg.Model, elapsed time.Duration) error {
 	r2, err := m.Score(x, train.y)
 	if err != nil {
 		return err
