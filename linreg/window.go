@@ -33,11 +33,12 @@ func WindowRows(cols int) int {
 	if testWindow > 0 {
 		return testWindow
 	}
-	w := kernels.LossGradBlockRows
-	for 2*w*max(cols, 1)*8 <= windowTarget {
+	// In int64: on a 32-bit GOARCH rows·cols·8 overflows int.
+	w := int64(kernels.LossGradBlockRows)
+	for 2*w*int64(max(cols, 1))*8 <= windowTarget {
 		w *= 2
 	}
-	return w
+	return int(w)
 }
 
 // window returns the window size of a pass over x's rows: WindowRows for
