@@ -113,6 +113,12 @@ func Impl() string { return current().name }
 // The last is always "generic".
 func Available() []string { return names(supported()) }
 
+// Built lists the implementations compiled into this binary, whether or
+// not this CPU can run them, best first: on amd64 "avx512", "avx2" and
+// "generic"; on arm64 "neon" and "generic"; elsewhere, and with -tags
+// purego or noasm, "generic" alone.
+func Built() []string { return names(byRank(registry)) }
+
 // Use switches every kernel to the named implementation and returns a
 // function that restores the previous one. It fails, changing nothing, if
 // the name is unknown or this CPU cannot run it. Use is safe to call

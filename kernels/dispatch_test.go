@@ -229,3 +229,22 @@ func TestUseConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestBuilt: every available implementation is built in, generic always
+// is, and Built is in rank order like Available.
+func TestBuilt(t *testing.T) {
+	built := Built()
+	if len(built) == 0 || built[len(built)-1] != Generic {
+		t.Fatalf("Built() = %v, want generic last", built)
+	}
+	for _, name := range Available() {
+		if !slices.Contains(built, name) {
+			t.Errorf("%s is available but not in Built() = %v", name, built)
+		}
+	}
+	for _, name := range built {
+		if lookup(name) == nil {
+			t.Errorf("Built() names %q, which is not registered", name)
+		}
+	}
+}

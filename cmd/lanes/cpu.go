@@ -146,13 +146,9 @@ func newCPUReport() *cpuReport {
 		st := cpuImplStatus{Name: name, Chosen: name == r.Chosen}
 		if slices.Contains(r.Available, name) {
 			st.BuiltIn, st.Supported = true, true
-		} else if _, err := kernels.Use(name); err != nil { // fails, changing nothing
-			// kernels.Use says whether the binary lacks it or the CPU does.
-			msg := err.Error()
-			st.BuiltIn = !strings.Contains(msg, "not built into") && !strings.Contains(msg, "no such implementation")
-			if st.BuiltIn {
-				st.Reason = r.missing(name)
-			}
+		} else if slices.Contains(kernels.Built(), name) {
+			st.BuiltIn = true
+			st.Reason = r.missing(name)
 		}
 		r.Implementations = append(r.Implementations, st)
 	}
