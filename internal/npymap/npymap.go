@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unsafe"
 
 	"codeberg.org/sbinet/npyio"
 )
@@ -46,6 +47,16 @@ func (a *Array) Shape() []int { return append([]int(nil), a.shape...) }
 // Float64s returns the array's elements in C order, read-only: they are
 // the file's pages, and writing to them faults.
 func (a *Array) Float64s() []float64 { return a.data }
+
+// Holds reports whether addr lies inside the file's mapping: a memory
+// fault at such an address means the file shrank under the mapping.
+func (a *Array) Holds(addr uintptr) bool {
+	if len(a.mapping) == 0 {
+		return false
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(a.mapping)))
+	return addr >= start && addr-start < uintptr(len(a.mapping))
+}
 
 // header is what Open needs of a .npy header.
 type header struct {

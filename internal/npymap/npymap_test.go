@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
@@ -217,3 +219,48 @@ func TestBigEndianRefuses(t *testing.T) {
 		t.Fatalf("Open on a big-endian host: %v, want ErrNotMappable", err)
 	}
 }
+
+// TestHoldsTheFaultOfATruncatedFile: reading the pages that a truncation
+// took away faults, and with debug.SetPanicOnFault the panic's address
+// is one that Holds recognises, which is how lanes fit tells "the file
+// changed size" from any other fault.
+func TestHoldsTheFaultOfATruncatedFile(t *testing.T) {
+	skipBigEndian(t)
+	n := 4 * os.Getpagesize() / 8
+	v := make([]float64, n)
+	path := writeFile(t, handMade(t, 1, "<f8", false, fmt.Sprintf("(%d,)", n), 64, v))
+	a, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	data := a.Float64s()
+	if !a.Holds(uintptr(unsafe.Pointer(&data[0]))) || !a.Holds(uintptr(unsafe.Pointer(&data[n-1]))) {
+		t.Error("Holds refuses addresses of the data")
+	}
+	var outside float64
+	if a.Holds(uintptr(unsafe.Pointer(&outside))) || a.Holds(0) || a.Holds(uintptr(unsafe.Pointer(&data[n-1]))+8) {
+		t.Error("Holds accepts an address outside the mapping")
+	}
+	if err := os.Truncate(path, 64); err != nil {
+		t.Fatal(err)
+	}
+	addr := func() (addr uintptr) {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() {
+			fault, ok := recover().(interface{ Addr() uintptr })
+			if !ok {
+				t.Fatal("no memory fault reading a truncated mapping")
+			}
+			addr = fault.Addr()
+		}()
+		sink = data[n-1] + data[n/2]
+		return 0
+	}()
+	if !a.Holds(addr) {
+		t.Errorf("Holds(%#x) is false for the fault in the truncated file", addr)
+	}
+}
+
+// sink keeps the reads of the truncated pages from being optimised away.
+var sink float64
