@@ -76,6 +76,10 @@ type Config struct {
 	// run noisier, so shuffle such data once beforehand or use blocks of a
 	// few batches. ShuffleBlock = BatchSize gives shuffled fixed
 	// mini-batches: the same batches every epoch, in a new order.
+	//
+	// A block of N rows or more (math.MaxInt included) is the whole data:
+	// one block, so every epoch visits the rows in their stored order, as
+	// InOrder does.
 	ShuffleBlock int
 	// Seed seeds the PCG generator of the permutations.
 	Seed uint64
@@ -96,6 +100,8 @@ type Config struct {
 	L1, L2 float64
 
 	// MaxEpochs and MaxSteps bound the run; with both 0, MaxEpochs is 1000.
+	// Any value up to math.MaxInt is valid: a huge one is no limit in
+	// practice.
 	MaxEpochs, MaxSteps int
 	// LossBelow stops the run at the end of the first epoch whose loss is
 	// ≤ LossBelow; 0 means off (use a tiny positive value to aim for 0).
@@ -166,6 +172,22 @@ func (cfg Config) normalized(examples, params int) (Config, error) {
 	case c.ShuffleBlock > 0 && c.InOrder:
 		return c, configErr("Config.ShuffleBlock and Config.InOrder are both set: blocks are shuffled, or nothing is")
 	}
+	// A block larger than the data is the whole data. Clamping here keeps
+	// every later size computation (block counts, block ends) within
+	// [0, examples], where it cannot overflow.
+	c.ShuffleBlock = min(c.ShuffleBlock, examples)
+	if c.Method != FullBatch && !c.InOrder {
+		// The permutation of an epoch holds one int per row or block; a
+		// count whose size in bytes overflows int cannot be allocated
+		// (make would panic), so say so.
+		units := examples
+		if c.ShuffleBlock > 0 {
+			units = ceilDiv(examples, c.ShuffleBlock)
+		}
+		if units > math.MaxInt/8 {
+			return c, configErr("the objective has %d examples: a shuffled order of %d rows or blocks cannot be allocated; set Config.ShuffleBlock or Config.InOrder", examples, units)
+		}
+	}
 	switch {
 	case c.Schedule == nil && !(c.Rate > 0 && !math.IsInf(c.Rate, 1)):
 		return c, configErr("Config.Rate must be > 0 and finite (or set Config.Schedule), got %v", c.Rate)
@@ -228,4 +250,13 @@ func (cfg Config) normalized(examples, params int) (Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// ceilDiv returns ⌈n/b⌉ for n ≥ 0 and b > 0, as (n−1)/b + 1: the usual
+// (n+b−1)/b overflows when n+b exceeds math.MaxInt.
+func ceilDiv(n, b int) int {
+	if n <= 0 {
+		return 0
+	}
+	return (n-1)/b + 1
 }

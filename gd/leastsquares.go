@@ -41,6 +41,9 @@ func NewLeastSquares(x []float64, cols int, y []float64, intercept bool) (*Least
 		return nil, fmt.Errorf("gd: NewLeastSquares: no examples (len(y) = 0)")
 	case cols == 0 && !intercept:
 		return nil, fmt.Errorf("gd: NewLeastSquares: no parameters (cols = 0 and no intercept)")
+	case cols > 0 && rows > math.MaxInt/cols:
+		// rows·cols would overflow int, and could wrap around to len(x).
+		return nil, fmt.Errorf("gd: NewLeastSquares: len(x) = %d, want rows·cols = %d·%d, which overflows int", len(x), rows, cols)
 	case len(x) != rows*cols:
 		return nil, fmt.Errorf("gd: NewLeastSquares: len(x) = %d, want rows·cols = %d·%d = %d", len(x), rows, cols, rows*cols)
 	}

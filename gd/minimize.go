@@ -100,10 +100,10 @@ func newRun(obj Objective, w0 []float64, c Config) *run {
 	if ps, ok := r.stepper.(ProxScaler); ok && c.L1 > 0 {
 		r.scaler, r.scale = ps, make([]float64, d)
 	}
-	if c.Method != FullBatch {
-		units := n // rows, or blocks of rows
+	if c.Method != FullBatch && !c.InOrder { // an in-order epoch needs no permutation
+		units := n // rows, or blocks of rows (ShuffleBlock ≤ n: normalized clamps it)
 		if c.ShuffleBlock > 0 {
-			units = (n + c.ShuffleBlock - 1) / c.ShuffleBlock
+			units = ceilDiv(n, c.ShuffleBlock)
 		}
 		r.perm = make([]int, units)
 		for i := range r.perm {
@@ -158,8 +158,10 @@ func (r *run) runEpoch() error {
 			return r.closeEpoch(r.blockEpoch())
 		}
 		bs := max(r.cfg.BatchSize, 1)
-		for lo := 0; lo < r.n; lo += bs {
-			hi := min(lo+bs, r.n)
+		// hi is lo plus what is left, at most bs: lo+bs would overflow
+		// for N near math.MaxInt (and then never reach N).
+		for lo, hi := 0, 0; lo < r.n; lo = hi {
+			hi = lo + min(bs, r.n-lo)
 			var b Batch
 			switch {
 			case r.cfg.InOrder:
@@ -182,9 +184,13 @@ func (r *run) runEpoch() error {
 func (r *run) blockEpoch() error {
 	bs, k := max(r.cfg.BatchSize, 1), r.cfg.ShuffleBlock
 	for _, blk := range r.perm {
-		end := min((blk+1)*k, r.n)
-		for lo := blk * k; lo < end; lo += bs {
-			if err := r.takeStep(Range(lo, min(lo+bs, end))); err != nil || r.stop != 0 {
+		// blk < ⌈n/k⌉, so blk·k ≤ n−1; the ends are formed as lo plus
+		// what is left, never as sums that could pass math.MaxInt.
+		lo := blk * k
+		end := lo + min(k, r.n-lo)
+		for hi := lo; lo < end; lo = hi {
+			hi = lo + min(bs, end-lo)
+			if err := r.takeStep(Range(lo, hi)); err != nil || r.stop != 0 {
 				return err
 			}
 		}

@@ -89,6 +89,14 @@ func (c Constant) Validate() error {
 // so the rate is within a few roundings of the exact line relative to
 // itself, small rates included; the clamp, which can only move a
 // rounding, keeps the rate monotonic.
+//
+// Warmup, DecayStart and Total may be anything up to math.MaxInt: the
+// differences above are of counts with 0 ≤ W ≤ D ≤ T, which cannot
+// overflow. A caller that computes Total as epochs × steps per epoch
+// should saturate the product at math.MaxInt (a decay that never ends
+// in practice) rather than let it wrap around: to a negative count,
+// which Validate refuses, or to a wrong positive one, which it cannot
+// tell.
 type WarmupLinear struct {
 	Base, Final               float64
 	Warmup, DecayStart, Total int
@@ -257,6 +265,9 @@ func (s InverseScaling) Validate() error {
 // math.Cos), and the rate is Min + float64((Base−Min) * weight), clamped
 // to [Min, Base]. The cos² form keeps the weight accurate relative to
 // itself near the end, where it is tiny.
+//
+// Total and Warmup may be anything up to math.MaxInt, as WarmupLinear's
+// counts may.
 type Cosine struct {
 	Base, Min     float64
 	Total, Warmup int

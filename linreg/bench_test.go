@@ -57,7 +57,7 @@ func BenchmarkEpoch(b *testing.B) {
 		} {
 			b.Run(fmt.Sprintf("shape=%s/method=%s", shape, c.name), func(b *testing.B) {
 				x, y := benchProblem(b, shape)
-				obj := newScaled(x, y, standardize(x, true, 0), true, 0)
+				obj := newScaled(x, y, mustStandardize(x, true, 0), true, 0)
 				_, d := obj.Dims()
 				cfg := c.cfg
 				cfg.MaxEpochs = epochs

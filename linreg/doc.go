@@ -8,7 +8,9 @@
 // X is a row-major Matrix over the caller's []float64, never copied;
 // FromGonum adapts a gonum mat.Matrix (without copying a *mat.Dense). y is
 // a []float64 with one target per row. NaN or Inf anywhere, or mismatched
-// sizes, are errors naming the row and column.
+// sizes, are errors naming the row and column. Regressor.Features, if
+// set, gives each column a distinct name; a validation set needs both
+// Regressor.ValX and ValY.
 //
 // # Objective and penalties
 //
@@ -34,12 +36,25 @@
 // eigenvalue of the standardised XᵀX/n found by power iteration; SGD and
 // MiniBatch decay their rate linearly over the planned epochs. A rate you
 // give is used as given: if it diverges, Fit returns an error wrapping
-// gd.ErrDiverged.
+// gd.ErrDiverged. If the automatic rate diverges (it can, on data with a
+// row far out of line with the others), the error wraps
+// ErrAutoRateDiverged too, so that a caller can tell that there was no
+// rate of its own to lower.
 //
 // Exact solves ordinary least squares by QR and ridge by augmented QR
 // with gonum, and lasso and elastic net by coordinate descent to tight
 // optimality conditions. Perfectly collinear columns make Exact without L2
 // an error that names the column; the gradient methods still converge.
+//
+// # Cancellation
+//
+// Fit watches its context throughout: between pieces of every pass over
+// X, the coordinates of coordinate descent, and the columns and column
+// chunks of the QR factorisation (driven panel by panel, with the bits
+// of gonum's Dgeqrf), each a few milliseconds of work or less; and
+// between the products of the power iteration and gd's steps, each up to
+// two passes over the data. It then returns the context's error, and a
+// model only if a gradient run had started (see Regressor.Fit).
 //
 // # Same bits everywhere
 //

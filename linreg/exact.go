@@ -1,6 +1,7 @@
 package linreg
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -28,7 +29,8 @@ import (
 // This makes the rank test independent of the units of each feature.
 //
 //   - OLS: Householder QR (LAPACK's dgeqrf as gonum implements it, the
-//     routine behind mat.QR) of the scaled X, then Qᵀy and a triangular
+//     routine behind mat.QR, driven panel by panel from qr.go so that it
+//     can be cancelled) of the scaled X, then Qᵀy and a triangular
 //     solve. Column j is numerically dependent on columns 0..j−1 when the
 //     part of it outside their span, |R_jj|, is at most
 //     exactRankFactor·max(n, p)·ε times its norm; that, a zero column, or
@@ -66,18 +68,22 @@ var exactMaxSweeps = 100000
 //
 //	minimise (1/(2n))·Σ (x_i·w + b − y_i)² + l1·‖w‖₁ + (l2/2)·‖w‖²
 //
-// exactly (to machine precision), with b unpenalised and present only if
-// intercept. The caller has validated x and y (sizes, all finite), l1,
-// l2 ≥ 0 and x.Rows ≥ 1.
-func exactFit(x Matrix, y []float64, intercept bool, l1, l2 float64) (coef []float64, b float64, err error) {
-	st := exactCentre(x, y, intercept)
+// exactFitContext is exactFit, which returns the context's error if it
+// is cancelled first; every long loop of the solvers looks at it (see
+// canceller), and none of the looks changes a result.
+func exactFit(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2 float64) (coef []float64, b float64, err error) {
+	c := newCanceller(ctx)
+	st, err := exactCentre(c, x, y, intercept)
+	if err != nil {
+		return nil, 0, err
+	}
 	switch {
 	case l1 > 0:
-		coef, err = exactLasso(x, st, l1, l2)
+		coef, err = exactLasso(c, x, st, l1, l2)
 	case l2 > 0:
-		coef, err = exactRidge(x, st, l2)
+		coef, err = exactRidge(c, x, st, l2)
 	default:
-		coef, err = exactOLS(x, st)
+		coef, err = exactOLS(c, x, st)
 	}
 	if err != nil {
 		return nil, 0, err
@@ -111,8 +117,9 @@ type exactStats struct {
 
 // exactCentre computes the column means (two-pass, corrected), which
 // columns centre to exactly zero, and the centred targets. A constant
-// column's mean is its value, so it centres to exact zeros.
-func exactCentre(x Matrix, y []float64, intercept bool) *exactStats {
+// column's mean is its value, so it centres to exact zeros. Its passes
+// go row by row, in pieces between which it looks at the context.
+func exactCentre(c *canceller, x Matrix, y []float64, intercept bool) (*exactStats, error) {
 	n, p := x.Rows, x.Cols
 	st := &exactStats{n: n, p: p, intercept: intercept, mean: make([]float64, p), zero: make([]bool, p)}
 	first := x.Row(0)
@@ -120,26 +127,38 @@ func exactCentre(x Matrix, y []float64, intercept bool) *exactStats {
 	for j := range same {
 		same[j] = true
 	}
-	for i := 1; i < n; i++ {
-		for j, v := range x.Row(i) {
-			if v != first[j] {
-				same[j] = false
+	err := x.pieces(c.ctx, func(lo, hi int) error {
+		for i := max(lo, 1); i < hi; i++ {
+			for j, v := range x.Row(i) {
+				if v != first[j] {
+					same[j] = false
+				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !intercept {
 		for j := range p {
 			st.zero[j] = same[j] && first[j] == 0
 		}
 		st.yc = append([]float64(nil), y...)
-		return st
+		return st, nil
 	}
 	fn := float64(n)
 	sum := make([]float64, p)
-	for i := range n {
-		for j, v := range x.Row(i) {
-			sum[j] += v
+	err = x.pieces(c.ctx, func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			for j, v := range x.Row(i) {
+				sum[j] += v
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for j := range p {
 		st.mean[j] = sum[j] / fn
@@ -151,10 +170,16 @@ func exactCentre(x Matrix, y []float64, intercept bool) *exactStats {
 		}
 		sum[j] = 0
 	}
-	for i := range n {
-		for j, v := range x.Row(i) {
-			sum[j] += v - st.mean[j]
+	err = x.pieces(c.ctx, func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			for j, v := range x.Row(i) {
+				sum[j] += v - st.mean[j]
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for j := range p {
 		if same[j] {
@@ -168,7 +193,7 @@ func exactCentre(x Matrix, y []float64, intercept bool) *exactStats {
 	for i, v := range y {
 		st.yc[i] = v - st.ymean
 	}
-	return st
+	return st, nil
 }
 
 // exactMean returns the mean of v (not empty), corrected by a second pass,
@@ -204,20 +229,26 @@ func exactMean(v []float64) float64 {
 }
 
 // columns returns the centred columns idx of x, each contiguous.
-func (st *exactStats) columns(x Matrix, idx []int) [][]float64 {
+func (st *exactStats) columns(c *canceller, x Matrix, idx []int) ([][]float64, error) {
 	n := st.n
 	data := make([]float64, n*len(idx))
 	cols := make([][]float64, len(idx))
 	for t := range idx {
 		cols[t] = data[t*n : (t+1)*n : (t+1)*n]
 	}
-	for i := range n {
-		row := x.Row(i)
-		for t, j := range idx {
-			cols[t][i] = row[j] - st.mean[j]
+	err := x.pieces(c.ctx, func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			row := x.Row(i)
+			for t, j := range idx {
+				cols[t][i] = row[j] - st.mean[j]
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return cols
+	return cols, nil
 }
 
 // exactScale returns the power of two d that brings the norm of col into
@@ -263,14 +294,14 @@ type exactQR struct {
 	tau []float64
 }
 
-// exactFactor factorises a in place.
-func exactFactor(a blas64.General) *exactQR {
-	q := &exactQR{a: a, tau: make([]float64, a.Cols)}
-	work := []float64{0}
-	lapack64.Geqrf(a, q.tau, work, -1)
-	work = make([]float64, max(int(work[0]), 1))
-	lapack64.Geqrf(a, q.tau, work, len(work))
-	return q
+// exactFactor factorises a in place (m ≥ k), with the bits of
+// lapack64.Geqrf, looking at c as it goes (qrFactor).
+func exactFactor(c *canceller, a blas64.General) (*exactQR, error) {
+	q := &exactQR{a: a, tau: make([]float64, min(a.Rows, a.Cols))}
+	if err := qrFactor(c, a, q.tau); err != nil {
+		return nil, err
+	}
+	return q, nil
 }
 
 // r returns R_jj.
@@ -307,7 +338,7 @@ func exactRankTol(n, p int) float64 {
 }
 
 // exactOLS solves ordinary least squares by Householder QR.
-func exactOLS(x Matrix, st *exactStats) ([]float64, error) {
+func exactOLS(c *canceller, x Matrix, st *exactStats) ([]float64, error) {
 	n, p := st.n, st.p
 	if params := p + exactBtoi(st.intercept); n < params {
 		what := fmt.Sprintf("%d coefficients", p)
@@ -321,28 +352,37 @@ func exactOLS(x Matrix, st *exactStats) ([]float64, error) {
 	}
 	for j := range p {
 		if st.zero[j] {
-			return nil, st.rankError(x, -1, 0)
+			return nil, st.rankError(c, x, -1, 0)
 		}
 	}
 	idx := make([]int, p)
 	for j := range idx {
 		idx[j] = j
 	}
-	cols := st.columns(x, idx)
-	d, norm := make([]float64, p), make([]float64, p)
-	for j, c := range cols {
-		d[j], norm[j] = exactScale(c)
+	cols, err := st.columns(c, x, idx)
+	if err != nil {
+		return nil, err
 	}
-	q := exactFactor(exactDense(cols, d, n, 0))
+	d, norm := make([]float64, p), make([]float64, p)
+	for j, col := range cols {
+		d[j], norm[j] = exactScale(col)
+		if err := c.did(2 * n); err != nil {
+			return nil, err
+		}
+	}
+	q, err := exactFactor(c, exactDense(cols, d, n, 0))
+	if err != nil {
+		return nil, err
+	}
 	tol := exactRankTol(n, p)
 	for j := range p {
 		if r := math.Abs(q.r(j)); !(r > tol*norm[j]) {
-			return nil, st.rankError(x, j, r/norm[j])
+			return nil, st.rankError(c, x, j, r/norm[j])
 		}
 	}
 	v := q.qtb(st.yc)
 	if !q.solve(false, v) {
-		return nil, st.rankError(x, -1, 0)
+		return nil, st.rankError(c, x, -1, 0)
 	}
 	for j := range v {
 		v[j] *= d[j]
@@ -351,7 +391,7 @@ func exactOLS(x Matrix, st *exactStats) ([]float64, error) {
 }
 
 // exactRidge solves ridge regression by QR of [X; √(n·l2)·I].
-func exactRidge(x Matrix, st *exactStats, l2 float64) ([]float64, error) {
+func exactRidge(c *canceller, x Matrix, st *exactStats, l2 float64) ([]float64, error) {
 	n := st.n
 	w := make([]float64, st.p)
 	idx := st.live()
@@ -359,10 +399,16 @@ func exactRidge(x Matrix, st *exactStats, l2 float64) ([]float64, error) {
 	if k == 0 {
 		return w, nil
 	}
-	cols := st.columns(x, idx)
+	cols, err := st.columns(c, x, idx)
+	if err != nil {
+		return nil, err
+	}
 	d := make([]float64, k)
-	for t, c := range cols {
-		d[t], _ = exactScale(c)
+	for t, col := range cols {
+		d[t], _ = exactScale(col)
+		if err := c.did(2 * n); err != nil {
+			return nil, err
+		}
 	}
 	a := exactDense(cols, d, n, k)
 	s := math.Sqrt(float64(n) * l2)
@@ -371,7 +417,10 @@ func exactRidge(x Matrix, st *exactStats, l2 float64) ([]float64, error) {
 	}
 	b := make([]float64, n+k)
 	copy(b, st.yc)
-	q := exactFactor(a)
+	q, err := exactFactor(c, a)
+	if err != nil {
+		return nil, err
+	}
 	v := q.qtb(b)
 	if !q.solve(false, v) {
 		return nil, fmt.Errorf("linreg: exact: ridge system is singular (l2 = %g is too small for the data)", l2)
@@ -417,8 +466,9 @@ type exactDep struct {
 // columns before it has norm at most tol·‖col_j‖, the test of exactOLS.
 // For each it returns col_j ≈ Σ coef_t·col_{on_t} over all the
 // independent columns before it (zero: a nil or all-zero column). It stops
-// after limit dependencies (0: none).
-func exactDependencies(cols [][]float64, n int, tol float64, limit int) []exactDep {
+// after limit dependencies (0: none). It costs about n·p² multiply-adds
+// and looks at c between columns.
+func exactDependencies(c *canceller, cols [][]float64, n int, tol float64, limit int) ([]exactDep, error) {
 	var (
 		deps  []exactDep
 		kept  []int       // independent columns so far
@@ -430,6 +480,9 @@ func exactDependencies(cols [][]float64, n int, tol float64, limit int) []exactD
 	for j, col := range cols {
 		if limit > 0 && len(deps) == limit {
 			break
+		}
+		if err := c.did(2*n*len(kept) + n); err != nil {
+			return nil, err
 		}
 		var norm float64
 		if col != nil {
@@ -473,28 +526,35 @@ func exactDependencies(cols [][]float64, n int, tol float64, limit int) []exactD
 		rcols = append(rcols, r)
 		kept = append(kept, j)
 	}
-	return deps
+	return deps, nil
 }
 
 // rankError returns the rank-deficiency error of x, naming every
 // dependent column and how it depends on the independent columns before
 // it (exactDependencies). firstBad and ratio are exactOLS's finding (−1
-// if none), reported if this finer analysis disagrees at the margin.
-func (st *exactStats) rankError(x Matrix, firstBad int, ratio float64) error {
+// if none), reported if this finer analysis disagrees at the margin. If
+// the context is cancelled first, it returns the context's error.
+func (st *exactStats) rankError(c *canceller, x Matrix, firstBad int, ratio float64) error {
 	n, p := st.n, st.p
 	idx := make([]int, p)
 	for j := range idx {
 		idx[j] = j
 	}
-	cols := st.columns(x, idx)
+	cols, err := st.columns(c, x, idx)
+	if err != nil {
+		return err
+	}
 	d := make([]float64, p)
-	for j, c := range cols {
-		d[j], _ = exactScale(c)
-		for i := range c {
-			c[i] *= d[j]
+	for j, col := range cols {
+		d[j], _ = exactScale(col)
+		for i := range col {
+			col[i] *= d[j]
 		}
 	}
-	deps := exactDependencies(cols, n, exactRankTol(n, p), 0)
+	deps, err := exactDependencies(c, cols, n, exactRankTol(n, p), 0)
+	if err != nil {
+		return err
+	}
 	// Keep the terms that matter, in the units of the data, and the
 	// constant term of the relation when there is an intercept.
 	for i, dep := range deps {
@@ -598,6 +658,7 @@ func (st *exactStats) describeDep(dep exactDep) string {
 
 // exactCD is the state of coordinate descent.
 type exactCD struct {
+	c      *canceller
 	n      int
 	fn     float64
 	cols   [][]float64 // centred columns, nil if identically zero
@@ -611,19 +672,26 @@ type exactCD struct {
 
 // exactLasso solves lasso / elastic net by coordinate descent, finished by
 // the active-set method once the signs are stable.
-func exactLasso(x Matrix, st *exactStats, l1, l2 float64) ([]float64, error) {
+func exactLasso(c *canceller, x Matrix, st *exactStats, l1, l2 float64) ([]float64, error) {
 	n, p := st.n, st.p
-	cd := &exactCD{n: n, fn: float64(n), cols: make([][]float64, p), sq: make([]float64, p),
+	cd := &exactCD{c: c, n: n, fn: float64(n), cols: make([][]float64, p), sq: make([]float64, p),
 		yc: st.yc, l1: l1, l2: l2, w: make([]float64, p), g: make([]float64, p),
 		r: append([]float64(nil), st.yc...)}
 	idx := st.live()
-	for t, c := range st.columns(x, idx) {
-		cd.cols[idx[t]] = c
+	cols, err := st.columns(c, x, idx)
+	if err != nil {
+		return nil, err
+	}
+	for t, col := range cols {
+		cd.cols[idx[t]] = col
 	}
 	var l1max, maxs float64
 	for j, c := range cd.cols {
 		if c == nil {
 			continue
+		}
+		if err := cd.c.did(2 * n); err != nil {
+			return nil, err
 		}
 		cd.sq[j] = kernels.Dot(c, c) / cd.fn
 		if math.IsInf(cd.sq[j], 0) {
@@ -656,10 +724,21 @@ func exactLasso(x Matrix, st *exactStats, l1, l2 float64) ([]float64, error) {
 	stable, next, polished := 0, 1, 0
 	var viol float64
 	for sweep := 1; sweep <= exactMaxSweeps; sweep++ {
+		if testHook != nil {
+			testHook("cd")
+		}
+		// A look between sweeps, and within one every few million
+		// multiply-adds, for wide data whose sweeps are long.
+		if err := cd.c.now(); err != nil {
+			return nil, err
+		}
 		var sumd float64
 		for j, c := range cd.cols {
 			if c == nil {
 				continue
+			}
+			if err := cd.c.did(2 * n); err != nil {
+				return nil, err
 			}
 			wj := cd.w[j]
 			rho := kernels.Dot(c, cd.r)/cd.fn + float64(cd.sq[j]*wj)
@@ -704,7 +783,10 @@ func exactLasso(x Matrix, st *exactStats, l1, l2 float64) ([]float64, error) {
 		if polish {
 			polished = sweep
 			var done bool
-			if done, viol = cd.activeSet(signs, floor, viol); done {
+			var err error
+			if done, viol, err = cd.activeSet(signs, floor, viol); err != nil {
+				return nil, err
+			} else if done {
 				return cd.w, nil
 			}
 		}
@@ -735,12 +817,27 @@ func exactSign(v float64) int {
 // steps; the residual is then fresh. A support whose columns are
 // numerically dependent (l2 = 0) is first reduced by nullStep. It reports
 // whether the KKT conditions hold, and the last violation measured (viol
-// if none).
-func (cd *exactCD) activeSet(signs []int8, floor func() float64, viol float64) (bool, float64) {
+// if none), or the context's error if it is cancelled first.
+func (cd *exactCD) activeSet(signs []int8, floor func() float64, viol float64) (bool, float64, error) {
 	for range 4*len(signs) + 16 {
-		wf, ok := cd.faceOptimum(signs)
-		if !ok && !cd.nullStep(signs) {
-			break
+		if testHook != nil {
+			testHook("active")
+		}
+		if err := cd.c.now(); err != nil {
+			return false, viol, err
+		}
+		wf, ok, err := cd.faceOptimum(signs)
+		if err != nil {
+			return false, viol, err
+		}
+		if !ok {
+			stepped, err := cd.nullStep(signs)
+			if err != nil {
+				return false, viol, err
+			}
+			if !stepped {
+				break
+			}
 		}
 		if !ok || !cd.towards(wf, signs) {
 			for j, w := range cd.w {
@@ -750,15 +847,15 @@ func (cd *exactCD) activeSet(signs []int8, floor func() float64, viol float64) (
 		}
 		var worst int
 		if viol, worst = cd.kkt(); viol <= max(cd.tol, floor()) {
-			return true, viol
+			return true, viol, nil
 		}
 		if worst < 0 {
-			return false, viol
+			return false, viol, nil
 		}
 		signs[worst] = int8(exactSign(cd.g[worst]))
 	}
 	cd.residual()
-	return false, viol
+	return false, viol, nil
 }
 
 // nullStep handles a support whose columns are numerically dependent
@@ -766,8 +863,9 @@ func (cd *exactCD) activeSet(signs []int8, floor func() float64, viol float64) (
 // the loss does not change, and the penalty changes linearly, by
 // l1·Σ signs_j·z_j per unit step; it moves w along ±z, the way the
 // penalty does not increase, until the first coefficient reaches 0 and
-// leaves the support. It reports false if it finds no dependency.
-func (cd *exactCD) nullStep(signs []int8) bool {
+// leaves the support. It reports false if it finds no dependency, and
+// the context's error if it is cancelled first.
+func (cd *exactCD) nullStep(signs []int8) (bool, error) {
 	var idx []int
 	for j, s := range signs {
 		if s != 0 {
@@ -783,9 +881,12 @@ func (cd *exactCD) nullStep(signs []int8) bool {
 			cols[t][i] *= d[t]
 		}
 	}
-	deps := exactDependencies(cols, cd.n, exactRankTol(cd.n, len(idx)), 1)
+	deps, err := exactDependencies(cd.c, cols, cd.n, exactRankTol(cd.n, len(idx)), 1)
+	if err != nil {
+		return false, err
+	}
 	if len(deps) == 0 || deps[0].zero {
-		return false
+		return false, nil
 	}
 	// z = e_col − Σ coef_t·e_on_t in scaled units; dz = D·z in w's.
 	dep := deps[0]
@@ -810,7 +911,7 @@ func (cd *exactCD) nullStep(signs []int8) bool {
 		}
 	}
 	if math.IsInf(alpha, 0) {
-		return false
+		return false, nil
 	}
 	for t, j := range idx {
 		v := math.FMA(alpha, dz[t], cd.w[j])
@@ -819,7 +920,7 @@ func (cd *exactCD) nullStep(signs []int8) bool {
 		}
 		cd.w[j] = v
 	}
-	return true
+	return true, nil
 }
 
 // towards moves w towards wf, the optimum on the support of signs with
@@ -904,8 +1005,9 @@ func (cd *exactCD) kkt() (float64, int) {
 //
 // by QR of the scaled, augmented X_A: with M = [X_A·D; √(n·l2)·D] = QR and
 // w = D·v, RᵀR·v = Rᵀ·Qᵀ[y; 0] − n·l1·D·s, so R·v = Qᵀ[y; 0] − R⁻ᵀ(n·l1·D·s).
-// It reports false if the support is numerically rank-deficient.
-func (cd *exactCD) faceOptimum(signs []int8) ([]float64, bool) {
+// It reports false if the support is numerically rank-deficient, and the
+// context's error if it is cancelled first.
+func (cd *exactCD) faceOptimum(signs []int8) ([]float64, bool, error) {
 	var idx []int
 	for j, s := range signs {
 		if s != 0 {
@@ -914,7 +1016,7 @@ func (cd *exactCD) faceOptimum(signs []int8) ([]float64, bool) {
 	}
 	k, n := len(idx), cd.n
 	if k == 0 || (cd.l2 == 0 && k > n) {
-		return nil, false
+		return nil, false, nil
 	}
 	cols := make([][]float64, k)
 	d, norm := make([]float64, k), make([]float64, k)
@@ -931,11 +1033,14 @@ func (cd *exactCD) faceOptimum(signs []int8) ([]float64, bool) {
 	for t := range extra {
 		a.Data[(n+t)*a.Stride+t] = s * d[t]
 	}
-	q := exactFactor(a)
+	q, err := exactFactor(cd.c, a)
+	if err != nil {
+		return nil, false, err
+	}
 	tol := exactRankTol(n, k)
 	for t := range k {
 		if r := math.Abs(q.r(t)); !(r > tol*norm[t]) || math.IsInf(r, 0) {
-			return nil, false
+			return nil, false, nil
 		}
 	}
 	b := make([]float64, n+extra)
@@ -946,17 +1051,17 @@ func (cd *exactCD) faceOptimum(signs []int8) ([]float64, bool) {
 		u[t] = cd.fn * cd.l1 * d[t] * float64(signs[j])
 	}
 	if !q.solve(true, u) {
-		return nil, false
+		return nil, false, nil
 	}
 	for t := range v {
 		v[t] -= u[t]
 	}
 	if !q.solve(false, v) {
-		return nil, false
+		return nil, false, nil
 	}
 	w := make([]float64, len(cd.w))
 	for t, j := range idx {
 		w[j] = v[t] * d[t]
 	}
-	return w, true
+	return w, true, nil
 }

@@ -22,10 +22,31 @@ func Fit(ctx context.Context, x Matrix, y []float64) (*Model, error) {
 // Fit fits y ≈ X·w + b, X used in place. Bad data returns an error naming
 // the row and column, an invalid option one naming the option (ErrOption).
 // A gradient run that diverges returns an error wrapping gd.ErrDiverged
-// and no model. A cancelled context returns the context's error with the
-// model of the best parameters so far.
+// and no model; if the rate was automatic (Rate and Schedule unset), the
+// error also wraps ErrAutoRateDiverged.
+//
+// Fit looks at ctx throughout: between pieces of its passes over X, the
+// coordinates of coordinate descent, and the columns and column chunks
+// of the QR factorisation, each a few milliseconds of work or less on
+// ordinary hardware; and between the products of the power iteration
+// and gd's steps, each up to two passes over the data (a product over a
+// matrix with Release stops between windows too). A cancelled context
+// returns the context's error (errors.Is(err, context.Canceled) or
+// context.DeadlineExceeded) and:
+//   - no model if it is cancelled before the call, while the data are
+//     checked, during the set-up of a gradient method (scaling, power
+//     iteration), or at any time during Exact;
+//   - during a gradient run, the model of the best parameters so far,
+//     whose Summary.MSE, Summary.Loss and Summary.ValMSE are NaN: they
+//     would take another pass over the data, which a cancellation asks
+//     not to make (Model.MSE computes them; Save refuses NaN). The same
+//     holds for a gradient run cancelled while those metrics are
+//     computed.
 func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, error) {
-	if err := x.check("X"); err != nil {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := x.checkContext(ctx, "X"); err != nil {
 		return nil, err
 	}
 	if x.Rows == 0 {
@@ -34,17 +55,20 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 	if x.Cols == 0 && r.NoIntercept {
 		return nil, errors.New("linreg: X has no columns and NoIntercept is set: nothing to fit")
 	}
-	if err := checkTargetsOf(y, x); err != nil {
+	if err := checkTargetsContext(ctx, y, x); err != nil {
 		return nil, err
 	}
 	if err := r.check(x.Cols); err != nil {
 		return nil, err
 	}
 	if r.ValY != nil {
-		if err := r.ValX.check("validation X"); err != nil {
+		if err := r.ValX.checkContext(ctx, "validation X"); err != nil {
 			return nil, err
 		}
-		if err := checkTargetsOf(r.ValY, r.ValX); err != nil {
+		if err := checkTargetsContext(ctx, r.ValY, r.ValX); err != nil {
+			if isCancellation(err) {
+				return nil, err
+			}
 			return nil, fmt.Errorf("%w (validation set)", err)
 		}
 	}
@@ -60,20 +84,26 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 		m.Features = nil
 	}
 	if r.method() == Exact {
-		coef, b, err := exactFit(x, y, intercept, r.L1, r.L2)
+		coef, b, err := exactFit(ctx, x, y, intercept, r.L1, r.L2)
 		if err != nil {
 			return nil, err
 		}
 		m.Coef, m.Intercept = coef, b
 		m.Summary = Summary{Method: string(Exact)}
-		return m, m.finish(x, y, r, start)
+		if err := m.finish(ctx, x, y, r, start); err != nil {
+			return nil, err
+		}
+		return m, nil
 	}
 
-	sc := standardize(x, intercept, r.L2)
+	sc, err := standardize(ctx, x, intercept, r.L2)
+	if err != nil {
+		return nil, err
+	}
 	obj := newScaled(x, y, sc, intercept, r.Workers)
 	defer obj.plan.Close()
 	defer obj.releaseCurrent()
-	cfg, err := r.gdConfig(obj, m)
+	cfg, err := r.gdConfig(ctx, obj, m)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +118,13 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 	_, d := obj.Dims()
 	res, err := gd.Minimize(ctx, obj, make([]float64, d), cfg)
 	if res.W == nil {
+		var de *gd.DivergedError
+		if m.Options.AutoRate && errors.As(err, &de) {
+			// The caller gave no rate, so "lower the learning rate" is
+			// advice it cannot follow as is: say the rate was derived,
+			// and which it was.
+			return nil, fmt.Errorf("%w %g (Regressor.Rate was 0): set Regressor.Rate to a smaller rate: %w", ErrAutoRateDiverged, m.Options.Rate, err)
+		}
 		return nil, fmt.Errorf("linreg: %w", err)
 	}
 	// Back to data units: u_j = w'_j/σ_j and b = b' − μ·u.
@@ -109,15 +146,30 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 			m.ValHistory[i] = h.ValLoss
 		}
 	}
-	if ferr := m.finish(x, y, r, start); ferr != nil {
-		return nil, ferr
+	if ferr := m.finish(ctx, x, y, r, start); ferr != nil {
+		if !isCancellation(ferr) {
+			return nil, ferr
+		}
+		if err == nil {
+			err = ferr
+		}
 	}
 	return m, err // err is the context's, if it was cancelled
 }
 
+// ErrAutoRateDiverged is wrapped, with gd.ErrDiverged and the
+// *gd.DivergedError, by the error of a gradient fit that diverged at a
+// learning rate Fit derived from the data (Regressor.Rate 0 and no
+// Schedule): the caller gave no rate to lower, and can tell this case by
+// errors.Is(err, ErrAutoRateDiverged). The message names the derived
+// rate; an explicit Regressor.Rate below it is the way out.
+var ErrAutoRateDiverged = errors.New("linreg: training diverged at the automatic learning rate")
+
 // gdConfig builds the gd configuration of a gradient fit and records the
-// rate, schedule and update it chose in m.Options.
-func (r Regressor) gdConfig(obj *scaled, m *Model) (gd.Config, error) {
+// rate, schedule and update it chose in m.Options. It returns the
+// context's error if it is cancelled first: the power iteration and the
+// initial gradient are passes over the data.
+func (r Regressor) gdConfig(ctx context.Context, obj *scaled, m *Model) (gd.Config, error) {
 	n, d := obj.Dims()
 	method := r.method()
 	cfg := gd.Config{
@@ -127,8 +179,11 @@ func (r Regressor) gdConfig(obj *scaled, m *Model) (gd.Config, error) {
 	}
 	// The curvature of the penalised problem: the loss's, plus L2 times the
 	// largest squared penalty weight.
-	curvature := func() float64 {
-		l := largestEigenvalue(obj)
+	curvature := func() (float64, error) {
+		l, err := largestEigenvalue(ctx, obj)
+		if err != nil {
+			return 0, err
+		}
 		if r.L2 > 0 {
 			var c2 float64
 			for j := 0; j < obj.x.Cols; j++ {
@@ -136,7 +191,7 @@ func (r Regressor) gdConfig(obj *scaled, m *Model) (gd.Config, error) {
 			}
 			l += float64(r.L2 * c2)
 		}
-		return l
+		return l, nil
 	}
 	base := r.Rate
 	m.Options.AutoRate = base == 0 && r.Schedule == nil
@@ -150,13 +205,20 @@ func (r Regressor) gdConfig(obj *scaled, m *Model) (gd.Config, error) {
 			cfg.Update = gd.Nesterov{Mu: 0.9}
 		}
 		if m.Options.AutoRate {
-			base = 1 / curvature()
+			l, err := curvature()
+			if err != nil {
+				return cfg, err
+			}
+			base = 1 / l
 		}
 		// Stop when the gradient has fallen 1e-11 below its start, far
 		// enough for coefficients within 1e-6 of the optimum unless the
 		// standardised problem has a condition number beyond 1e5.
 		g := make([]float64, d)
-		obj.Eval(make([]float64, d), gd.All(n), g)
+		obj.evalDone(ctx.Done(), make([]float64, d), gd.All(n), g, true)
+		if err := ctx.Err(); err != nil {
+			return cfg, err // the pass may have stopped half-way
+		}
 		cfg.GradTol = 1e-11 * math.Sqrt(kernels.Dot(g, g))
 	case SGD, MiniBatch:
 		cfg.Method, cfg.BatchSize = gd.SGD, 0
@@ -169,7 +231,7 @@ func (r Regressor) gdConfig(obj *scaled, m *Model) (gd.Config, error) {
 			batch = min(batch, n)
 			cfg.Method, cfg.BatchSize = gd.MiniBatch, batch
 		}
-		perEpoch := (n + batch - 1) / batch
+		perEpoch := (n-1)/batch + 1 // ⌈n/batch⌉; n + batch − 1 could overflow
 		if cfg.MaxEpochs == 0 {
 			// 100 epochs, and at least 10,000 steps: on small data a
 			// hundred epochs of large batches are too few steps to cross
@@ -180,8 +242,18 @@ func (r Regressor) gdConfig(obj *scaled, m *Model) (gd.Config, error) {
 			// A standardised row has squared norm d on average, so a step of
 			// 1/d moves one row's prediction about all the way; a batch of B
 			// averages B rows, and no step may exceed 1/L.
-			base = min(float64(batch)/float64(2*d), 1/curvature())
-			steps := cfg.MaxEpochs * perEpoch
+			l, err := curvature()
+			if err != nil {
+				return cfg, err
+			}
+			base = min(float64(batch)/float64(2*d), 1/l)
+			// Epochs may be up to math.MaxInt: a product past it saturates,
+			// a decay over more steps than any run takes, instead of
+			// wrapping to a negative Total.
+			steps := math.MaxInt
+			if cfg.MaxEpochs <= math.MaxInt/perEpoch {
+				steps = cfg.MaxEpochs * perEpoch
+			}
 			// Decay linearly to a thousandth over the planned steps, so
 			// that the noise of the last epochs is small.
 			r.Schedule = gd.WarmupLinear{Base: base, Final: base / 1000, Total: steps}
@@ -203,10 +275,26 @@ func (r Regressor) gdConfig(obj *scaled, m *Model) (gd.Config, error) {
 	return cfg, nil
 }
 
-// finish fills the summary fields every method shares.
-func (m *Model) finish(x Matrix, y []float64, r Regressor, start time.Time) error {
-	mse, err := m.MSE(x, y)
+// finish fills the summary fields every method shares. Its metrics are
+// passes over X (and ValX); if the context is cancelled first, it
+// returns the context's error and leaves them NaN.
+func (m *Model) finish(ctx context.Context, x Matrix, y []float64, r Regressor, start time.Time) error {
+	m.Summary.Kernels = kernels.Impl()
+	m.Summary.Version = moduleVersion()
+	defer func() { m.Summary.Seconds = time.Since(start).Seconds() }()
+	mse, err := m.mseContext(ctx, x, y)
+	val := math.NaN()
+	if err == nil && r.ValY != nil {
+		val, err = m.mseContext(ctx, r.ValX, r.ValY)
+	}
 	if err != nil {
+		if isCancellation(err) {
+			nan := math.NaN()
+			m.Summary.MSE, m.Summary.Loss = nan, nan
+			if r.ValY != nil {
+				m.Summary.ValMSE = &nan
+			}
+		}
 		return err
 	}
 	var abs, sq float64
@@ -216,16 +304,9 @@ func (m *Model) finish(x Matrix, y []float64, r Regressor, start time.Time) erro
 	}
 	m.Summary.MSE = mse
 	if r.ValY != nil {
-		v, err := m.MSE(r.ValX, r.ValY)
-		if err != nil {
-			return err
-		}
-		m.Summary.ValMSE = &v
+		m.Summary.ValMSE = &val
 	}
 	m.Summary.Loss = float64(0.5*mse) + float64(r.L1*abs) + float64(0.5*float64(r.L2*sq))
-	m.Summary.Kernels = kernels.Impl()
-	m.Summary.Version = moduleVersion()
-	m.Summary.Seconds = time.Since(start).Seconds()
 	return nil
 }
 

@@ -183,6 +183,10 @@ func (m *Model) checkEncodable() error {
 	if len(m.Features) != 0 && len(m.Features) != len(m.Coef) {
 		return fmt.Errorf("linreg: cannot encode the model: %d features for %d coefficients", len(m.Features), len(m.Coef))
 	}
+	if i, j := duplicateName(m.Features); j >= 0 {
+		// UnmarshalJSON would refuse the document.
+		return fmt.Errorf("linreg: cannot encode the model: features[%d] and features[%d] are both %q", i, j, m.Features[j])
+	}
 	for j, f := range m.Features {
 		if !utf8.ValidString(f) {
 			return fmt.Errorf("linreg: cannot encode the model: features[%d] = %q is not valid UTF-8", j, f)
@@ -217,11 +221,21 @@ func (m *Model) checkEncodable() error {
 	return nil
 }
 
+// ErrEmptyModel is the error of Load and UnmarshalJSON for an input that
+// is empty or only white space, such as a model file that was created
+// but never written.
+var ErrEmptyModel = errors.New("linreg: empty model file")
+
 // UnmarshalJSON decodes a model in the format MarshalJSON documents. On
 // error m is left unchanged. As encoding/json's own decoding does, it
-// treats the JSON literal null as a no-op (Load refuses it).
+// treats the JSON literal null as a no-op (Load refuses it). Empty input
+// is ErrEmptyModel.
 func (m *Model) UnmarshalJSON(data []byte) error {
-	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return ErrEmptyModel
+	}
+	if bytes.Equal(trimmed, []byte("null")) {
 		return nil
 	}
 	var head struct {
@@ -257,6 +271,9 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("linreg: model JSON: no \"intercept\" number")
 	case len(w.Features) != 0 && len(w.Features) != len(w.Coef):
 		return fmt.Errorf("linreg: model JSON: %d features for %d coefficients", len(w.Features), len(w.Coef))
+	}
+	if i, j := duplicateName(w.Features); j >= 0 {
+		return fmt.Errorf("linreg: model JSON: features[%d] and features[%d] are both %q: the names of the columns must differ", i, j, w.Features[j])
 	}
 	features := w.Features
 	if len(features) == 0 {
@@ -314,11 +331,16 @@ func (m *Model) Save(w io.Writer) error {
 
 // Load reads one model from r, written by Save or MarshalJSON, and
 // nothing else: trailing data other than white space is an error, and so
-// is the JSON literal null.
+// is the JSON literal null. An empty input, or one of white space only,
+// returns ErrEmptyModel (encoding/json would say "unexpected end of JSON
+// input"), so that a caller can say which file is empty.
 func Load(r io.Reader) (*Model, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("linreg: loading a model: %w", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, ErrEmptyModel
 	}
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		return nil, fmt.Errorf("linreg: loading a model: the document is null")

@@ -213,7 +213,7 @@ func TestJSONRejects(t *testing.T) {
 	cases := []struct {
 		name, doc, want string
 	}{
-		{"empty", ``, "unexpected end of JSON input"},
+		{"empty", ``, "empty model file"}, // ErrEmptyModel; see TestLoadEmpty
 		{"null", `null`, "null"},
 		{"not an object", `[1,2]`, "cannot unmarshal array"},
 		{"syntax", `{"format":`, "unexpected end"},

@@ -1,6 +1,7 @@
 package linreg
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -70,21 +71,26 @@ func (x Matrix) At(i, j int) float64 { return x.Data[i*x.stride()+j] }
 
 // check reports a malformed matrix, or the first NaN or Inf by row and
 // column. what names the argument in messages ("X").
-func (x Matrix) check(what string) error {
+func (x Matrix) check(what string) error { return x.checkContext(context.Background(), what) }
+
+// checkContext is check, which returns the context's error if it is
+// cancelled first.
+func (x Matrix) checkContext(ctx context.Context, what string) error {
 	s := x.stride()
 	switch {
 	case x.Rows < 0 || x.Cols < 0:
 		return fmt.Errorf("linreg: %s is %d×%d: negative dimension", what, x.Rows, x.Cols)
 	case s < max(x.Cols, 1):
 		return fmt.Errorf("linreg: %s has stride %d < %d columns", what, s, x.Cols)
+	case x.Rows > 0 && x.Cols > 0 && x.Rows-1 > (math.MaxInt-x.Cols)/s:
+		// The size the message would print overflows int.
+		return fmt.Errorf("linreg: %s is %d×%d with stride %d, which needs more values than a slice can hold", what, x.Rows, x.Cols, s)
 	case x.Rows > 0 && x.Cols > 0 && (len(x.Data) < x.Cols || x.Rows-1 > (len(x.Data)-x.Cols)/s):
 		// (Rows−1)·s + Cols, compared without overflowing.
 		return fmt.Errorf("linreg: %s is %d×%d with stride %d, which needs %d values, but has %d",
 			what, x.Rows, x.Cols, s, (x.Rows-1)*s+x.Cols, len(x.Data))
 	}
-	w := x.window()
-	for lo := 0; lo < x.Rows; lo += w {
-		hi := min(lo+w, x.Rows)
+	return x.pieces(ctx, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			for j, v := range x.Row(i) {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -92,9 +98,8 @@ func (x Matrix) check(what string) error {
 				}
 			}
 		}
-		x.release(lo, hi)
-	}
-	return nil
+		return nil
+	})
 }
 
 // checkTargets reports a y of the wrong length or with a NaN or Inf.
@@ -105,18 +110,21 @@ func checkTargets(y []float64, rows int) error {
 // checkTargetsOf is checkTargets for the targets of x's rows, window by
 // window if x has a Release function (which releases y's rows too).
 func checkTargetsOf(y []float64, x Matrix) error {
+	return checkTargetsContext(context.Background(), y, x)
+}
+
+// checkTargetsContext is checkTargetsOf, which returns the context's
+// error if it is cancelled first.
+func checkTargetsContext(ctx context.Context, y []float64, x Matrix) error {
 	if len(y) != x.Rows {
 		return fmt.Errorf("linreg: len(y) = %d, but X has %d rows", len(y), x.Rows)
 	}
-	w := x.window()
-	for lo := 0; lo < len(y); lo += w {
-		hi := min(lo+w, len(y))
+	return x.pieces(ctx, func(lo, hi int) error {
 		for i, v := range y[lo:hi] {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("linreg: y row %d is %v", lo+i, v)
 			}
 		}
-		x.release(lo, hi)
-	}
-	return nil
+		return nil
+	})
 }

@@ -1,6 +1,7 @@
 package linreg
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -31,15 +32,16 @@ func (m *Model) predictFor(x Matrix, y []float64, minRows int) ([]float64, error
 // of each window of rows in order, releasing the window after; it
 // allocates one window of predictions, not one per row. It returns
 // false, nil for a matrix without Release: the caller predicts in one
-// piece.
-func (m *Model) predictWindows(x Matrix, y []float64, minRows int, fn func(y, pred []float64)) (bool, error) {
+// piece. It returns the context's error if it is cancelled before a
+// window.
+func (m *Model) predictWindows(ctx context.Context, x Matrix, y []float64, minRows int, fn func(y, pred []float64)) (bool, error) {
 	if x.Release == nil {
 		return false, nil
 	}
 	if x.Cols != len(m.Coef) {
 		return true, fmt.Errorf("linreg: X has %d columns, but the model has %d coefficients", x.Cols, len(m.Coef))
 	}
-	if err := checkTargetsOf(y, x); err != nil {
+	if err := checkTargetsContext(ctx, y, x); err != nil {
 		return true, err
 	}
 	if x.Rows < minRows {
@@ -53,6 +55,9 @@ func (m *Model) predictWindows(x Matrix, y []float64, minRows int, fn func(y, pr
 	w := x.window()
 	buf := make([]float64, min(w, x.Rows))
 	for lo := 0; lo < x.Rows; lo += w {
+		if err := ctx.Err(); err != nil {
+			return true, err
+		}
 		hi := min(lo+w, x.Rows)
 		pred := buf[:hi-lo]
 		if err := m.predictRows(x, lo, hi, pred); err != nil {
@@ -69,11 +74,34 @@ func (m *Model) predictWindows(x Matrix, y []float64, minRows int, fn func(y, pr
 // one finite value per row. It allocates one buffer of predictions (of a
 // window's rows for a matrix with Release; the result is the same bits).
 func (m *Model) MSE(x Matrix, y []float64) (float64, error) {
+	return m.mseContext(context.Background(), x, y)
+}
+
+// mseContext is MSE, which returns the context's error if it is
+// cancelled first: it predicts in pieces of rows (windows, with Release)
+// and looks at the context between them. The predictions of a row do not
+// depend on the pieces (GemvN is row by row), so neither does the MSE.
+func (m *Model) mseContext(ctx context.Context, x Matrix, y []float64) (float64, error) {
 	var sq laneSq
-	if ok, err := m.predictWindows(x, y, 1, func(y, pred []float64) { sq.add(y, pred) }); ok {
+	if ok, err := m.predictWindows(ctx, x, y, 1, func(y, pred []float64) { sq.add(y, pred) }); ok {
 		return sq.value() / float64(len(y)), err
 	}
-	pred, err := m.predictFor(x, y, 1)
+	if x.Cols != len(m.Coef) {
+		return 0, fmt.Errorf("linreg: X has %d columns, but the model has %d coefficients", x.Cols, len(m.Coef))
+	}
+	if err := checkTargets(y, x.Rows); err != nil {
+		return 0, err
+	}
+	if x.Rows < 1 {
+		return 0, fmt.Errorf("linreg: X has %d rows, but the metric needs at least %d", x.Rows, 1)
+	}
+	pred := make([]float64, x.Rows)
+	if x.Cols > 0 {
+		if err := shapeErr(x, x.stride()); err != nil {
+			return 0, err
+		}
+	}
+	err := x.pieces(ctx, func(lo, hi int) error { return m.predictRows(x, lo, hi, pred[lo:hi]) })
 	if err != nil {
 		return 0, err
 	}
@@ -93,7 +121,7 @@ func (m *Model) RMSE(x Matrix, y []float64) (float64, error) {
 // against y, (1/n)·Σ|y_i − ŷ_i|.
 func (m *Model) MAE(x Matrix, y []float64) (float64, error) {
 	var s float64
-	if ok, err := m.predictWindows(x, y, 1, func(y, pred []float64) {
+	if ok, err := m.predictWindows(context.Background(), x, y, 1, func(y, pred []float64) {
 		for i, v := range y {
 			s += math.Abs(v - pred[i])
 		}
@@ -114,7 +142,7 @@ func (m *Model) MAE(x Matrix, y []float64) (float64, error) {
 // an error).
 func (m *Model) Score(x Matrix, y []float64) (float64, error) {
 	var sq laneSq
-	if ok, err := m.predictWindows(x, y, 2, func(y, pred []float64) { sq.add(y, pred) }); ok {
+	if ok, err := m.predictWindows(context.Background(), x, y, 2, func(y, pred []float64) { sq.add(y, pred) }); ok {
 		if err != nil {
 			return 0, err
 		}

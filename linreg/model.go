@@ -51,7 +51,9 @@ type Summary struct {
 	Loss float64
 	MSE  float64 // training mean squared error at the returned coefficients
 	// ValMSE is the validation mean squared error at the returned
-	// coefficients, nil without a validation set.
+	// coefficients, nil without a validation set. Loss, MSE and ValMSE
+	// are NaN in the model of a cancelled gradient fit (see
+	// Regressor.Fit).
 	ValMSE  *float64
 	Stop    string  // why training stopped (gd.StopReason.String()), "" for exact
 	Kernels string  // kernels.Impl() during training: "avx512", "avx2", "neon", "generic"

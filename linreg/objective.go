@@ -89,15 +89,24 @@ func (s *scaled) coefficients(w []float64) float64 {
 // a smaller one releases the window of the previous batch if it lies
 // elsewhere; the bits are those of evalAll.
 func (s *scaled) eval(w []float64, b gd.Batch, grad []float64, withY bool) float64 {
+	return s.evalDone(nil, w, b, grad, withY)
+}
+
+// evalDone is eval for Fit's own passes before and after gd.Minimize: a
+// pass window by window stops between windows once done is closed, and
+// its results are then meaningless; the caller must look at its context
+// after the call. A nil done never stops a pass, which is what
+// gd.Minimize must see: it uses every evaluation it asks for.
+func (s *scaled) evalDone(done <-chan struct{}, w []float64, b gd.Batch, grad []float64, withY bool) float64 {
 	if s.x.Release == nil || !b.Contiguous() {
 		return s.evalAll(w, b, grad, withY)
 	}
 	if b.Len() > s.window {
 		s.releaseCurrent()
 		if withY {
-			return s.evalWindows(w, b, grad)
+			return s.evalWindows(done, w, b, grad)
 		}
-		return s.gramWindows(w, b, grad)
+		return s.gramWindows(done, w, b, grad)
 	}
 	loss := s.evalAll(w, b, grad, withY)
 	s.touch(b.Lo, b.Hi)
@@ -131,17 +140,21 @@ func (s *scaled) releaseCurrent() {
 // by window from b.Lo: each window is one plan call, whose blocks are a
 // subtree of the plan's pairwise tree over all of b (windows are 4096·2^k
 // rows), and the windows' results are added in the rest of that tree, so
-// the result is the single call's, bit for bit.
-func (s *scaled) evalWindows(w []float64, b gd.Batch, grad []float64) float64 {
+// the result is the single call's, bit for bit. It stops between windows
+// once done is closed (see evalDone).
+func (s *scaled) evalWindows(done <-chan struct{}, w []float64, b gd.Batch, grad []float64) float64 {
 	cols, stride := s.x.Cols, s.x.stride()
 	c := s.coefficients(w)
 	m, win := b.Len(), s.window
-	nw := (m + win - 1) / win
+	nw := (m-1)/win + 1 // ⌈m/win⌉ for m > win, without overflowing
 	ps := cols + 2
 	if len(s.parts) < nw*ps {
 		s.parts = make([]float64, nw*ps)
 	}
 	for k := range nw {
+		if stopped(done) {
+			return 0
+		}
 		lo := b.Lo + k*win
 		hi := min(lo+win, b.Hi)
 		a := s.x.Data[lo*stride:]
@@ -173,8 +186,9 @@ func (s *scaled) evalWindows(w []float64, b gd.Batch, grad []float64) float64 {
 // window, with a window's residuals at a time: GemvN is row by row; GemvT
 // is, for each row in order, one fused multiply-add per column into g
 // (generic.GemvT, whose bits every implementation has); Sum and Dot are
-// carried in their 32 lanes.
-func (s *scaled) gramWindows(w []float64, b gd.Batch, grad []float64) float64 {
+// carried in their 32 lanes. It stops between windows once done is
+// closed (see evalDone).
+func (s *scaled) gramWindows(done <-chan struct{}, w []float64, b gd.Batch, grad []float64) float64 {
 	cols, stride := s.x.Cols, s.x.stride()
 	c := s.coefficients(w)
 	m, win := b.Len(), s.window
@@ -186,6 +200,9 @@ func (s *scaled) gramWindows(w []float64, b gd.Batch, grad []float64) float64 {
 	var sum laneSum
 	var sq laneSq
 	for lo := b.Lo; lo < b.Hi; lo += win {
+		if stopped(done) {
+			return 0
+		}
 		hi := min(lo+win, b.Hi)
 		r := s.resid(hi - lo)
 		a := s.x.Data[lo*stride:]

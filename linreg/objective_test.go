@@ -1,6 +1,7 @@
 package linreg
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -19,7 +20,7 @@ func TestEvalRowSameBits(t *testing.T) {
 	y[3] = 0
 	x.Data[3*6] = -1.5 // a negative feature times a zero residual: −0
 	for _, intercept := range []bool{true, false} {
-		s := newScaled(x, y, standardize(x, intercept, 0.1), intercept, 0)
+		s := newScaled(x, y, mustStandardize(x, intercept, 0.1), intercept, 0)
 		_, d := s.Dims()
 		w := make([]float64, d)
 		for j := range w {
@@ -46,4 +47,22 @@ func TestEvalRowSameBits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// mustStandardize is standardize without a context to cancel.
+func mustStandardize(x Matrix, intercept bool, l2 float64) scaling {
+	sc, err := standardize(context.Background(), x, intercept, l2)
+	if err != nil {
+		panic(err)
+	}
+	return sc
+}
+
+// mustLargestEigenvalue is largestEigenvalue without a context to cancel.
+func mustLargestEigenvalue(s *scaled) float64 {
+	l, err := largestEigenvalue(context.Background(), s)
+	if err != nil {
+		panic(err)
+	}
+	return l
 }

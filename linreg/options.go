@@ -68,7 +68,8 @@ type Regressor struct {
 	NoIntercept bool
 	// L1 and L2 are the penalties, see above.
 	L1, L2 float64
-	// Features names the columns, for the model and its JSON.
+	// Features names the columns, for the model and its JSON: one
+	// distinct name per column of X, or nil.
 	Features []string
 	// ShuffleBlock, if > 0, makes SGD and MiniBatch shuffle blocks of that
 	// many consecutive rows rather than single rows, so that every step is
@@ -82,8 +83,10 @@ type Regressor struct {
 	// are added in a fixed order, so the result has the same bits for
 	// every value (see kernels.LossGradPlan).
 	Workers int
-	// ValX and ValY, when ValY is not nil, are a validation set with the
-	// columns of X. A gradient method evaluates its loss, ½·mean squared
+	// ValX and ValY, set together or not at all, are a validation set
+	// with the columns of X, one target in ValY per row of ValX (one
+	// without the other is an error, not a fit without validation). A
+	// gradient method evaluates its loss, ½·mean squared
 	// residual, after every epoch (gd.Progress.ValLoss, Model.ValHistory)
 	// and stops early once it has not improved for 5 epochs, keeping the
 	// coefficients of its best epoch. Every method reports the validation
@@ -139,18 +142,42 @@ func (r Regressor) check(cols int) error {
 	if r.method() == Exact && (r.Rate != 0 || r.Schedule != nil || r.Update != nil || r.Epochs != 0 || r.Tol != 0 || r.Callback != nil) {
 		return optionErr("Rate, Schedule, Update, Epochs, Tol and Callback are for the gradient methods, not exact")
 	}
-	if r.ValY != nil {
-		switch {
-		case r.ValX.Cols != cols:
-			return optionErr("ValX has %d columns, X has %d", r.ValX.Cols, cols)
-		case r.ValX.Rows == 0:
-			return optionErr("ValX has no rows")
+	valX := r.ValX.Data != nil || r.ValX.Rows != 0 || r.ValX.Cols != 0 || r.ValX.Stride != 0 || r.ValX.Release != nil
+	switch {
+	case valX && r.ValY == nil:
+		return optionErr("ValX is set but ValY is nil: a validation set needs both")
+	case r.ValY != nil && !valX:
+		return optionErr("ValY is set but ValX is not: a validation set needs both")
+	case r.ValY != nil && r.ValX.Cols != cols:
+		return optionErr("ValX has %d columns, X has %d", r.ValX.Cols, cols)
+	case r.ValY != nil && r.ValX.Rows == 0:
+		return optionErr("ValX has no rows")
+	case r.ValY != nil && len(r.ValY) != r.ValX.Rows:
+		return optionErr("validation set: len(ValY) = %d, but ValX has %d rows", len(r.ValY), r.ValX.Rows)
+	}
+	if r.Features != nil {
+		if len(r.Features) != cols {
+			return optionErr("Features has %d names for %d columns", len(r.Features), cols)
+		}
+		if i, j := duplicateName(r.Features); j >= 0 {
+			return optionErr("Features[%d] and Features[%d] are both %q: the names of the columns must differ", i, j, r.Features[j])
 		}
 	}
-	if r.Features != nil && len(r.Features) != cols {
-		return optionErr("Features has %d names for %d columns", len(r.Features), cols)
-	}
 	return nil
+}
+
+// duplicateName returns the positions i < j of the first name (by j) that
+// repeats an earlier one, or −1, −1. A model's features name its columns
+// in its JSON and in messages, where two equal names would be ambiguous.
+func duplicateName(names []string) (i, j int) {
+	seen := make(map[string]int, len(names))
+	for j, s := range names {
+		if i, ok := seen[s]; ok {
+			return i, j
+		}
+		seen[s] = j
+	}
+	return -1, -1
 }
 
 // method returns the method, GD for the zero value.

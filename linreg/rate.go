@@ -1,21 +1,19 @@
 package linreg
 
 import (
+	"context"
 	"math"
 
 	"github.com/lanes-go/lanes/gd"
 	"github.com/lanes-go/lanes/kernels"
 )
 
-// largestEigenvalue returns L, the largest eigenvalue of the standardised
-// A'ᵀA'/n (A' the standardised X, plus a column of ones with an
-// intercept): the curvature of the least-squares loss, so that 1/L is the
-// classic safe step. Power iteration from the all-ones vector, which the
-// top eigenvector of correlated features leans towards, stops when the
-// Rayleigh quotient changes by less than 1e-6 relatively, or after 200
-// products; each product is two passes over X. It reads X only; the
-// order of operations is fixed, so L is the same bits everywhere.
-func largestEigenvalue(s *scaled) float64 {
+// largestEigenvalueContext is largestEigenvalue, which returns the
+// context's error if it is cancelled first: it looks at it before every
+// product, and between the windows of a product over a matrix with
+// Release. Up to 200 products of two passes each can take long on large
+// data.
+func largestEigenvalue(ctx context.Context, s *scaled) (float64, error) {
 	n, d := s.Dims()
 	v := make([]float64, d)
 	gv := make([]float64, d)
@@ -25,21 +23,30 @@ func largestEigenvalue(s *scaled) float64 {
 	all := gd.All(n)
 	var lambda float64
 	for it := 0; it < 200; it++ {
-		s.eval(v, all, gv, false)
+		if testHook != nil {
+			testHook("power")
+		}
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		s.evalDone(ctx.Done(), v, all, gv, false)
+		if err := ctx.Err(); err != nil {
+			return 0, err // the product may have stopped half-way
+		}
 		// eval returns the gradient of ½·mean(r²) with y = 0, which is
 		// A'ᵀA'v/n.
 		next := kernels.Dot(v, gv) // v has unit norm: the Rayleigh quotient
 		norm := math.Sqrt(kernels.Dot(gv, gv))
 		if !(norm > 0) {
-			return next
+			return next, nil
 		}
 		for j := range v {
 			v[j] = gv[j] / norm
 		}
 		if it > 0 && math.Abs(next-lambda) <= 1e-6*next {
-			return next
+			return next, nil
 		}
 		lambda = next
 	}
-	return lambda
+	return lambda, nil
 }

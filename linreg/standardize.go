@@ -1,6 +1,7 @@
 package linreg
 
 import (
+	"context"
 	"math"
 
 	"github.com/lanes-go/lanes/kernels"
@@ -27,19 +28,21 @@ type scaling struct {
 	constant  []bool
 }
 
-// standardize computes the scaling of x in two passes, in a fixed order,
-// so that it is the same bits on every platform.
-func standardize(x Matrix, intercept bool, l2 float64) scaling {
+// standardizeContext is standardize, which returns the context's error
+// if it is cancelled first. Its passes go row by row, so the pieces in
+// which they look at the context (x.pieces) do not change the bits.
+func standardize(ctx context.Context, x Matrix, intercept bool, l2 float64) (scaling, error) {
 	n, d := x.Rows, x.Cols
 	s := scaling{mu: make([]float64, d), sigma: make([]float64, d), constant: make([]bool, d)}
-	w := x.window() // with x.Release, each pass goes window by window
 	if intercept {
-		for lo := 0; lo < n; lo += w {
-			hi := min(lo+w, n)
+		err := x.pieces(ctx, func(lo, hi int) error {
 			for i := lo; i < hi; i++ {
 				kernels.Axpy(1, x.Row(i), s.mu) // mu += row, one rounding each
 			}
-			x.release(lo, hi)
+			return nil
+		})
+		if err != nil {
+			return scaling{}, err
 		}
 		for j := range s.mu {
 			s.mu[j] /= float64(n)
@@ -48,8 +51,7 @@ func standardize(x Matrix, intercept bool, l2 float64) scaling {
 		for j := range s.constant {
 			s.constant[j] = true
 		}
-		for lo := 0; lo < n; lo += w {
-			hi := min(lo+w, n)
+		err = x.pieces(ctx, func(lo, hi int) error {
 			for i := max(lo, 1); i < hi; i++ {
 				for j, v := range x.Row(i) {
 					if v != first[j] {
@@ -57,7 +59,10 @@ func standardize(x Matrix, intercept bool, l2 float64) scaling {
 					}
 				}
 			}
-			x.release(lo, hi)
+			return nil
+		})
+		if err != nil {
+			return scaling{}, err
 		}
 		for j, c := range s.constant {
 			if c {
@@ -65,15 +70,17 @@ func standardize(x Matrix, intercept bool, l2 float64) scaling {
 			}
 		}
 	}
-	for lo := 0; lo < n; lo += w {
-		hi := min(lo+w, n)
+	err := x.pieces(ctx, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			for j, v := range x.Row(i) {
 				dv := v - s.mu[j]
 				s.sigma[j] = math.FMA(dv, dv, s.sigma[j])
 			}
 		}
-		x.release(lo, hi)
+		return nil
+	})
+	if err != nil {
+		return scaling{}, err
 	}
 	for j, ss := range s.sigma {
 		sd := math.Sqrt(ss/float64(n) + l2)
@@ -82,5 +89,5 @@ func standardize(x Matrix, intercept bool, l2 float64) scaling {
 		}
 		s.sigma[j] = sd
 	}
-	return s
+	return s, nil
 }

@@ -1,6 +1,7 @@
 package linreg
 
 import (
+	"context"
 	"math"
 
 	"github.com/lanes-go/lanes/kernels"
@@ -48,6 +49,32 @@ func (x Matrix) window() int {
 		return max(x.Rows, 1)
 	}
 	return WindowRows(x.Cols)
+}
+
+// pieces calls fn with consecutive ranges of rows [lo, hi) that together
+// cover x's rows, looking at ctx before each: pieces of about checkWork
+// values (at least one row), within the windows of x (all its rows
+// without Release), each window released once fn has seen all of it. It
+// returns fn's first error, or the context's. It is for passes that work
+// row by row, whose results do not depend on where the rows are cut.
+func (x Matrix) pieces(ctx context.Context, fn func(lo, hi int) error) error {
+	w, step := x.window(), max(1, checkWork/max(x.Cols, 1))
+	for lo := 0; lo < x.Rows; {
+		end := lo + min(w, x.Rows-lo)
+		for a := lo; a < end; {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			b := a + min(step, end-a)
+			if err := fn(a, b); err != nil {
+				return err
+			}
+			a = b
+		}
+		x.release(lo, end)
+		lo = end
+	}
+	return nil
 }
 
 // release calls x.Release(lo, hi) if x has one.

@@ -45,8 +45,8 @@ func TestWindowedBits(t *testing.T) {
 		xr, y, released := windowData(m, d)
 		x := xr
 		x.Release = nil
-		sc := standardize(x, true, 0)
-		if scr := standardize(xr, true, 0); !reflect.DeepEqual(sc, scr) {
+		sc := mustStandardize(x, true, 0)
+		if scr := mustStandardize(xr, true, 0); !reflect.DeepEqual(sc, scr) {
 			t.Errorf("W=%d: standardize differs", w)
 		}
 		plain := newScaled(x, y, sc, true, 2)
@@ -66,7 +66,7 @@ func TestWindowedBits(t *testing.T) {
 				}
 			}
 		}
-		if a, b := largestEigenvalue(plain), largestEigenvalue(win); math.Float64bits(a) != math.Float64bits(b) {
+		if a, b := mustLargestEigenvalue(plain), mustLargestEigenvalue(win); math.Float64bits(a) != math.Float64bits(b) {
 			t.Errorf("W=%d: L %v vs %v", w, a, b)
 		}
 		if xr.check("X") != nil || checkTargetsOf(y, xr) != nil {

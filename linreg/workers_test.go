@@ -65,7 +65,7 @@ func TestWorkersSameBits(t *testing.T) {
 // nothing, so neither does an epoch.
 func TestEvalNoAllocs(t *testing.T) {
 	x, y := bigProblem(3*4096+17, 8)
-	s := newScaled(x, y, standardize(x, true, 0), true, 4)
+	s := newScaled(x, y, mustStandardize(x, true, 0), true, 4)
 	defer s.plan.Close()
 	w, grad := make([]float64, 9), make([]float64, 9)
 	s.Eval(w, gd.All(x.Rows), grad)

@@ -1,0 +1,74 @@
+package linreg
+
+import (
+	"context"
+	"errors"
+)
+
+// Cancellation. Fit looks at its context between pieces of work small
+// enough that a cancellation is seen within a few milliseconds on
+// ordinary hardware, whatever the shape of the data: between pieces of
+// rows of every pass over X (within its windows, for a matrix with
+// Release), between the coordinates of coordinate descent, and between
+// the columns of a Householder QR and the column chunks of its trailing
+// updates (qr.go). Two units are not cut, each at most two passes over
+// the data: a product of the power iteration (but between its windows,
+// for a matrix with Release) and, inside gd.Minimize, a step. None of
+// these looks changes a result: the work is cut where it was already
+// cut, or where the bits do not depend on the cut.
+
+// checkWork is the work, in multiply-adds or values read, after which a
+// canceller looks at its context: about 4 million, a few milliseconds at
+// most.
+const checkWork = 1 << 22
+
+// canceller looks at a context once per checkWork units of work, so that
+// loops of small steps (a coordinate of a narrow problem) do not pay for
+// a look at every step and loops of large ones look at every step.
+type canceller struct {
+	ctx  context.Context
+	work int
+}
+
+func newCanceller(ctx context.Context) *canceller { return &canceller{ctx: ctx} }
+
+// did records work units done and, once checkWork have been done since
+// the last look, returns the context's error.
+func (c *canceller) did(work int) error {
+	c.work += work
+	if c.work < checkWork {
+		return nil
+	}
+	c.work = 0
+	return c.ctx.Err()
+}
+
+// now looks at the context at once.
+func (c *canceller) now() error {
+	c.work = 0
+	return c.ctx.Err()
+}
+
+// isCancellation reports whether err is a context's cancellation or
+// deadline.
+func isCancellation(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// stopped reports whether done is closed; a nil done never is.
+func stopped(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
+
+// testHook, if not nil, is called as each step of a long phase of Fit
+// starts: "qr" (a column or a trailing-update chunk of a QR
+// factorisation), "cd" (a coordinate-descent sweep), "active" (a step of
+// its active-set method), "power" (a product of the power iteration), so
+// that a test can cancel in the middle of a phase and count the steps
+// taken after.
+var testHook func(step string)
