@@ -120,10 +120,17 @@ func Available() []string { return names(supported()) }
 func Built() []string { return names(byRank(registry)) }
 
 // Use switches every kernel to the named implementation and returns a
-// function that restores the previous one. It fails, changing nothing, if
-// the name is unknown or this CPU cannot run it. Use is safe to call
-// concurrently with the kernels; each call runs wholly on one
-// implementation.
+// function that restores the previous one: the one active when Use was
+// called. It fails, changing nothing, if the name is unknown or this CPU
+// cannot run it.
+//
+// Use is meant for tests, benchmarks and program start-up. Kernel calls
+// may run concurrently with Use and restore: each runs wholly on one
+// implementation. But calls of Use and of restore functions must not run
+// concurrently with each other, and restores must come in the reverse
+// order of their Uses: two goroutines that each call Use and then their
+// restore can leave either one's choice active at the end, not the one
+// from before.
 func Use(name string) (restore func(), err error) {
 	if reason := unusable(name); reason != "" {
 		return nil, fmt.Errorf("kernels.Use(%q): %s", name, reason)

@@ -17,11 +17,22 @@
 // cannot serve prints a one-line warning on stderr and falls back to the
 // best one it can. Building with -tags purego or -tags noasm leaves out all
 // assembly. Impl names the implementation in use, Available lists them and
-// Use switches in-process, for tests and benchmarks.
+// Use switches in-process, for tests, benchmarks and program start-up.
 //
 // # Checks
 //
 // A length or shape mismatch panics with a message naming the function and
 // the sizes, as BLAS does. No function reads or writes outside the slices
 // it is given.
+//
+// An output must not share memory with an input of the same call: y of
+// Axpy, GemvN and GemvT, g of LossGrad and LossGradPlan.LossGrad. Each
+// implementation reads and writes in its own order, so an output that is
+// partly an input would give different bits on each; such a call panics
+// with a message naming the function and the two slices. Only the
+// elements a call uses count: a matrix spans a[0] to a[(m-1)*lda+n-1],
+// the padding between its rows included, and slices that share a backing
+// array but no element are fine. The one exception is Axpy(alpha, y, y),
+// x and y the very same slice, which is elementwise: y[i] += alpha·y[i].
+// Scal works in place on its one slice.
 package kernels

@@ -24,8 +24,28 @@ const LossGradBlockRows = 4096
 //
 // A plan keeps its scratch and its worker goroutines between calls, so a
 // call allocates nothing once the plan has seen its largest m. It is not
-// safe for concurrent use. Its goroutines end when the plan is garbage
-// collected, or at Close.
+// safe for concurrent use, except that Close may be called while a call
+// runs: that call finishes on fewer goroutines, with the same bits. Its
+// goroutines end when the plan is garbage collected, or at Close.
+//
+// # Panics and memory faults
+//
+// The calling goroutine runs blocks too. A panic in a block, on whichever
+// goroutine runs it, is raised by LossGrad on the calling goroutine, with
+// its original value, only once every goroutine has finished with the
+// call, and the plan stays usable: a caller may recover it and call again.
+// When several blocks panic, the calling goroutine's own panic wins, else
+// the first worker's; a worker's stack is not part of it. g is then
+// unspecified.
+//
+// The worker goroutines run with debug.SetPanicOnFault(true), so a memory
+// fault while they read a, y or w is such a panic, a runtime.Error with an
+// Addr method giving the faulting address, instead of the end of the
+// program. That is what a caller needs when a is a memory-mapped file that
+// another process may truncate, which makes reading its lost pages raise
+// SIGBUS. Such a caller must call debug.SetPanicOnFault(true) on its own
+// goroutine as well, because that goroutine runs blocks too; without it a
+// fault there ends the program, as it does in LossGrad.
 type LossGradPlan struct {
 	s *lgShared
 }
@@ -36,13 +56,14 @@ type LossGradPlan struct {
 type lgShared struct {
 	n, workers int
 	part       []float64 // per block: g (n values), then ssr and sr
-	started    int       // worker goroutines running
+	started    int       // worker goroutines started; some may have exited since quit closed
 	start      chan struct{}
 	quit       chan struct{}
 	wg         sync.WaitGroup
 	next       atomic.Int64
 	stopOnce   sync.Once
 	closed     atomic.Bool
+	panicked   atomic.Pointer[lgPanic] // the first panic of a worker in the call in progress
 
 	// The call in progress.
 	m, lda, blocks int
@@ -70,7 +91,8 @@ func NewLossGradPlan(n, workers int) *LossGradPlan {
 func (p *LossGradPlan) Workers() int { return p.s.workers }
 
 // Close stops the plan's goroutines. The plan still works afterwards, on
-// the calling goroutine alone.
+// the calling goroutine alone. Close may run while a call does: that call
+// finishes with the goroutines that have already joined it.
 func (p *LossGradPlan) Close() { p.s.stop() }
 
 func (s *lgShared) stop() {
@@ -81,7 +103,8 @@ func (s *lgShared) stop() {
 }
 
 // LossGrad is kernels.LossGrad over m rows with the plan's n columns, in
-// the plan's block order.
+// the plan's block order. g must not overlap a's matrix, w or y, as in
+// LossGrad. See the type's documentation for panics in blocks.
 func (p *LossGradPlan) LossGrad(m int, a []float64, lda int, w []float64, c float64, y, g []float64) (ssr, sr float64) {
 	s := p.s
 	checkLossGrad("LossGradPlan.LossGrad", m, s.n, a, lda, w, y, g)
@@ -95,22 +118,7 @@ func (p *LossGradPlan) LossGrad(m int, a []float64, lda int, w []float64, c floa
 		s.part = make([]float64, need)
 	}
 	s.m, s.lda, s.blocks, s.a, s.w, s.y, s.c, s.impl = m, lda, blocks, a, w, y, c, k
-	s.next.Store(0)
-	helpers := min(s.workers, blocks) - 1
-	if s.closed.Load() {
-		helpers = 0
-	}
-	for s.started < helpers {
-		s.started++
-		go s.worker()
-	}
-	s.wg.Add(helpers)
-	for range helpers {
-		s.start <- struct{}{}
-	}
-	s.work()
-	s.wg.Wait()
-	s.a, s.w, s.y = nil, nil, nil // keep no reference to the caller's data
+	s.run(min(s.workers, blocks) - 1)
 
 	// The fixed tree: block k+step into block k.
 	for step := 1; step < blocks; step *= 2 {
@@ -122,38 +130,10 @@ func (p *LossGradPlan) LossGrad(m int, a []float64, lda int, w []float64, c floa
 		}
 	}
 	copy(g, s.part[:s.n])
+	// Nothing above uses p after its first line: without this the plan
+	// could be collected during the call, and its cleanup stop the workers
+	// in mid-call. run would survive that (it selects on quit, for Close),
+	// but the call would lose its workers.
+	runtime.KeepAlive(p)
 	return s.part[s.n], s.part[s.n+1]
-}
-
-// worker runs blocks whenever a call starts, until the plan stops.
-func (s *lgShared) worker() {
-	for {
-		select {
-		case <-s.start:
-			s.work()
-			s.wg.Done()
-		case <-s.quit:
-			return
-		}
-	}
-}
-
-// work takes blocks until none is left. Each block's result goes to its
-// own slot, so the order in which blocks are taken does not matter.
-func (s *lgShared) work() {
-	stride := s.n + 2
-	for {
-		b := int(s.next.Add(1)) - 1
-		if b >= s.blocks {
-			return
-		}
-		lo := b * LossGradBlockRows
-		hi := min(lo+LossGradBlockRows, s.m)
-		part := s.part[b*stride : (b+1)*stride]
-		var a []float64
-		if s.n > 0 {
-			a = s.a[lo*s.lda : (hi-1)*s.lda+s.n]
-		}
-		part[s.n], part[s.n+1] = lossGradKind(s.impl, hi-lo, s.n, a, s.lda, s.w, s.c, s.y[lo:hi], part[:s.n])
-	}
 }
