@@ -18,17 +18,20 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"codeberg.org/sbinet/npyio"
 )
@@ -56,7 +59,7 @@ type dataset struct {
 // dtypes, converted to float64; C or Fortran order), y from labelsPath,
 // a 1-D array or an n×1 2-D array; labelsPath is required, and target
 // must be "".
-func readTraining(dataPath, labelsPath, target string) (*dataset, error) {
+func readTraining(ctx context.Context, dataPath, labelsPath, target string) (*dataset, error) {
 	if isNpy(dataPath) {
 		if labelsPath == "" {
 			return nil, usagef("%s is a .npy file: --labels is required, a .npy file of its targets", dataPath)
@@ -80,7 +83,7 @@ func readTraining(dataPath, labelsPath, target string) (*dataset, error) {
 	if labelsPath != "" {
 		return nil, usagef("--labels is for .npy data; %s is a CSV file, whose target is one of its columns (see --target)", dataPath)
 	}
-	return readCSV(dataPath, func(header []string) (xcols []int, ycol int, err error) {
+	return readCSV(ctx, dataPath, func(header []string) (xcols []int, ycol int, err error) {
 		if len(header) == 1 {
 			return nil, 0, usagef("%s: only one column: no features besides the target", dataPath)
 		}
@@ -103,7 +106,7 @@ func readTraining(dataPath, labelsPath, target string) (*dataset, error) {
 // order of features; if features is nil the model has no names and every
 // column is a feature, and there must be exactly nFeatures columns. For
 // .npy, a 2-D array with nFeatures columns. y stays nil.
-func readFeatures(dataPath string, features []string, nFeatures int) (*dataset, error) {
+func readFeatures(ctx context.Context, dataPath string, features []string, nFeatures int) (*dataset, error) {
 	if len(features) > 0 && len(features) != nFeatures {
 		return nil, usagef("the model is inconsistent: %d feature names for %d features", len(features), nFeatures)
 	}
@@ -117,7 +120,7 @@ func readFeatures(dataPath string, features []string, nFeatures int) (*dataset, 
 		}
 		return &dataset{path: dataPath, x: x, rows: rows, features: npyFeatureNames(cols)}, nil
 	}
-	return readCSV(dataPath, func(header []string) (xcols []int, ycol int, err error) {
+	return readCSV(ctx, dataPath, func(header []string) (xcols []int, ycol int, err error) {
 		if len(features) == 0 {
 			if len(header) != nFeatures {
 				return nil, 0, usagef("%s has %d %s, the model has %d %s (and no feature names, so every column is a feature)",
@@ -209,6 +212,10 @@ func plural(n int, word string) string {
 	return word + "s"
 }
 
+// csvCheckRows is how often readCSV looks at its context: a few
+// milliseconds of rows.
+const csvCheckRows = 4096
+
 // csvPlan chooses the columns of a CSV file from its header: the
 // features, in the order of X, and the target (-1 for none). Its errors
 // are usage errors.
@@ -216,8 +223,9 @@ type csvPlan func(header []string) (xcols []int, ycol int, err error)
 
 // readCSV reads a CSV file, streaming: a header line, then one example a
 // line, of which plan chooses the columns. Only the chosen columns are
-// parsed.
-func readCSV(path string, plan csvPlan) (*dataset, error) {
+// parsed. A gigabyte takes seconds, so it stops when ctx is cancelled,
+// returning ctx's error.
+func readCSV(ctx context.Context, path string, plan csvPlan) (*dataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, usagef("%w", err)
@@ -289,6 +297,9 @@ func readCSV(path string, plan csvPlan) (*dataset, error) {
 			d.y = append(d.y, v)
 		}
 		d.rows++
+		if d.rows%csvCheckRows == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if d.rows == 1 && size > 0 {
 			// Size x and y from the length of the first row, rather than
 			// grow them by copying as the rows come.
@@ -317,6 +328,13 @@ func readHeader(path string, rec []string) ([]string, error) {
 		name = strings.TrimSpace(name)
 		if name == "" {
 			name = "col" + strconv.Itoa(c+1)
+		}
+		if !utf8.ValidString(name) {
+			// Refused here, not when the model file cannot hold it after
+			// the training: the names go into the model's JSON, which is
+			// UTF-8.
+			return nil, usagef("%s:1: column %d: the name %s is not valid UTF-8; save the file as UTF-8",
+				path, c+1, strconv.QuoteToASCII(name))
 		}
 		if prev, ok := seen[name]; ok {
 			return nil, usagef("%s:1: columns %d and %d are both named %q", path, prev+1, c+1, name)
@@ -350,27 +368,71 @@ type cellErr string
 
 func (e cellErr) Error() string { return string(e) }
 
-// parseCell parses a number, refusing NaN and infinities.
+// parseCell parses a number written as data files write numbers (see
+// isDecimal), refusing NaN and infinities with their own messages.
 func parseCell(s string) (float64, error) {
-	v, err := strconv.ParseFloat(s, 64)
-	if err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
-		return v, nil // the fast path: no spaces, a finite number
+	if isDecimal(s) {
+		v, err := strconv.ParseFloat(s, 64)
+		if err == nil && !math.IsInf(v, 0) {
+			return v, nil // the fast path: no spaces, a finite number
+		}
 	}
 	s = strings.TrimSpace(s)
-	v, err = strconv.ParseFloat(s, 64)
 	switch {
 	case s == "":
 		return 0, cellErr("empty cell, expected a number")
-	case errors.Is(err, strconv.ErrRange):
-		return 0, cellErr(s + " is out of range")
-	case err != nil:
-		return 0, cellErr(strconv.Quote(s) + " is not a number")
-	case math.IsNaN(v):
+	case isDecimal(s):
+		v, err := strconv.ParseFloat(s, 64)
+		if errors.Is(err, strconv.ErrRange) || math.IsInf(v, 0) {
+			return 0, cellErr(s + " is out of range")
+		}
+		return v, err
+	}
+	switch strings.ToLower(strings.TrimLeft(s, "+-")) {
+	case "nan":
 		return 0, cellErr("NaN is not allowed")
-	case math.IsInf(v, 0):
+	case "inf", "infinity":
 		return 0, cellErr(s + " is not allowed (infinite)")
 	}
-	return v, nil
+	return 0, cellErr(strconv.Quote(s) + " is not a number")
+}
+
+// isDecimal reports whether s is a number as CSV files write them: an
+// optional sign, digits with at most one decimal point (and at least one
+// digit), and an optional exponent, e or E, an optional sign and digits.
+// strconv.ParseFloat alone would also take Go's syntax (1_000, 0x1p3,
+// 0b…), which in a data file is a typo or a different convention, never
+// the number it parses as.
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := i
+		for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+		}
+		if i == exp {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 // cellError places err in column c (0-based) of the record cr just read.
@@ -479,10 +541,14 @@ func readNpy(path string, labels bool) (data []float64, rows, cols int, err erro
 	if cols == 0 {
 		return nil, 0, 0, usagef("%s: an array of shape %s: no columns", path, shapeString(shape))
 	}
+	// rows and cols come from the header and may be anything: compare
+	// without a product that could overflow.
 	have := fi.Size() - hdrStart - hdrLen
-	if n := int64(rows) * int64(cols); n > have/int64(esize) || n*int64(esize) != have {
-		return nil, 0, 0, usagef("%s: %d bytes of data, but an array of shape %s and dtype %s takes %d bytes: the file is truncated or corrupt",
-			path, have, shapeString(shape), dtype, int64(rows)*int64(cols)*int64(esize))
+	if int64(rows) > have/int64(esize)/int64(cols) || int64(rows)*int64(cols)*int64(esize) != have {
+		need := new(big.Int).Mul(big.NewInt(int64(rows)), big.NewInt(int64(cols)))
+		need.Mul(need, big.NewInt(int64(esize)))
+		return nil, 0, 0, usagef("%s: %d bytes of data, but an array of shape %s and dtype %s takes %v bytes: the file is truncated or corrupt",
+			path, have, shapeString(shape), dtype, need)
 	}
 
 	data, err = conv(r, rows*cols)

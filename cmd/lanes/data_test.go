@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"flag"
 	"fmt"
@@ -82,13 +83,15 @@ func TestReadTrainingCSV(t *testing.T) {
 		{"no final newline", "a,b,c\n1,2,3\n4,5,6", "", []string{"a", "b"}, []float64{1, 2, 4, 5}, []float64{3, 6}, "c"},
 		{"quoted", "\"a\",\"b\",\"c\"\n\"1\",2,\"3\"\n4,5,6\n", "", []string{"a", "b"}, []float64{1, 2, 4, 5}, []float64{3, 6}, "c"},
 		{"numbers", "a,b,c\n-1.5e3,+.25,1E2\n1e-400,-0,7\n", "", []string{"a", "b"}, []float64{-1500, 0.25, 0, 0}, []float64{100, 7}, "c"},
+		{"decimal forms", "a,b,c\n5.,.5,-0.0e+0\n1E-2,00012,3e0\n", "", []string{"a", "b"}, []float64{5, 0.5, 0.01, 12}, []float64{0, 3}, "c"},
+		{"UTF-8 names", "naïve,価格,y\n1,2,3\n4,5,6\n", "価格", []string{"naïve", "y"}, []float64{1, 3, 4, 6}, []float64{2, 5}, "価格"},
 		{"empty name", "a,,c\n1,2,3\n4,5,6\n", "", []string{"a", "col2"}, []float64{1, 2, 4, 5}, []float64{3, 6}, "c"},
 		{"pandas digit names", "0,1,2\n1,2,3\n4,5,6\n", "", []string{"0", "1"}, []float64{1, 2, 4, 5}, []float64{3, 6}, "2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeTemp(t, "data.csv", []byte(tt.content))
-			d, err := readTraining(path, "", tt.target)
+			d, err := readTraining(context.Background(), path, "", tt.target)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +107,7 @@ func TestReadTrainingCSVUpperCaseExtension(t *testing.T) {
 	// Anything but .npy is CSV, whatever its extension.
 	for _, name := range []string{"DATA.CSV", "data.txt", "data"} {
 		path := writeTemp(t, name, []byte("a,b\n1,2\n"))
-		d, err := readTraining(path, "", "")
+		d, err := readTraining(context.Background(), path, "", "")
 		if err != nil || d.rows != 1 {
 			t.Errorf("%s: %v, %+v", name, err, d)
 		}
@@ -169,6 +172,24 @@ func TestReadTrainingErrors(t *testing.T) {
 			want: []string{`FILE:4: column 1 ("a"): 1e400 is out of range`}},
 		{name: "negative overflow", file: "data.csv", content: []byte("a,x\n1,-1e400\n"),
 			want: []string{`FILE:2: column 2 ("x"): -1e400 is out of range`}},
+		{name: "Go digit separator", file: "data.csv", content: []byte("a,x\n1,2\n1_0,2\n"),
+			want: []string{`FILE:3: column 1 ("a"): "1_0" is not a number`}},
+		{name: "Go hex float", file: "data.csv", content: []byte("a,x\n1,0x1p1\n"),
+			want: []string{`FILE:2: column 2 ("x"): "0x1p1" is not a number`}},
+		{name: "binary literal", file: "data.csv", content: []byte("a,x\n0b101,2\n"),
+			want: []string{`FILE:2: column 1 ("a"): "0b101" is not a number`}},
+		{name: "bare exponent", file: "data.csv", content: []byte("a,x\n1e,2\n"),
+			want: []string{`FILE:2: column 1 ("a"): "1e" is not a number`}},
+		{name: "lone point", file: "data.csv", content: []byte("a,x\n.,2\n"),
+			want: []string{`FILE:2: column 1 ("a"): "." is not a number`}},
+		{name: "Latin-1 header", file: "data.csv", content: []byte("na\xefve,y\n1,2\n"),
+			want: []string{`FILE:1: column 1: the name "na\xefve" is not valid UTF-8; save the file as UTF-8`}},
+		{name: "Latin-1 target name", file: "data.csv", content: []byte("x,pr\xeax\n1,2\n"),
+			want: []string{`FILE:1: column 2: the name "pr\xeax" is not valid UTF-8`}},
+		{name: "npy lying shape", file: "data.npy", content: npyBytes(t, "<f8", false, "(4611686018427387905, 3)", []float64{1, 2, 3}, false), labels: f64("(1,)", 1),
+			want: []string{"FILE: 24 bytes of data, but an array of shape (4611686018427387905, 3) and dtype <f8 takes 110680464442257309720 bytes"}},
+		{name: "npy lying shape int8", file: "data.npy", content: npyBytes(t, "|i1", false, "(9223372036854775807, 2)", []int8{1, 2}, false), labels: f64("(1,)", 1),
+			want: []string{"FILE: 2 bytes of data, but an array of shape (9223372036854775807, 2)"}},
 		{name: "empty file", file: "data.csv", content: []byte{},
 			want: []string{"FILE: empty file, expected a header line"}},
 		{name: "blank file", file: "data.csv", content: []byte("\n\r\n\n"),
@@ -283,7 +304,7 @@ func TestReadTrainingErrors(t *testing.T) {
 					want = append(want, strings.ReplaceAll(w, tt.labelsArg, labels))
 				}
 			}
-			d, err := readTraining(path, labels, tt.target)
+			d, err := readTraining(context.Background(), path, labels, tt.target)
 			if err == nil {
 				t.Fatalf("no error, got %+v", d)
 			}
@@ -329,7 +350,7 @@ func TestReadTrainingNpy(t *testing.T) {
 			xp, yp := filepath.Join(dir, "X.NPY"), filepath.Join(dir, "y.npy")
 			os.WriteFile(xp, tt.x, 0o644)
 			os.WriteFile(yp, tt.y, 0o644)
-			d, err := readTraining(xp, yp, "")
+			d, err := readTraining(context.Background(), xp, yp, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -345,7 +366,7 @@ func TestReadTrainingNpy(t *testing.T) {
 func TestReadFeaturesCSV(t *testing.T) {
 	const content = "id,b,y,a\nfirst,2,3,1\nsecond, 5 ,not a number,4\n"
 	path := writeTemp(t, "in.csv", []byte(content))
-	d, err := readFeatures(path, []string{"a", "b"}, 2)
+	d, err := readFeatures(context.Background(), path, []string{"a", "b"}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +375,7 @@ func TestReadFeaturesCSV(t *testing.T) {
 	}
 
 	path = writeTemp(t, "in.csv", []byte("p,q\r\n1,2\r\n3,4\r\n"))
-	d, err = readFeatures(path, nil, 2)
+	d, err = readFeatures(context.Background(), path, nil, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +386,7 @@ func TestReadFeaturesCSV(t *testing.T) {
 
 func TestReadFeaturesNpy(t *testing.T) {
 	path := writeTemp(t, "in.npy", npyBytes(t, "<f4", true, "(2, 3)", []float32{1, 4, 2, 5, 3, 6}, false))
-	d, err := readFeatures(path, []string{"a", "b", "c"}, 3)
+	d, err := readFeatures(context.Background(), path, []string{"a", "b", "c"}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +434,7 @@ func TestReadFeaturesErrors(t *testing.T) {
 			if tt.content != nil {
 				os.WriteFile(path, tt.content, 0o644)
 			}
-			d, err := readFeatures(path, tt.features, tt.n)
+			d, err := readFeatures(context.Background(), path, tt.features, tt.n)
 			if err == nil {
 				t.Fatalf("no error, got %+v", d)
 			}
@@ -430,11 +451,11 @@ func TestDataFixtures(t *testing.T) {
 	if *genDataFixtures {
 		generateDataFixtures(t)
 	}
-	csvSet, err := readTraining("testdata/good.csv", "", "y")
+	csvSet, err := readTraining(context.Background(), "testdata/good.csv", "", "y")
 	if err != nil {
 		t.Fatal(err)
 	}
-	npySet, err := readTraining("testdata/good_x.npy", "testdata/good_y.npy", "")
+	npySet, err := readTraining(context.Background(), "testdata/good_x.npy", "testdata/good_y.npy", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,7 +479,7 @@ func TestDataFixtures(t *testing.T) {
 		{"empty.csv", "testdata/empty.csv: empty file, expected a header line"},
 		{"header_only.csv", "testdata/header_only.csv: no data rows after the header"},
 	} {
-		_, err := readTraining("testdata/"+tt.file, "", "")
+		_, err := readTraining(context.Background(), "testdata/"+tt.file, "", "")
 		if err == nil || !isUsage(err) || err.Error() != tt.want {
 			t.Errorf("%s: got %v, want %s", tt.file, err, tt.want)
 		}
@@ -549,7 +570,7 @@ func BenchmarkReadCSV(b *testing.B) {
 	b.SetBytes(int64(buf.Len()))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := readTraining(path, "", ""); err != nil {
+		if _, err := readTraining(context.Background(), path, "", ""); err != nil {
 			b.Fatal(err)
 		}
 	}

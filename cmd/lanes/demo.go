@@ -28,6 +28,10 @@ Examples:
   lanes demo --optimizer adam --lr 0.05 --seed 7
 `
 
+// maxDemoPoints bounds --points: the demo's data is made in memory, and
+// a typo should not ask for terabytes of it.
+const maxDemoPoints = 100_000_000
+
 // demoOptions are the flags of lanes demo.
 type demoOptions struct {
 	method, optimizer, schedule string
@@ -46,7 +50,7 @@ func cmdDemo(e *env, args []string) error {
 	fs.StringVar(&o.optimizer, "optimizer", "plain", "plain, momentum, nesterov or adam")
 	fs.StringVar(&o.schedule, "schedule", "", "learning-rate `SPEC` (see below); default constant")
 	fs.Uint64Var(&o.seed, "seed", 2026, "seed of the noise (and of SGD's shuffling)")
-	fs.IntVar(&o.points, "points", 100, "number of points (≥ 2)")
+	fs.IntVar(&o.points, "points", 100, "number of points, 2 to 100,000,000")
 	fs.IntVar(&o.batch, "batch", 10, "rows per step of minibatch (≥ 1)")
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
@@ -62,10 +66,10 @@ func runDemo(e *env, o demoOptions) error {
 		return usagef("--steps must be ≥ 1, got %d", o.steps)
 	case o.every < 1:
 		return usagef("--every must be ≥ 1, got %d", o.every)
-	case o.points < 2:
-		return usagef("--points must be ≥ 2, got %d", o.points)
-	case o.batch < 1:
-		return usagef("--batch must be ≥ 1, got %d", o.batch)
+	case o.points < 2 || o.points > maxDemoPoints:
+		return usagef("--points must be in [2, %d], got %d", maxDemoPoints, o.points)
+	case o.batch < 1 || o.batch > o.points:
+		return usagef("--batch must be in [1, --points %d], got %d", o.points, o.batch)
 	}
 	method, err := parseMethod(o.method, false)
 	if err != nil {
@@ -81,18 +85,18 @@ func runDemo(e *env, o demoOptions) error {
 	case linreg.SGD:
 		perEpoch = o.points
 	case linreg.MiniBatch:
-		perEpoch = (o.points + o.batch - 1) / o.batch
+		perEpoch = ceilDiv(o.points, o.batch)
 	}
 	r := linreg.Regressor{
 		Method: method, Update: update, Seed: o.seed,
-		Epochs:   (o.steps + perEpoch - 1) / perEpoch,
+		Epochs:   ceilDiv(o.steps, perEpoch),
 		Features: []string{"x"},
 	}
 	if method == linreg.MiniBatch {
 		r.BatchSize = o.batch
 	}
 	if o.schedule != "" {
-		if r.Schedule, err = parseSchedule(o.schedule, o.lr, r.Epochs*perEpoch); err != nil {
+		if r.Schedule, err = parseSchedule(o.schedule, o.lr, mulSat(r.Epochs, perEpoch)); err != nil {
 			return err
 		}
 	} else {
@@ -113,7 +117,7 @@ func runDemo(e *env, o demoOptions) error {
 	m, err := r.Fit(context.Background(), x, y)
 	elapsed := time.Since(start)
 	if err != nil {
-		return trainingError(err, "--lr")
+		return trainingError(err)
 	}
 	fmt.Fprintf(e.stdout, "Learned: w = %.4f, b = %.4f (the data was made with w = 2, b = 0)\n", m.Coef[0], m.Intercept)
 	fmt.Fprintf(e.stdout, "Kernels: %s\n", kernels.Impl())

@@ -1,21 +1,20 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/lanes-go/lanes/gd"
+	"github.com/lanes-go/lanes/internal/outfile"
 	"github.com/lanes-go/lanes/linreg"
 )
 
@@ -53,9 +52,19 @@ memory, as do other dtypes and Fortran order. The results are the same
 bits as from the same data in memory (with the same --shuffle-block).
 
 A progress bar shows on a terminal for runs longer than a second; every
-run ends with a summary. A run that fails writes no model or plot.
-Exit status: 0 success, 1 training failed (e.g. diverged), 2 bad usage
-or bad input.
+run ends with a summary. Ctrl-C stops a run (a second Ctrl-C quits at
+once); nothing is written.
+
+Outputs (--out, --plot) are checked before any work: each must be a
+regular file or a new name in an existing directory, never a directory,
+a device or a FIFO, never an input of the run (under any name), and
+never the other output. A symbolic link is followed: the file it points
+to is replaced. The outputs are written only when the whole run has
+succeeded, summary printed included, each to a temporary file renamed
+over its target, so a run that fails leaves every file as it was.
+
+Exit status: 0 success, 1 training failed (e.g. diverged, interrupted),
+2 bad usage or bad input.
 
 Examples:
   lanes fit --data houses.csv --target price --out model.json
@@ -156,20 +165,14 @@ func (o fitOptions) check() (fitPlan, error) {
 		return p, usagef("--val-fraction must be in [0, 1), got %v", o.valFraction)
 	case p.method == linreg.Exact && (o.set["lr"] || o.set["schedule"] || o.set["optimizer"] || o.set["epochs"] || o.set["tol"]):
 		return p, usagef("--lr, --schedule, --optimizer, --epochs and --tol are for the gradient methods, not --method exact")
+	case p.method == linreg.Exact && o.plot != "":
+		return p, usagef("--plot draws the loss of each epoch, and --method exact has no epochs: it solves the problem in one go")
 	case o.set["lr"] && o.set["schedule"] && p.rate == 0:
 		return p, usagef("--lr auto and --schedule: a schedule needs a base rate, from --lr X or its base=")
 	}
 	if o.plot != "" {
 		if err := checkPlotPath(o.plot); err != nil {
 			return p, err
-		}
-	}
-	for _, f := range []struct{ flag, path string }{{"--out", o.out}, {"--plot", o.plot}} {
-		if f.path == "" {
-			continue
-		}
-		if st, err := os.Stat(filepath.Dir(f.path)); err != nil || !st.IsDir() {
-			return p, usagef("%s %s: directory %s does not exist", f.flag, f.path, filepath.Dir(f.path))
 		}
 	}
 	return p, nil
@@ -180,24 +183,35 @@ func runFit(e *env, o fitOptions) error {
 	if err != nil {
 		return err
 	}
+	outs, err := outfile.Plan(
+		[]outfile.Path{{Flag: "--data", Path: o.data}, {Flag: "--labels", Path: o.labels}},
+		[]outfile.Path{{Flag: "--out", Path: o.out}, {Flag: "--plot", Path: o.plot}})
+	if err != nil {
+		return asUsage(err)
+	}
+	defer outs.Discard()
+	in := catchInterrupts(e)
+	defer in.stop()
+	in.onExit(outs.Discard)
+
 	var (
 		ds, train, val *dataset
 		x              linreg.Matrix
-		mapped         bool
+		ms             *mappedSet
 	)
 	if o.valFraction == 0 {
-		var done func()
-		ds, x, done, mapped, err = mapTraining(o.data, o.labels, o.target)
-		if err != nil {
+		if ds, x, ms, err = mapTraining(o.data, o.labels, o.target); err != nil {
 			return err
 		}
-		if mapped {
-			defer done()
+		if ms != nil {
+			defer ms.close()
 			train = ds
 		}
 	}
-	if !mapped {
-		if ds, err = readTraining(o.data, o.labels, o.target); err != nil {
+	if ms == nil {
+		if ds, err = readTraining(in.ctx, o.data, o.labels, o.target); errors.Is(err, context.Canceled) {
+			return errors.New("interrupted: no model written")
+		} else if err != nil {
 			return asUsage(err)
 		}
 		if train, val, err = splitValidation(ds, o.valFraction, o.seed); err != nil {
@@ -205,12 +219,18 @@ func runFit(e *env, o fitOptions) error {
 		}
 		x = linreg.NewMatrix(train.x, train.rows, len(ds.features))
 	}
+	if train.rows < 2 {
+		return usagef("%s has %d data row: a fit needs at least 2", o.data, train.rows)
+	}
+	if plan.method == linreg.MiniBatch && o.batch > train.rows {
+		return usagef("--batch %d is more than the %d training rows", o.batch, train.rows)
+	}
 	r := linreg.Regressor{
 		Method: plan.method, Rate: plan.rate, Update: plan.update,
 		Epochs: o.epochs, Tol: o.tol, Seed: o.seed, L1: o.l1, L2: o.l2,
 		Features: ds.features, ShuffleBlock: o.shuffleBlock, Workers: o.workers,
 	}
-	if w := linreg.WindowRows(x.Cols); mapped && !o.set["shuffle-block"] && x.Rows > w &&
+	if w := linreg.WindowRows(x.Cols); ms != nil && !o.set["shuffle-block"] && x.Rows > w &&
 		(plan.method == linreg.SGD || plan.method == linreg.MiniBatch) {
 		// Out of core: shuffle windows, not rows, so that the steps read
 		// one window of the file at a time.
@@ -236,33 +256,55 @@ func runFit(e *env, o fitOptions) error {
 		r.CallbackEvery = 1000
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	start := time.Now()
-	m, err := r.Fit(ctx, x, train.y)
-	elapsed := time.Since(start)
-	bar.finish()
-	if errors.Is(err, context.Canceled) {
-		return errors.New("interrupted: no model written")
+	// Train and describe the result; with mapped files, under a guard
+	// that reports a file truncated meanwhile.
+	var (
+		m       *linreg.Model
+		summary string
+	)
+	fitAndDescribe := func() error {
+		start := time.Now()
+		m, err = r.Fit(in.ctx, x, train.y)
+		elapsed := time.Since(start)
+		bar.finish()
+		if errors.Is(err, context.Canceled) {
+			return errors.New("interrupted: no model written")
+		}
+		if err != nil {
+			return trainingError(err)
+		}
+		summary, err = fitSummary(o, ds, train, val, x, m, elapsed)
+		return err
+	}
+	if ms != nil {
+		err = ms.guard(fitAndDescribe)
+	} else {
+		err = fitAndDescribe()
 	}
 	if err != nil {
-		return trainingError(err, "--lr")
+		return err
 	}
 
-	if o.out != "" {
-		if err := writeFileAtomic(o.out, func(w *bufio.Writer) error { return m.Save(w) }); err != nil {
+	// Everything that can fail has run; what remains is to write. The
+	// outputs are staged first, then the summary is printed, and only
+	// when both have worked do the outputs replace their targets.
+	if outs.Has("--out") {
+		if err := outs.Stage("--out", m.Save); err != nil {
 			return err
 		}
 	}
-	if o.plot != "" {
-		if err := writeLossPlot(o.plot, "lanes fit "+filepath.Base(o.data), m.History, m.ValHistory); err != nil {
-			if o.out != "" {
-				os.Remove(o.out) // all or nothing
-			}
+	if outs.Has("--plot") {
+		err := outs.Stage("--plot", func(w io.Writer) error {
+			return drawLossPlot(w, o.plot, "lanes fit "+filepath.Base(o.data), m.History, m.ValHistory)
+		})
+		if err != nil {
 			return err
 		}
 	}
-	return writeFitSummary(e, o, ds, train, val, x, m, elapsed)
+	if err := printStaged(e, summary); err != nil {
+		return fmt.Errorf("%w; no model or plot written", err)
+	}
+	return outs.Commit()
 }
 
 // splitValidation holds out a fraction of the rows, chosen by a seeded
@@ -274,8 +316,8 @@ func splitValidation(ds *dataset, fraction float64, seed uint64) (train, val *da
 	if fraction == 0 {
 		return ds, nil, nil
 	}
-	if nVal < 1 || ds.rows-nVal < 1 {
-		return nil, nil, usagef("--val-fraction %v of %d rows leaves %d for validation and %d for training; each needs at least one",
+	if nVal < 2 || ds.rows-nVal < 2 {
+		return nil, nil, usagef("--val-fraction %v of %d rows leaves %d for validation and %d for training; each needs at least two",
 			fraction, ds.rows, nVal, ds.rows-nVal)
 	}
 	held := make([]bool, ds.rows)
@@ -309,8 +351,26 @@ func plannedEpochs(method linreg.Method, epochs, rows, batch int) int {
 	case linreg.SGD:
 		batch = 1
 	}
-	perEpoch := (rows + batch - 1) / batch
-	return max(100, (10000+perEpoch-1)/perEpoch)
+	perEpoch := ceilDiv(rows, batch)
+	return max(100, ceilDiv(10000, perEpoch))
+}
+
+// ceilDiv is ⌈a/b⌉ for a ≥ 0 and b ≥ 1, without the overflow of
+// (a+b−1)/b when b is huge.
+func ceilDiv(a, b int) int {
+	if a == 0 {
+		return 0
+	}
+	return (a-1)/b + 1
+}
+
+// mulSat is a·b for a, b ≥ 0, saturating at math.MaxInt: a count of steps
+// from a huge --epochs means "more than will ever run".
+func mulSat(a, b int) int {
+	if a != 0 && b > math.MaxInt/a {
+		return math.MaxInt
+	}
+	return a * b
 }
 
 // plannedSteps is the number of steps of the planned epochs, the default
@@ -319,18 +379,19 @@ func plannedSteps(method linreg.Method, epochs, rows, batch int) int {
 	e := plannedEpochs(method, epochs, rows, batch)
 	switch method {
 	case linreg.SGD:
-		return e * rows
+		return mulSat(e, rows)
 	case linreg.MiniBatch:
-		return e * ((rows + batch - 1) / batch)
+		return mulSat(e, ceilDiv(rows, batch))
 	}
 	return e
 }
 
-// writeFitSummary prints the paragraph that ends every run.
-func writeFitSummary(e *env, o fitOptions, ds, train, val *dataset, x linreg.Matrix, m *linreg.Model, elapsed time.Duration) error {
+// fitSummary returns what ends every run: a paragraph describing it,
+// then the coefficients.
+func fitSummary(o fitOptions, ds, train, val *dataset, x linreg.Matrix, m *linreg.Model, elapsed time.Duration) (string, error) {
 	r2, err := m.Score(x, train.y)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Fitted y ≈ x·w + b to %d rows × %d features of %s (target %q) by %s",
@@ -347,7 +408,7 @@ func writeFitSummary(e *env, o fitOptions, ds, train, val *dataset, x linreg.Mat
 	if val != nil {
 		vr2, err := m.Score(linreg.NewMatrix(val.x, val.rows, len(ds.features)), val.y)
 		if err != nil {
-			return err
+			return "", err
 		}
 		fmt.Fprintf(&b, "; validation (%d rows) MSE %.6g, R² %.6f", val.rows, *m.Summary.ValMSE, vr2)
 	}
@@ -358,9 +419,9 @@ func writeFitSummary(e *env, o fitOptions, ds, train, val *dataset, x linreg.Mat
 	if o.plot != "" {
 		fmt.Fprintf(&b, " Loss curve drawn to %s.", o.plot)
 	}
-	fmt.Fprintln(e.stdout, b.String())
-	writeCoefficients(e, m)
-	return nil
+	b.WriteString("\n")
+	writeCoefficients(&b, m)
+	return b.String(), nil
 }
 
 // rateDescription says how the learning rate went.
@@ -379,20 +440,20 @@ func rateDescription(o fitOptions, m *linreg.Model) string {
 // shownCoefficients bounds the coefficient table; the model file has all.
 const shownCoefficients = 20
 
-// writeCoefficients prints the coefficients, one per line, and the
+// writeCoefficients writes the coefficients, one per line, and the
 // intercept.
-func writeCoefficients(e *env, m *linreg.Model) {
+func writeCoefficients(w io.Writer, m *linreg.Model) {
 	width := len("intercept")
 	for _, f := range m.Features[:min(len(m.Features), shownCoefficients)] {
 		width = max(width, len(f))
 	}
-	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(w)
 	for j, c := range m.Coef {
 		if j == shownCoefficients {
-			fmt.Fprintf(e.stdout, "  … %d more coefficients (all are in the model file of --out)\n", len(m.Coef)-j)
+			fmt.Fprintf(w, "  … %d more coefficients (all are in the model file of --out)\n", len(m.Coef)-j)
 			break
 		}
-		fmt.Fprintf(e.stdout, "  %-*s % .6g\n", width, m.Features[j], c)
+		fmt.Fprintf(w, "  %-*s % .6g\n", width, m.Features[j], c)
 	}
-	fmt.Fprintf(e.stdout, "  %-*s % .6g\n", width, "intercept", m.Intercept)
+	fmt.Fprintf(w, "  %-*s % .6g\n", width, "intercept", m.Intercept)
 }

@@ -57,8 +57,34 @@ type command struct {
 var commands []command
 
 func main() {
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, stderrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
+	e := &env{stdout: &checkedWriter{w: os.Stdout}, stderr: os.Stderr, stderrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
 	os.Exit(run(e, os.Args[1:]))
+}
+
+// checkedWriter remembers the first error of its writes, so that a
+// command whose output could not be written (a full disk, a closed pipe:
+// lanes fit > /dev/full) fails instead of exiting 0.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.err = err
+	return n, err
+}
+
+// stdoutErr returns the first error of a write to stdout, if stdout keeps
+// one (tests write to a bytes.Buffer, which never fails).
+func (e *env) stdoutErr() error {
+	if c, ok := e.stdout.(*checkedWriter); ok && c.err != nil {
+		return fmt.Errorf("writing to stdout: %w", c.err)
+	}
+	return nil
 }
 
 // run runs the command line args and returns the exit status.
@@ -79,6 +105,9 @@ func run(e *env, args []string) int {
 		return exitUsage
 	}
 	err := cmd.run(e, args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		err = e.stdoutErr()
+	}
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK

@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -39,17 +39,17 @@ const (
 	plotHeight = 4 * vg.Inch
 )
 
-// writeLossPlot draws the training loss of each epoch, and the validation
+// drawLossPlot draws the training loss of each epoch, and the validation
 // loss if val is not nil, against the epoch number (1-based), on a log
-// scale, and writes it to path, an SVG or PNG file by its extension,
-// through writeFileAtomic: a failure leaves no file.
+// scale, and writes it to w as SVG or PNG by the extension of path, which
+// also names the plot in errors.
 //
 // Losses that are NaN or infinite are left out (gonum/plot refuses them).
 // A log scale cannot show a loss ≤ 0, and a perfect fit can reach exactly
 // 0, so such losses are clamped to the smallest positive loss of either
 // series (or to 1e-300 if there is none): the curve then ends flat along
 // the bottom of the plot instead of disappearing.
-func writeLossPlot(path string, title string, train, val []float64) error {
+func drawLossPlot(w io.Writer, path string, title string, train, val []float64) error {
 	format := plotFormat(path)
 	if format == "" {
 		return checkPlotPath(path)
@@ -100,12 +100,10 @@ func writeLossPlot(path string, title string, train, val []float64) error {
 	if err != nil {
 		return fmt.Errorf("plot %s: %w", path, err)
 	}
-	return writeFileAtomic(path, func(w *bufio.Writer) error {
-		if _, err := wt.WriteTo(w); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-		return nil
-	})
+	if _, err := wt.WriteTo(w); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }
 
 // lossXYs returns the points (epoch, loss) of losses, epochs counting from

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"os"
 	"strconv"
 
+	"github.com/lanes-go/lanes/internal/outfile"
 	"github.com/lanes-go/lanes/linreg"
 )
 
@@ -17,7 +19,9 @@ file and writes one prediction per row, as CSV with the header
 "prediction", to stdout or to --out. A CSV needs a header with the
 model's feature names, in any order; other columns, such as the target,
 are ignored. A .npy file is a 2-D array with one column per feature.
-The predictions are the same bits on every CPU.
+The predictions are the same bits on every CPU. --out follows the rules
+of lanes fit's outputs: checked first, never an input, written whole
+or not at all.
 
 Examples:
   lanes predict --model model.json --data new.csv
@@ -39,20 +43,32 @@ func cmdPredict(e *env, args []string) error {
 	case dataPath == "":
 		return usagef("--data is required (see lanes predict -h)")
 	}
+	outs, err := outfile.Plan(
+		[]outfile.Path{{Flag: "--model", Path: modelPath}, {Flag: "--data", Path: dataPath}},
+		[]outfile.Path{{Flag: "--out", Path: out}})
+	if err != nil {
+		return asUsage(err)
+	}
+	defer outs.Discard()
+	in := catchInterrupts(e)
+	defer in.stop()
+	in.onExit(outs.Discard)
 	m, err := loadModel(modelPath)
 	if err != nil {
 		return err
 	}
-	ds, err := readFeatures(dataPath, m.Features, len(m.Coef))
-	if err != nil {
+	ds, err := readFeatures(in.ctx, dataPath, m.Features, len(m.Coef))
+	if errors.Is(err, context.Canceled) {
+		return errors.New("interrupted: no predictions written")
+	} else if err != nil {
 		return asUsage(err)
 	}
 	pred := make([]float64, ds.rows)
 	if err := m.Predict(linreg.NewMatrix(ds.x, ds.rows, len(m.Coef)), pred); err != nil {
 		return err
 	}
-	write := func(w *bufio.Writer) error {
-		w.WriteString("prediction\n")
+	write := func(w io.Writer) error {
+		io.WriteString(w, "prediction\n")
 		var buf []byte
 		for _, p := range pred {
 			// The shortest decimal that reads back as the same bits.
@@ -66,12 +82,14 @@ func cmdPredict(e *env, args []string) error {
 	}
 	if out == "" {
 		w := bufio.NewWriter(e.stdout)
-		if err := write(w); err != nil {
-			return err
-		}
-		return w.Flush()
+		write(w)
+		w.Flush()
+		return e.stdoutErr()
 	}
-	return writeFileAtomic(out, write)
+	if err := outs.Stage("--out", write); err != nil {
+		return err
+	}
+	return outs.Commit()
 }
 
 // loadModel reads a model file; every failure is an input error naming
@@ -83,8 +101,8 @@ func loadModel(path string) (*linreg.Model, error) {
 	}
 	defer f.Close()
 	m, err := linreg.Load(bufio.NewReader(f))
-	if errors.Is(err, io.EOF) {
-		return nil, usagef("--model %s: empty file", path)
+	if errors.Is(err, linreg.ErrEmptyModel) {
+		return nil, usagef("--model %s: the file is empty", path)
 	}
 	if err != nil {
 		return nil, usagef("--model %s: %v", path, err)

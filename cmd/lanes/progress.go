@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lanes-go/lanes/gd"
 	"github.com/schollz/progressbar/v3"
@@ -32,6 +33,7 @@ type progress struct {
 	start time.Time                // when the run started
 	last  time.Time                // the last redraw
 	shown bool                     // whether the bar has been drawn
+	width int                      // runes in the line last written
 	done  bool                     // after finish
 }
 
@@ -93,13 +95,31 @@ func (p *progress) update(gp gd.Progress) {
 	p.flush()
 }
 
-// flush writes what the bar drew to w. Errors are ignored: the progress
-// display is a courtesy, and a broken stderr must not stop training.
+// flush writes the bar's last drawing to w. An update makes the bar draw
+// twice (the new description over the old count, then the new count),
+// and a log of the terminal would show the first, stale frame ("epoch
+// 19115/30000 … 0%"): only the text after the last carriage return is
+// written, padded with spaces over what is left of the longer line
+// before. Errors are ignored: the progress display is a courtesy, and a
+// broken stderr must not stop training.
 func (p *progress) flush() {
-	if p.buf.Len() > 0 {
-		p.w.Write(p.buf.Bytes())
-		p.buf.Reset()
+	if p.buf.Len() == 0 {
+		return
 	}
+	frame := p.buf.Bytes()
+	if i := bytes.LastIndexByte(frame, '\r'); i >= 0 {
+		frame = frame[i+1:]
+	}
+	width := utf8.RuneCount(frame)
+	out := append([]byte{'\r'}, frame...)
+	if pad := p.width - width; pad > 0 {
+		out = append(out, bytes.Repeat([]byte{' '}, pad)...)
+		out = append(out, '\r')
+		out = append(out, frame...)
+	}
+	p.w.Write(out)
+	p.width = width
+	p.buf.Reset()
 }
 
 // describe returns the text before the bar:

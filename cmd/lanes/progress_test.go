@@ -182,3 +182,29 @@ func TestProgressOneWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressFirstFrame: the first drawing, a second into a long run,
+// shows the epoch reached and its percentage, never a stale 0% frame.
+func TestProgressFirstFrame(t *testing.T) {
+	var buf bytes.Buffer
+	clock := newFakeClock()
+	p := newProgressClock(&buf, true, 30000, clock.now)
+	clock.set(time.Second)
+	p.update(epochProgress(19115))
+	got := buf.String()
+	if strings.Count(got, "epoch") != 1 || strings.Contains(got, " 0%") || !strings.Contains(got, "63%") {
+		t.Errorf("first frame %q: want one frame at 63%%", got)
+	}
+	// A shorter line than the last is padded over it.
+	buf.Reset()
+	clock.set(2 * time.Second)
+	long := epochProgress(19200)
+	long.ValLoss = 0.123456
+	p.update(long)
+	buf.Reset()
+	clock.set(3 * time.Second)
+	p.update(epochProgress(19300))
+	if frame := buf.String(); !strings.HasPrefix(frame, "\r") || !strings.Contains(frame, "   \r") {
+		t.Errorf("a shorter frame is not padded over the longer one: %q", frame)
+	}
+}
