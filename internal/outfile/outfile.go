@@ -51,7 +51,7 @@ type Set struct {
 
 // file is one output: where it goes and, once staged, its temporary file.
 type file struct {
-	Path
+	out    Path
 	target string      // the file replaced: Path with symbolic links followed
 	mode   fs.FileMode // permission bits of the result
 	tmp    string      // the staged temporary file, "" before Stage
@@ -100,7 +100,7 @@ func Plan(inputs, outputs []Path) (*Set, error) {
 				return nil, fmt.Errorf("%s %s: %v", out.Flag, out.Path, err)
 			} else if same {
 				return nil, fmt.Errorf("%s %s and %s %s are the same file: each output needs its own",
-					prev.Flag, prev.Path, out.Flag, out.Path)
+					prev.out.Flag, prev.out.Path, out.Flag, out.Path)
 			}
 		}
 		s.files = append(s.files, f)
@@ -117,7 +117,7 @@ func check(out Path) (*file, error) {
 	if err != nil {
 		return fail("%v", err)
 	}
-	f := &file{Path: out, target: target, mode: 0o644}
+	f := &file{out: out, target: target, mode: 0o644}
 	fi, err := os.Stat(target)
 	switch {
 	case err == nil && fi.IsDir():
@@ -237,7 +237,7 @@ func (s *Set) Stage(flag string, write func(w io.Writer) error) (err error) {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(f.target), tempPattern(f.target))
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %v", f.Path.Path, unwrapPath(err))
+		return fmt.Errorf("cannot write %s: %v", f.out.Path, unwrapPath(err))
 	}
 	defer func() {
 		if err != nil {
@@ -250,11 +250,11 @@ func (s *Set) Stage(flag string, write func(w io.Writer) error) (err error) {
 		return err
 	}
 	if err := w.Flush(); err != nil {
-		return fmt.Errorf("writing %s: %v", f.Path.Path, unwrapPath(err))
+		return fmt.Errorf("writing %s: %v", f.out.Path, unwrapPath(err))
 	}
 	for _, step := range []func() error{func() error { return tmp.Chmod(f.mode) }, tmp.Sync, tmp.Close} {
 		if err := step(); err != nil {
-			return fmt.Errorf("writing %s: %v", f.Path.Path, unwrapPath(err))
+			return fmt.Errorf("writing %s: %v", f.out.Path, unwrapPath(err))
 		}
 	}
 	f.tmp = tmp.Name()
@@ -263,7 +263,7 @@ func (s *Set) Stage(flag string, write func(w io.Writer) error) (err error) {
 
 func (s *Set) lookup(flag string) *file {
 	for _, f := range s.files {
-		if f.Flag == flag {
+		if f.out.Flag == flag {
 			return f
 		}
 	}
@@ -290,7 +290,7 @@ func (s *Set) Commit() error {
 	for _, f := range s.files {
 		if f.tmp == "" {
 			s.discardLocked()
-			return fmt.Errorf("outfile: %s was never staged", f.Flag)
+			return fmt.Errorf("outfile: %s was never staged", f.out.Flag)
 		}
 	}
 	s.done = true
@@ -299,7 +299,7 @@ func (s *Set) Commit() error {
 			for _, rest := range s.files[i:] {
 				os.Remove(rest.tmp)
 			}
-			return fmt.Errorf("writing %s: %v", f.Path.Path, unwrapPath(err))
+			return fmt.Errorf("writing %s: %v", f.out.Path, unwrapPath(err))
 		}
 	}
 	return nil

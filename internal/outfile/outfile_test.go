@@ -184,7 +184,7 @@ func TestRefusals(t *testing.T) {
 		{"a directory", []Path{{"--out", sub}}, []string{"--out", "directory"}},
 		{"no such directory", []Path{{"--out", filepath.Join(dir, "nope", "m.json")}}, []string{"--out", "does not exist"}},
 		{"read-only", []Path{{"--out", readOnly}}, []string{"--out", "read-only"}},
-		{"two outputs, one path", []Path{{"--out", filepath.Join(dir, "x.svg")}, {"--plot", filepath.Join(dir, "x.svg")}}, []string{"--out", "--plot", "same file"}},
+		{"two outputs, one path", []Path{{"--out", filepath.Join(dir, "x.svg")}, {"--plot", filepath.Join(dir, "x.svg")}}, []string{"--out " + filepath.Join(dir, "x.svg") + " and --plot " + filepath.Join(dir, "x.svg") + " are the same file"}},
 		{"two outputs, two spellings", []Path{{"--out", filepath.Join(dir, "x.svg")}, {"--plot", filepath.Join(sub, "..", "x.svg")}}, []string{"same file"}},
 	}
 	for _, c := range cases {
