@@ -286,7 +286,7 @@ func TestScheduleHugeTotal(t *testing.T) {
 			t.Errorf("%+v: Rate(MaxInt) = %v, want %v", s, r, final)
 		}
 		prev := base
-		for _, step := range []int{1, 1000, 1 << 40, math.MaxInt / 4, math.MaxInt / 2, math.MaxInt/4*3 + 7, math.MaxInt - 1000, math.MaxInt - 2, math.MaxInt - 1, math.MaxInt} {
+		for _, step := range []int{1, 1000, math.MaxInt >> 20, math.MaxInt / 4, math.MaxInt / 2, math.MaxInt/4*3 + 7, math.MaxInt - 1000, math.MaxInt - 2, math.MaxInt - 1, math.MaxInt} {
 			r := s.Rate(step)
 			if !(r >= final && r <= base) || r > prev {
 				t.Errorf("%+v: Rate(%d) = %v after %v: want within [%v, %v] and no rise", s, step, r, prev, final, base)
