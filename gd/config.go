@@ -24,15 +24,15 @@ const (
 	// data far larger than needed to get a rough model, or for streaming.
 	SGD
 	// MiniBatch uses BatchSize examples per step, ⌈N/BatchSize⌉ steps per
-	// epoch. When BatchSize does not divide N the last batch is smaller,
-	// and since every step takes the mean over its own batch, that
-	// batch's rows weigh more in the epoch, as with PyTorch's default
-	// DataLoader: in order, the run settles slightly off the minimiser;
-	// shuffled, the effect averages out to noise. A BatchSize that divides
-	// N avoids it.
-	// It sits between the two: steps are cheaper than FullBatch's and steadier
-	// than SGD's, and each one evaluates a block of rows in one kernel
-	// call. Choose it as the default for large data.
+	// epoch. It sits between the two: steps are cheaper than FullBatch's
+	// and steadier than SGD's, and each one evaluates a block of rows in
+	// one kernel call. Choose it as the default for large data.
+	//
+	// When BatchSize does not divide N the last batch is smaller, and
+	// since every step takes the mean over its own batch, that batch's
+	// rows weigh more in the epoch, as with PyTorch's default DataLoader:
+	// in order, the run settles slightly off the minimiser; shuffled, the
+	// effect averages out to noise. A BatchSize that divides N avoids it.
 	MiniBatch
 )
 

@@ -1,11 +1,7 @@
 package gd
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"testing"
@@ -165,61 +161,10 @@ func TestKernelImplementationsSameBits(t *testing.T) {
 	}
 }
 
-// minimizeGolden holds the first 16 hex digits of the SHA-256 of each
-// detConfigs run (see hashRun). The promise of package gd is the same
-// bits on every CPU, GOARCH and kernel implementation; CI runs this test
-// under qemu on arm64, riscv64, ppc64le, s390x and 386. A change to the
-// engine's arithmetic, the data generation or the configurations changes
-// these values on purpose; anything else that changes them is a bug.
-var minimizeGolden = map[string]string{
-	"batch/adam":                        "62f310c2c21c3102",
-	"batch/momentum":                    "2a2b0ff47851887b",
-	"batch/nesterov":                    "dfba379b4383c0f9",
-	"batch/nesterov/validation/tol":     "904b25134666ed70",
-	"batch/plain":                       "4b0e69ff8798cff2",
-	"minibatch/adam":                    "394b87c10bc54ff1",
-	"minibatch/inorder/B=7/exponential": "88ba98c04fae0c18",
-	"minibatch/momentum":                "762a6416a04dc797",
-	"minibatch/nesterov":                "abe8221cefd0478f",
-	"minibatch/plain":                   "77657daaff0235b8",
-	"sgd/adam":                          "814195df5122bb86",
-	"sgd/momentum":                      "5692e8a07bc54335",
-	"sgd/nesterov":                      "c21e708a123341f9",
-	"sgd/plain":                         "31c93149449e1d0f",
-	"sgd/stepdecay/validation":          "fd2326d5118ff436",
-}
-
-// hashRun hashes the bits of a run's parameters, losses, counts and
-// history (NaN as one value).
-func hashRun(res Result) string {
-	h := sha256.New()
-	put := func(v float64) {
-		b := math.Float64bits(v)
-		if math.IsNaN(v) {
-			b = 0x7ff8000000000001
-		}
-		h.Write(binary.BigEndian.AppendUint64(nil, b))
-	}
-	for _, v := range res.W {
-		put(v)
-	}
-	put(res.Loss)
-	put(res.InitialLoss)
-	put(res.ValLoss)
-	h.Write(binary.BigEndian.AppendUint64(nil, uint64(res.Epochs)<<40|uint64(res.Steps)<<8|uint64(res.Stop)))
-	for _, e := range res.History {
-		put(e.Loss)
-		put(e.ValLoss)
-		put(e.Rate)
-		h.Write(binary.BigEndian.AppendUint64(nil, uint64(e.Epoch)<<32|uint64(e.Step)))
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
-}
-
 // goldenConfigs are detConfigs with every schedule replaced by a test's
 // own, rate(t) = base/(1 + ⌊t/16⌋), one correctly rounded division, so
 // that the golden values depend on the engine and not on the arithmetic
-// of the package's schedules, which TestScheduleGolden pins separately.
+// of the package's schedules, which TestGolden pins in cases of their own.
 func goldenConfigs(val Objective) map[string]Config {
 	configs := detConfigs(val)
 	for name, cfg := range configs {
@@ -240,26 +185,6 @@ func goldenConfigs(val Objective) map[string]Config {
 }
 
 func isAdam(u Update) bool { _, ok := u.(Adam); return ok }
-
-// TestMinimizeGolden is the promise that a run gives the same bits on
-// every platform.
-func TestMinimizeGolden(t *testing.T) {
-	pr := detProblem(t)
-	val := newProblem(t, problemSpec{seed: 92, n: 30, p: 37, intercept: true, noise: 0.3}).objective(t)
-	configs := goldenConfigs(val)
-	names := slices.Sorted(maps.Keys(configs))
-	for _, name := range names {
-		got := hashRun(mustMinimize(t, pr.objective(t), make([]float64, pr.d()), configs[name]))
-		if want, ok := minimizeGolden[name]; !ok {
-			t.Errorf("%q: %q, (no golden value)", name, got)
-		} else if got != want {
-			t.Errorf("%s: the run hashes to %s, want %s", name, got, want)
-		}
-	}
-	if len(minimizeGolden) != len(configs) {
-		t.Errorf("%d golden values for %d runs", len(minimizeGolden), len(configs))
-	}
-}
 
 // TestShuffle: the shuffler makes permutations, uniform over positions,
 // and the same ones for a seed on every Go version and platform (its

@@ -15,7 +15,7 @@ var ErrConfig = errors.New("gd: invalid configuration")
 // where it started. A diverged run returns no parameters.
 var ErrDiverged = errors.New("gd: training diverged")
 
-// ErrStop, returned by a Callback, ends the run early and normally: the
+// ErrStop ends the run early and normally when a Callback returns it: the
 // result is kept and Minimize returns no error.
 var ErrStop = errors.New("gd: stopped by the callback")
 

@@ -7,7 +7,7 @@ package gd
 // Test data are generated from the raw output of a seeded PCG with every
 // product rounded on its own (float64(a*b)), and never with math.Exp,
 // math.Log or NormFloat64 (whose ziggurat uses Exp), so that they are the
-// same bits on every GOARCH: the golden test in determinism_test.go relies
+// same bits on every GOARCH: the golden test in golden_test.go relies
 // on it.
 
 import (

@@ -99,7 +99,6 @@ func (ls *LeastSquares) Eval(w []float64, b Batch, grad []float64) float64 {
 	if m == 1 {
 		return ls.evalRow(w, b, grad)
 	}
-	r := ls.r[:m]
 	if b.Contiguous() {
 		xb := ls.x[b.Lo*ls.cols : b.Hi*ls.cols]
 		g := ls.g
@@ -120,19 +119,20 @@ func (ls *LeastSquares) Eval(w []float64, b Batch, grad []float64) float64 {
 		}
 		return ssr * (0.5 * inv)
 	}
-	{
+	// Listed rows: a Dot per row for the residuals, an Axpy per row for
+	// the gradient.
+	r := ls.r[:m]
+	for k, i := range b.Index {
+		r[k] = kernels.Dot(ls.x[i*ls.cols:(i+1)*ls.cols], coef)
+	}
+	for k, i := range b.Index {
+		r[k] = ls.residual(w, r[k], ls.y[i])
+	}
+	if grad != nil {
+		g := grad[:ls.cols]
+		clear(g)
 		for k, i := range b.Index {
-			r[k] = kernels.Dot(ls.x[i*ls.cols:(i+1)*ls.cols], coef)
-		}
-		for k, i := range b.Index {
-			r[k] = ls.residual(w, r[k], ls.y[i])
-		}
-		if grad != nil {
-			g := grad[:ls.cols]
-			clear(g)
-			for k, i := range b.Index {
-				kernels.Axpy(r[k], ls.x[i*ls.cols:(i+1)*ls.cols], g)
-			}
+			kernels.Axpy(r[k], ls.x[i*ls.cols:(i+1)*ls.cols], g)
 		}
 	}
 	inv := 1 / float64(m)
@@ -145,13 +145,6 @@ func (ls *LeastSquares) Eval(w []float64, b Batch, grad []float64) float64 {
 	return kernels.Dot(r, r) * (0.5 * inv)
 }
 
-// finishResiduals turns r = X·w into r − y, adding the intercept first.
-func (ls *LeastSquares) finishResiduals(w, r, y []float64) {
-	for k := range r {
-		r[k] = ls.residual(w, r[k], y[k])
-	}
-}
-
 // residual returns (xw + b) − y, or xw − y without an intercept: two
 // roundings, in that order, on every platform.
 func (ls *LeastSquares) residual(w []float64, xw, y float64) float64 {
@@ -162,10 +155,11 @@ func (ls *LeastSquares) residual(w []float64, xw, y float64) float64 {
 }
 
 // evalRow is Eval for a batch of one row, the SGD step, without the
-// matrix kernels' set-up. It gives the bits of the general path: there
-// GemvN's row is the same Dot, GemvT with one row computes fma(r, x, +0)
-// as Axpy onto zeros does, the scaling by 1/1 changes nothing, the
-// one-element Sum is r + 0, and Dot(r, r) is r·r rounded once.
+// batch paths' set-up. It gives their bits: the listed-rows path computes
+// the same Dot and Axpy onto zeros, fma(r, x, +0), and LossGrad over one
+// row does the same (its bits are GemvN's, then GemvT's, Dot's and
+// Sum's); the scaling by 1/1 changes nothing, the one-element Sum is
+// r + 0, and Dot(r, r) is r·r rounded once.
 func (ls *LeastSquares) evalRow(w []float64, b Batch, grad []float64) float64 {
 	i := b.Lo
 	if !b.Contiguous() {

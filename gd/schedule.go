@@ -12,15 +12,14 @@ import (
 // The schedules of this package keep that promise to the bit. They use
 // only operations whose results IEEE 754 fixes exactly (+, −, ×, ÷, √ and
 // conversions, each rounded once, and math.Trunc, Floor, Frexp and
-// Ldexp), they
-// wrap every product in float64() so that no compiler can fuse it with an
-// addition, and they never call math.Pow, Exp, Log or Cos, whose bits
-// differ between platforms (assembly on some GOARCHes, an FMA path on
-// amd64 chosen by the CPU at run time, and multiply-adds in their Go code
-// that the compiler fuses on others). Each schedule's doc gives its
-// formula and the order in which it is evaluated, and a test
-// (TestScheduleGolden) holds them to one hash of their rates on every
-// GOARCH.
+// Ldexp), they wrap every product in float64() so that no compiler can
+// fuse it with an addition, and they never call math.Pow, Exp, Log or
+// Cos, whose bits differ between platforms (assembly on some GOARCHes, an
+// FMA path on amd64 chosen by the CPU at run time, and multiply-adds in
+// their Go code that the compiler fuses on others). Each schedule's doc
+// gives its formula and the order in which it is evaluated, and the
+// golden test (TestGolden, testdata/golden) holds their rates to the
+// hashes committed there on every GOARCH.
 //
 // Their Rate methods treat a negative step as step 0 and never panic; for
 // a configuration Validate rejects, the rate is unspecified (but still
@@ -29,8 +28,9 @@ type Schedule interface {
 	Rate(step int) float64
 }
 
-// A Schedule that can be misconfigured implements Validator; the engine
-// calls Validate before the first step and returns its error.
+// Validator is implemented by a Schedule or an Update that can be
+// misconfigured: Minimize calls Validate before the first step and
+// returns its error.
 type Validator interface{ Validate() error }
 
 // ScheduleFunc adapts a function to a Schedule: Rate(step) returns

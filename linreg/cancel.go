@@ -28,9 +28,21 @@ const checkWork = 1 << 22
 type canceller struct {
 	ctx  context.Context
 	work int
+	hook func(step string) // fitOptions.hook
 }
 
-func newCanceller(ctx context.Context) *canceller { return &canceller{ctx: ctx} }
+// newCanceller returns a canceller of ctx that calls hook, if not nil, as
+// each step of a long phase starts (see fitOptions.hook).
+func newCanceller(ctx context.Context, hook func(step string)) *canceller {
+	return &canceller{ctx: ctx, hook: hook}
+}
+
+// step tells the hook, if any, that a step of a long phase starts.
+func (c *canceller) step(name string) {
+	if c.hook != nil {
+		c.hook(name)
+	}
+}
 
 // did records work units done and, once checkWork have been done since
 // the last look, returns the context's error.
@@ -64,11 +76,3 @@ func stopped(done <-chan struct{}) bool {
 		return false
 	}
 }
-
-// testHook, if not nil, is called as each step of a long phase of Fit
-// starts: "qr" (a column or a trailing-update chunk of a QR
-// factorisation), "cd" (a coordinate-descent sweep), "active" (a step of
-// its active-set method), "power" (a product of the power iteration), so
-// that a test can cancel in the middle of a phase and count the steps
-// taken after.
-var testHook func(step string)

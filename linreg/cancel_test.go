@@ -41,7 +41,7 @@ func cancelData(n, p int, corr float64, seed uint64) (Matrix, []float64) {
 }
 
 // phaseCanceller cancels a context a short delay after the first step of
-// a phase (testHook's name for it), and records when it did and how many
+// a phase (fitOptions.hook's name for it), and records when it did and how many
 // steps of the phase started before and after.
 type phaseCanceller struct {
 	mu            sync.Mutex
@@ -85,9 +85,7 @@ func fitCancelledInPhase(t *testing.T, r Regressor, x Matrix, y []float64, p *ph
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	p.cancel = cancel
-	testHook = p.hook
-	defer func() { testHook = nil }()
-	m, err := r.Fit(ctx, x, y)
+	m, err := r.fit(ctx, x, y, fitOptions{hook: p.hook})
 	done := time.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -142,7 +140,7 @@ func TestCancelLasso(t *testing.T) {
 			defer cancel()
 			steps := map[string]int{}
 			var after []string
-			testHook = func(step string) {
+			hook := func(step string) {
 				if ctx.Err() != nil {
 					after = append(after, step)
 					return
@@ -151,8 +149,7 @@ func TestCancelLasso(t *testing.T) {
 					cancel()
 				}
 			}
-			defer func() { testHook = nil }()
-			m, err := Regressor{Method: Exact, L1: 0.001}.Fit(ctx, x, y)
+			m, err := Regressor{Method: Exact, L1: 0.001}.fit(ctx, x, y, fitOptions{hook: hook})
 			if !errors.Is(err, context.Canceled) || m != nil || steps[at.step] != at.k || len(after) != 0 {
 				t.Fatalf("model %v, err %v after %v steps, then %v; want no model and context.Canceled at %s step %d, nothing after",
 					m, err, steps, after, at.step, at.k)
@@ -183,9 +180,7 @@ func TestCancelPowerIteration(t *testing.T) {
 // TestCancelBeforeFit: a context cancelled before the call returns at
 // once, without reading X: no window is released.
 func TestCancelBeforeFit(t *testing.T) {
-	defer func() { testWindow = 0 }()
-	testWindow = 4096
-	x, y, released := windowData(4096*3+5, 4)
+	x, y, released := windowData(4096*3+5, 4, 4096)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, r := range []Regressor{{}, {Method: SGD}, {Method: MiniBatch}, {Method: Exact}, {Method: Exact, L1: 0.1}, {Method: Exact, L2: 0.1}} {
@@ -214,11 +209,9 @@ func TestCancelBeforeFit(t *testing.T) {
 // windows released after: none, except in gd.Minimize, which finishes its
 // step and evaluates its result.
 func TestCancelWindowedPasses(t *testing.T) {
-	defer func() { testWindow = 0 }()
-	testWindow = 4096
 	const m, d = 4096*3 + 77, 4
 	const nw = 4 // windows of a pass
-	base, y, _ := windowData(m, d)
+	base, y, _ := windowData(m, d, 4096)
 	type run struct {
 		model    *Model
 		err      error

@@ -58,28 +58,31 @@ const (
 	// exactKKTRel is the KKT tolerance of coordinate descent, relative to
 	// l1_max = max_j |x_jᵀy|/n (centred).
 	exactKKTRel = 1e-12
+	// exactMaxSweeps caps the coordinate-descent sweeps (fitOptions.maxSweeps
+	// replaces it in a test).
+	exactMaxSweeps = 100000
 )
-
-// exactMaxSweeps caps the coordinate-descent sweeps; a variable so that a
-// test can provoke the failure.
-var exactMaxSweeps = 100000
 
 // exactFit solves the regularised least-squares problem
 //
 //	minimise (1/(2n))·Σ (x_i·w + b − y_i)² + l1·‖w‖₁ + (l2/2)·‖w‖²
 //
-// exactFitContext is exactFit, which returns the context's error if it
-// is cancelled first; every long loop of the solvers looks at it (see
-// canceller), and none of the looks changes a result.
-func exactFit(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2 float64) (coef []float64, b float64, err error) {
-	c := newCanceller(ctx)
+// or returns the context's error if it is cancelled first; every long
+// loop of the solvers looks at it (see canceller), and none of the looks
+// changes a result. Fit passes the zero opts.
+func exactFit(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2 float64, opts fitOptions) (coef []float64, b float64, err error) {
+	c := newCanceller(ctx, opts.hook)
 	st, err := exactCentre(c, x, y, intercept)
 	if err != nil {
 		return nil, 0, err
 	}
 	switch {
 	case l1 > 0:
-		coef, err = exactLasso(c, x, st, l1, l2)
+		sweeps := exactMaxSweeps
+		if opts.maxSweeps > 0 {
+			sweeps = opts.maxSweeps
+		}
+		coef, err = exactLasso(c, x, st, l1, l2, sweeps)
 	case l2 > 0:
 		coef, err = exactRidge(c, x, st, l2)
 	default:
@@ -298,7 +301,7 @@ type exactQR struct {
 // lapack64.Geqrf, looking at c as it goes (qrFactor).
 func exactFactor(c *canceller, a blas64.General) (*exactQR, error) {
 	q := &exactQR{a: a, tau: make([]float64, min(a.Rows, a.Cols))}
-	if err := qrFactor(c, a, q.tau); err != nil {
+	if err := qrFactor(c, a, q.tau, qrChunks{work: qrChunkWork, cols: qrChunkCols}); err != nil {
 		return nil, err
 	}
 	return q, nil
@@ -671,8 +674,9 @@ type exactCD struct {
 }
 
 // exactLasso solves lasso / elastic net by coordinate descent, finished by
-// the active-set method once the signs are stable.
-func exactLasso(c *canceller, x Matrix, st *exactStats, l1, l2 float64) ([]float64, error) {
+// the active-set method once the signs are stable, in at most maxSweeps
+// sweeps.
+func exactLasso(c *canceller, x Matrix, st *exactStats, l1, l2 float64, maxSweeps int) ([]float64, error) {
 	n, p := st.n, st.p
 	cd := &exactCD{c: c, n: n, fn: float64(n), cols: make([][]float64, p), sq: make([]float64, p),
 		yc: st.yc, l1: l1, l2: l2, w: make([]float64, p), g: make([]float64, p),
@@ -722,11 +726,8 @@ func exactLasso(c *canceller, x Matrix, st *exactStats, l1, l2 float64) ([]float
 	signs := make([]int8, p)
 	prev := make([]int8, p)
 	stable, next, polished := 0, 1, 0
-	var viol float64
-	for sweep := 1; sweep <= exactMaxSweeps; sweep++ {
-		if testHook != nil {
-			testHook("cd")
-		}
+	for sweep := 1; sweep <= maxSweeps; sweep++ {
+		cd.c.step("cd")
 		// A look between sweeps, and within one every few million
 		// multiply-adds, for wide data whose sweeps are long.
 		if err := cd.c.now(); err != nil {
@@ -777,23 +778,21 @@ func exactLasso(c *canceller, x Matrix, st *exactStats, l1, l2 float64) ([]float
 		}
 		// Rigorous check of the iterate, which also clears the residual's
 		// drift.
-		if viol, _ = cd.kkt(); viol <= tol {
+		if viol, _ := cd.kkt(); viol <= tol {
 			return cd.w, nil
 		}
 		if polish {
 			polished = sweep
-			var done bool
-			var err error
-			if done, viol, err = cd.activeSet(signs, floor, viol); err != nil {
+			if done, err := cd.activeSet(signs, floor); err != nil {
 				return nil, err
 			} else if done {
 				return cd.w, nil
 			}
 		}
 	}
-	viol, _ = cd.kkt()
+	viol, _ := cd.kkt()
 	return nil, fmt.Errorf("linreg: exact: coordinate descent did not meet the optimality (KKT) conditions in %d sweeps: violation %.3g > tolerance %.3g (%.3g relative to l1_max = %.6g)",
-		exactMaxSweeps, viol, max(cd.tol, floor()), viol/l1max, l1max)
+		maxSweeps, viol, max(cd.tol, floor()), viol/l1max, l1max)
 }
 
 func exactSign(v float64) int {
@@ -816,24 +815,22 @@ func exactSign(v float64) int {
 // it found, if a support is numerically rank-deficient or after 4p+16
 // steps; the residual is then fresh. A support whose columns are
 // numerically dependent (l2 = 0) is first reduced by nullStep. It reports
-// whether the KKT conditions hold, and the last violation measured (viol
-// if none), or the context's error if it is cancelled first.
-func (cd *exactCD) activeSet(signs []int8, floor func() float64, viol float64) (bool, float64, error) {
+// whether the KKT conditions hold, or the context's error if it is
+// cancelled first.
+func (cd *exactCD) activeSet(signs []int8, floor func() float64) (bool, error) {
 	for range 4*len(signs) + 16 {
-		if testHook != nil {
-			testHook("active")
-		}
+		cd.c.step("active")
 		if err := cd.c.now(); err != nil {
-			return false, viol, err
+			return false, err
 		}
 		wf, ok, err := cd.faceOptimum(signs)
 		if err != nil {
-			return false, viol, err
+			return false, err
 		}
 		if !ok {
 			stepped, err := cd.nullStep(signs)
 			if err != nil {
-				return false, viol, err
+				return false, err
 			}
 			if !stepped {
 				break
@@ -845,17 +842,17 @@ func (cd *exactCD) activeSet(signs []int8, floor func() float64, viol float64) (
 			}
 			continue
 		}
-		var worst int
-		if viol, worst = cd.kkt(); viol <= max(cd.tol, floor()) {
-			return true, viol, nil
+		viol, worst := cd.kkt()
+		if viol <= max(cd.tol, floor()) {
+			return true, nil
 		}
 		if worst < 0 {
-			return false, viol, nil
+			return false, nil
 		}
 		signs[worst] = int8(exactSign(cd.g[worst]))
 	}
 	cd.residual()
-	return false, viol, nil
+	return false, nil
 }
 
 // nullStep handles a support whose columns are numerically dependent

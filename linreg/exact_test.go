@@ -216,7 +216,7 @@ func exactInterceptErr(x Matrix, y []float64, w []float64, b, want float64) floa
 func TestExactOLSNormalEquations(t *testing.T) {
 	for _, intercept := range []bool{true, false} {
 		x, y, _ := exactGen{n: 300, p: 6, corr: 0.3, offset: 2, noise: 0.5, b: 3, seed: 1}.make()
-		w, b, err := exactFit(context.Background(), x, y, intercept, 0, 0)
+		w, b, err := exactFit(context.Background(), x, y, intercept, 0, 0, fitOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,7 +276,7 @@ func TestExactOLSRecovers(t *testing.T) {
 			}
 			y[i] = s
 		}
-		w, b, err := exactFit(context.Background(), x, y, intercept, 0, 0)
+		w, b, err := exactFit(context.Background(), x, y, intercept, 0, 0, fitOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -301,7 +301,7 @@ func TestExactOLSIllConditioned(t *testing.T) {
 		for _, intercept := range []bool{true, false} {
 			x, y, _ := exactGen{n: c.n, p: c.p, corr: 0.99, scales: exactScales(c.p, 1e-3, 1e4),
 				offset: 50, noise: 0.3, b: 10, seed: uint64(c.p)}.make()
-			w, b, err := exactFit(context.Background(), x, y, intercept, 0, 0)
+			w, b, err := exactFit(context.Background(), x, y, intercept, 0, 0, fitOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -351,7 +351,7 @@ func TestExactRankDeficient(t *testing.T) {
 			[]string{"rank 4 of 6", "column 3 is constant", "column 5 duplicates column 4"}},
 	}
 	for _, c := range cases {
-		_, _, err := exactFit(context.Background(), c.x, y, c.intercept, 0, 0)
+		_, _, err := exactFit(context.Background(), c.x, y, c.intercept, 0, 0, fitOptions{})
 		if err == nil {
 			t.Errorf("%s: no error", c.name)
 			continue
@@ -364,7 +364,7 @@ func TestExactRankDeficient(t *testing.T) {
 		}
 		// With l2 > 0 the same data solve fine, and so does the lasso.
 		for _, pen := range [][2]float64{{0, 1e-3}, {1e-3, 0}, {1e-3, 1e-3}} {
-			w, b, err := exactFit(context.Background(), c.x, y, c.intercept, pen[0], pen[1])
+			w, b, err := exactFit(context.Background(), c.x, y, c.intercept, pen[0], pen[1], fitOptions{})
 			if err != nil {
 				t.Errorf("%s with l1 = %g, l2 = %g: %v", c.name, pen[0], pen[1], err)
 				continue
@@ -387,19 +387,19 @@ func TestExactRankDeficient(t *testing.T) {
 		{small, true, "X has 5 rows, fewer than the 6 parameters (5 coefficients and an intercept)"},
 		{NewMatrix(small.Data[:20], 4, 5), false, "X has 4 rows, fewer than the 5 parameters (5 coefficients)"},
 	} {
-		_, _, err := exactFit(context.Background(), c.x, ys[:c.x.Rows], c.intercept, 0, 0)
+		_, _, err := exactFit(context.Background(), c.x, ys[:c.x.Rows], c.intercept, 0, 0, fitOptions{})
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "underdetermined") {
 			t.Errorf("underdetermined %d×%d intercept %v: error %v, want one mentioning %q", c.x.Rows, c.x.Cols, c.intercept, err, c.want)
 		}
-		if _, _, err := exactFit(context.Background(), c.x, ys[:c.x.Rows], c.intercept, 0, 0.1); err != nil {
+		if _, _, err := exactFit(context.Background(), c.x, ys[:c.x.Rows], c.intercept, 0, 0.1, fitOptions{}); err != nil {
 			t.Errorf("underdetermined with l2: %v", err)
 		}
 	}
 	// Fewer rows than columns without an intercept is an error; as many is fine.
-	if _, _, err := exactFit(context.Background(), NewMatrix(small.Data[:20], 4, 5), ys[:4], false, 0, 0); err == nil {
+	if _, _, err := exactFit(context.Background(), NewMatrix(small.Data[:20], 4, 5), ys[:4], false, 0, 0, fitOptions{}); err == nil {
 		t.Errorf("4×5 without intercept: no error")
 	}
-	if _, _, err := exactFit(context.Background(), small, ys, false, 0, 0); err != nil {
+	if _, _, err := exactFit(context.Background(), small, ys, false, 0, 0, fitOptions{}); err != nil {
 		t.Errorf("5×5 without intercept: %v", err)
 	}
 }
@@ -426,7 +426,7 @@ func TestExactRidge(t *testing.T) {
 	n := float64(x.Rows)
 	for _, intercept := range []bool{true, false} {
 		for _, l2 := range []float64{1e-4, 0.1, 10} {
-			w, b, err := exactFit(context.Background(), x, y, intercept, 0, l2)
+			w, b, err := exactFit(context.Background(), x, y, intercept, 0, l2, fitOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -559,7 +559,7 @@ func TestExactLasso(t *testing.T) {
 			for _, frac := range []float64{1e-4, 0.01, 0.1, 0.5, 0.9} {
 				for _, l2 := range []float64{0, 0.5 * l1max, 1e-3} {
 					l1 := frac * l1max
-					w, b, err := exactFit(context.Background(), x, y, intercept, l1, l2)
+					w, b, err := exactFit(context.Background(), x, y, intercept, l1, l2, fitOptions{})
 					if err != nil {
 						t.Errorf("%s intercept %v l1 = %.3g·l1max l2 = %g: %v", c.name, intercept, frac, l2, err)
 						continue
@@ -586,7 +586,7 @@ func TestExactLasso(t *testing.T) {
 			// Above l1_max every coefficient is exactly 0 and b = ȳ.
 			_, my := exactColMeans(x, y)
 			for _, l1 := range []float64{l1max * (1 + 1e-9), 2 * l1max} {
-				w, b, err := exactFit(context.Background(), x, y, intercept, l1, 0.1)
+				w, b, err := exactFit(context.Background(), x, y, intercept, l1, 0.1, fitOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -618,7 +618,7 @@ func TestExactLassoZeroColumns(t *testing.T) {
 		}
 		xz := exactWithColumn(x, 2, func([]float64) float64 { return v })
 		for _, pen := range [][2]float64{{0, 0.01}, {0.01, 0}, {0.01, 0.01}} {
-			w, b, err := exactFit(context.Background(), xz, y, intercept, pen[0], pen[1])
+			w, b, err := exactFit(context.Background(), xz, y, intercept, pen[0], pen[1], fitOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -636,9 +636,7 @@ func TestExactLassoZeroColumns(t *testing.T) {
 
 func TestExactLassoNoConvergence(t *testing.T) {
 	x, y, _ := exactGen{n: 100, p: 6, corr: 0.9, offset: 1, noise: 0.2, seed: 9}.make()
-	defer func(m int) { exactMaxSweeps = m }(exactMaxSweeps)
-	exactMaxSweeps = 1
-	_, _, err := exactFit(context.Background(), x, y, true, 1e-3, 0)
+	_, _, err := exactFit(context.Background(), x, y, true, 1e-3, 0, fitOptions{maxSweeps: 1})
 	t.Log(err)
 	if err == nil || !strings.Contains(err.Error(), "KKT") || !strings.Contains(err.Error(), "1 sweeps") {
 		t.Errorf("error %v, want one naming the KKT violation after 1 sweep", err)
@@ -648,7 +646,7 @@ func TestExactLassoNoConvergence(t *testing.T) {
 func TestExactNoColumns(t *testing.T) {
 	y := []float64{1, 2, 4}
 	for _, pen := range [][2]float64{{0, 0}, {0, 1}, {1, 0}} {
-		w, b, err := exactFit(context.Background(), NewMatrix(nil, 3, 0), y, true, pen[0], pen[1])
+		w, b, err := exactFit(context.Background(), NewMatrix(nil, 3, 0), y, true, pen[0], pen[1], fitOptions{})
 		if err != nil || len(w) != 0 || math.Abs(b-7.0/3) > 1e-15 {
 			t.Errorf("no columns, l1 = %g, l2 = %g: w = %v, b = %v, err = %v", pen[0], pen[1], w, b, err)
 		}
@@ -660,7 +658,7 @@ func BenchmarkExact(b *testing.B) {
 	for _, pen := range [][2]float64{{0, 0}, {0, 0.01}, {0.01, 0}} {
 		b.Run(fmt.Sprintf("l1=%g,l2=%g", pen[0], pen[1]), func(b *testing.B) {
 			for b.Loop() {
-				if _, _, err := exactFit(context.Background(), x, y, true, pen[0], pen[1]); err != nil {
+				if _, _, err := exactFit(context.Background(), x, y, true, pen[0], pen[1], fitOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}

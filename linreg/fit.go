@@ -43,6 +43,26 @@ func Fit(ctx context.Context, x Matrix, y []float64) (*Model, error) {
 //     holds for a gradient run cancelled while those metrics are
 //     computed.
 func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, error) {
+	return r.fit(ctx, x, y, fitOptions{})
+}
+
+// fitOptions are the internals of a fit that tests set; Fit runs with the
+// zero value, the behaviour documented.
+type fitOptions struct {
+	// hook, if not nil, is called as each step of a long phase starts:
+	// "qr" (a column or a trailing-update chunk of a QR factorisation),
+	// "cd" (a coordinate-descent sweep), "active" (a step of its
+	// active-set method), "power" (a product of the power iteration), so
+	// that a test can cancel in the middle of a phase and count the steps
+	// taken after.
+	hook func(step string)
+	// maxSweeps, if > 0, caps the sweeps of coordinate descent instead of
+	// exactMaxSweeps, so that a test can provoke its failure.
+	maxSweeps int
+}
+
+// fit is Fit with the internals of opts.
+func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptions) (*Model, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -84,7 +104,7 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 		m.Features = nil
 	}
 	if r.method() == Exact {
-		coef, b, err := exactFit(ctx, x, y, intercept, r.L1, r.L2)
+		coef, b, err := exactFit(ctx, x, y, intercept, r.L1, r.L2, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +123,7 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 	obj := newScaled(x, y, sc, intercept, r.Workers)
 	defer obj.plan.Close()
 	defer obj.releaseCurrent()
-	cfg, err := r.gdConfig(ctx, obj, m)
+	cfg, err := r.gdConfig(newCanceller(ctx, opts.hook), obj, m)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +189,7 @@ var ErrAutoRateDiverged = errors.New("linreg: training diverged at the automatic
 // rate, schedule and update it chose in m.Options. It returns the
 // context's error if it is cancelled first: the power iteration and the
 // initial gradient are passes over the data.
-func (r Regressor) gdConfig(ctx context.Context, obj *scaled, m *Model) (gd.Config, error) {
+func (r Regressor) gdConfig(c *canceller, obj *scaled, m *Model) (gd.Config, error) {
 	n, d := obj.Dims()
 	method := r.method()
 	cfg := gd.Config{
@@ -180,7 +200,7 @@ func (r Regressor) gdConfig(ctx context.Context, obj *scaled, m *Model) (gd.Conf
 	// The curvature of the penalised problem: the loss's, plus L2 times the
 	// largest squared penalty weight.
 	curvature := func() (float64, error) {
-		l, err := largestEigenvalue(ctx, obj)
+		l, err := largestEigenvalue(c, obj)
 		if err != nil {
 			return 0, err
 		}
@@ -215,8 +235,8 @@ func (r Regressor) gdConfig(ctx context.Context, obj *scaled, m *Model) (gd.Conf
 		// enough for coefficients within 1e-6 of the optimum unless the
 		// standardised problem has a condition number beyond 1e5.
 		g := make([]float64, d)
-		obj.evalDone(ctx.Done(), make([]float64, d), gd.All(n), g, true)
-		if err := ctx.Err(); err != nil {
+		obj.evalDone(c.ctx.Done(), make([]float64, d), gd.All(n), g, true)
+		if err := c.now(); err != nil {
 			return cfg, err // the pass may have stopped half-way
 		}
 		cfg.GradTol = 1e-11 * math.Sqrt(kernels.Dot(g, g))

@@ -25,6 +25,11 @@ type Matrix struct {
 	// WindowRows(Cols) to visit one window at a time); batches of
 	// scattered rows release nothing. It is nil for ordinary matrices.
 	Release func(lo, hi int)
+
+	// windowRows, if > 0, replaces WindowRows(Cols) as the window of a
+	// matrix with Release: tests give small matrices several windows
+	// (multiples of 4096 rows, as the fused evaluation needs).
+	windowRows int
 }
 
 // NewMatrix returns the rows × cols row-major matrix over data.

@@ -14,9 +14,11 @@ import (
 //
 //	Σ_j (x_ij − μ_j)/σ_j · w'_j + b' = x_i·u + c,  u_j = w'_j/σ_j, c = b' − μ·u
 //
-// so one GemvN gives the residuals of a contiguous block and one GemvT its
-// gradient, (Xᵀr − μ·Σr)_j/σ_j, without a centred copy of X. The penalty
-// weights 1/σ_j make L1 and L2 apply to the original coefficients u.
+// so one pass of the fused kernel over a contiguous block
+// (kernels.LossGradPlan: the residuals r = X·u + c − y, Xᵀr, Σr² and Σr,
+// reading X once) gives its loss and its gradient, (Xᵀr − μ·Σr)_j/σ_j,
+// without a centred copy of X. The penalty weights 1/σ_j make L1 and L2
+// apply to the original coefficients u.
 type scaled struct {
 	x         Matrix
 	y         []float64
@@ -31,6 +33,10 @@ type scaled struct {
 	// comes, and the windows' partial results of a windowed pass.
 	window, cur int
 	parts       []float64
+
+	// noRowFastPath sends a batch of one row through the general path
+	// instead of evalRow, so that a test can compare the two.
+	noRowFastPath bool
 }
 
 // newScaled returns the objective; workers is the number of goroutines
@@ -240,7 +246,7 @@ func (s *scaled) evalAll(w []float64, b gd.Batch, grad []float64, withY bool) fl
 		panic(fmt.Sprintf("linreg: empty batch [%d, %d)", b.Lo, b.Hi))
 	}
 	c := s.coefficients(w)
-	if m == 1 && withY && rowFastPath {
+	if m == 1 && withY && !s.noRowFastPath {
 		return s.evalRow(w, b, grad, c)
 	}
 	g := s.g
@@ -266,19 +272,15 @@ func (s *scaled) evalAll(w []float64, b gd.Batch, grad []float64, withY bool) fl
 		g = nil
 	}
 	if b.Contiguous() {
+		// The Gram operator (withY is false: the fused pass above took
+		// every contiguous batch with y).
 		a := s.x.Data[b.Lo*stride:]
-		if m > 0 && cols > 0 {
+		if cols > 0 {
 			a = a[:(m-1)*stride+cols]
 		}
 		kernels.GemvN(m, cols, a, max(stride, 1), s.u, r)
-		if withY {
-			for k, yk := range s.y[b.Lo:b.Hi] {
-				r[k] = (r[k] + c) - yk
-			}
-		} else {
-			for k := range r {
-				r[k] += c
-			}
+		for k := range r {
+			r[k] += c
 		}
 		if g != nil {
 			kernels.GemvT(m, cols, a, max(stride, 1), r, g)
@@ -322,9 +324,6 @@ func (s *scaled) scaleGradient(grad []float64, sr, inv float64) {
 		grad[cols] = sr * inv
 	}
 }
-
-// rowFastPath lets a test compare evalRow with the general path.
-var rowFastPath = true
 
 // evalRow is eval for one row, the SGD step, without the matrix kernels'
 // set-up, and with the general path's bits: GemvN's row is the same Dot;

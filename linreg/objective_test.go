@@ -32,9 +32,9 @@ func TestEvalRowSameBits(t *testing.T) {
 				for _, b := range []gd.Batch{gd.Range(i, i+1), gd.Rows([]int{i})} {
 					fast, slow := make([]float64, d), make([]float64, d)
 					lf := s.Eval(params, b, fast)
-					rowFastPath = false
+					s.noRowFastPath = true
 					ls := s.Eval(params, b, slow)
-					rowFastPath = true
+					s.noRowFastPath = false
 					if math.Float64bits(lf) != math.Float64bits(ls) {
 						t.Fatalf("row %d: loss %v fast, %v general", i, lf, ls)
 					}
@@ -60,7 +60,7 @@ func mustStandardize(x Matrix, intercept bool, l2 float64) scaling {
 
 // mustLargestEigenvalue is largestEigenvalue without a context to cancel.
 func mustLargestEigenvalue(s *scaled) float64 {
-	l, err := largestEigenvalue(context.Background(), s)
+	l, err := largestEigenvalue(newCanceller(context.Background(), nil), s)
 	if err != nil {
 		panic(err)
 	}

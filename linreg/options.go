@@ -42,10 +42,13 @@ const (
 type Regressor struct {
 	// Method is GD (the default), SGD, MiniBatch or Exact.
 	Method Method
-	// Rate is the base learning rate; 0 derives it from the data: 1/L for
-	// GD and MiniBatch, L the largest eigenvalue of the standardised
-	// XᵀX/n found by power iteration, and a decaying schedule from 1/(d+1)
-	// for SGD. A given rate is used as is: if it diverges, Fit says so.
+	// Rate is the base learning rate; 0 derives it from the data. With L
+	// the curvature of the standardised problem (the largest eigenvalue of
+	// XᵀX/n, found by power iteration, plus L2 times the largest squared
+	// penalty weight), GD takes 1/L; SGD and MiniBatch take min(B/(2d),
+	// 1/L), for B rows per step and d parameters, decayed linearly to a
+	// thousandth of it over the planned steps. A given rate is used as is:
+	// if it diverges, Fit says so.
 	Rate float64
 	// Schedule, if set, gives the rate of every step instead of Rate.
 	Schedule gd.Schedule

@@ -22,7 +22,7 @@ import (
 //   - the unblocked factorisation of a panel and of the last columns
 //     (Dgeqr2) is its own loop of Dlarfg and Dlarf, one column at a
 //     time, as Dgeqr2 runs it, with a look at c between columns;
-//   - a trailing update (Dlarfb) wider than qrChunkCols columns, whose
+//   - a trailing update (Dlarfb) wider than chunks.cols columns, whose
 //     cost is the bulk of the factorisation, is applied to chunks of
 //     columns in turn, with a look at c between them. Dlarfb transforms
 //     each column of C on its own: with W = CᵀV, every row of W comes
@@ -37,7 +37,7 @@ import (
 //
 // It uses gonum's implementation directly, as lapack64 does unless a
 // program replaces it with lapack64.Use.
-func qrFactor(c *canceller, a blas64.General, tau []float64) error {
+func qrFactor(c *canceller, a blas64.General, tau []float64, chunks qrChunks) error {
 	impl := gonum.Implementation{}
 	m, n, lda := a.Rows, a.Cols, max(1, a.Stride)
 	k := min(m, n)
@@ -67,13 +67,11 @@ func qrFactor(c *canceller, a blas64.General, tau []float64) error {
 				impl.Dlarft(lapack.Forward, lapack.ColumnWise, m-i, ib, a.Data[i*lda+i:], lda, tau[i:], work, ldwork)
 				cols := n - i - ib
 				chunk := cols
-				if perCol := 2 * (m - i) * ib; cols > qrChunkCols && perCol*cols > qrChunkWork {
-					chunk = max(qrChunkCols, qrChunkWork/perCol)
+				if perCol := 2 * (m - i) * ib; cols > chunks.cols && perCol*cols > chunks.work {
+					chunk = max(chunks.cols, chunks.work/perCol)
 				}
 				for j := 0; j < cols; j += chunk {
-					if testHook != nil {
-						testHook("qr")
-					}
+					c.step("qr")
 					if err := c.now(); err != nil {
 						return err
 					}
@@ -93,13 +91,17 @@ func qrFactor(c *canceller, a blas64.General, tau []float64) error {
 	return nil
 }
 
-// qrChunkWork is the multiply-adds of a trailing update above which it
-// goes in chunks of columns, each about that much work (some 10 ms with
-// gonum's Dgemm); qrChunkCols is the fewest columns of a chunk, four of
-// gonum's 64-column Dgemm blocks, so that its Dgemm calls still share
-// the work between goroutines. Variables so that a test can chunk small
-// matrices.
-var (
+// qrChunks says how qrFactor cuts a trailing update: one of more than
+// work multiply-adds and more than cols columns goes in chunks of columns,
+// each about work multiply-adds and at least cols columns. exactFactor
+// uses qrChunkWork and qrChunkCols; a test gives smaller ones to chunk
+// small matrices.
+type qrChunks struct{ work, cols int }
+
+// qrChunkWork is about 10 ms of gonum's Dgemm; qrChunkCols is four of its
+// 64-column blocks, so that the Dgemm calls of a chunk still share the
+// work between goroutines.
+const (
 	qrChunkWork = 1 << 25
 	qrChunkCols = 256
 )
@@ -113,9 +115,7 @@ func qrUnblocked(c *canceller, m, n int, a []float64, lda int, tau, work []float
 	impl := gonum.Implementation{}
 	k := min(m, n)
 	for i := 0; i < k; i++ {
-		if testHook != nil {
-			testHook("qr")
-		}
+		c.step("qr")
 		if err := c.did(2 * (m - i) * (n - i)); err != nil {
 			return err
 		}

@@ -29,7 +29,7 @@ func TestQRFactorMatchesGeqrf(t *testing.T) {
 		shapes = append(shapes, shape{3000, 1500})
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
-	run := func(name string, sh shape) {
+	run := func(name string, sh shape, chunks qrChunks) {
 		a := make([]float64, sh.m*sh.n)
 		for i := range a {
 			// Columns of very different scales, and some exact zeros, so
@@ -48,7 +48,7 @@ func TestQRFactorMatchesGeqrf(t *testing.T) {
 
 		got := blas64.General{Rows: sh.m, Cols: sh.n, Stride: sh.n, Data: append([]float64(nil), a...)}
 		gotTau := make([]float64, min(sh.m, sh.n))
-		if err := qrFactor(newCanceller(context.Background()), got, gotTau); err != nil {
+		if err := qrFactor(newCanceller(context.Background(), nil), got, gotTau, chunks); err != nil {
 			t.Fatal(err)
 		}
 		if i := firstDiff(got.Data, want.Data); i >= 0 {
@@ -59,15 +59,14 @@ func TestQRFactorMatchesGeqrf(t *testing.T) {
 		}
 	}
 	for _, sh := range shapes {
-		run("default chunks", sh)
+		run("default chunks", sh, qrChunks{work: qrChunkWork, cols: qrChunkCols})
 	}
-	defer func(w, c int) { qrChunkWork, qrChunkCols = w, c }(qrChunkWork, qrChunkCols)
-	qrChunkWork, qrChunkCols = 1<<12, 64
+	small := qrChunks{work: 1 << 12, cols: 64}
 	for _, sh := range []shape{{300, 200}, {700, 600}, {161, 400}, {1000, 333}} {
-		run(fmt.Sprintf("chunks of %d", qrChunkCols), sh)
+		run(fmt.Sprintf("chunks of %d", small.cols), sh, small)
 	}
-	qrChunkCols = 1 // not what qrFactor is given, but any cut must keep the bits
-	run("chunks of 1", shape{400, 300})
+	// Not what exactFactor gives qrFactor, but any cut must keep the bits.
+	run("chunks of 1", shape{400, 300}, qrChunks{work: 1 << 12, cols: 1})
 }
 
 // firstDiff returns the first index where a and b differ in bits, or −1.

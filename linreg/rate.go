@@ -1,19 +1,18 @@
 package linreg
 
 import (
-	"context"
 	"math"
 
 	"github.com/lanes-go/lanes/gd"
 	"github.com/lanes-go/lanes/kernels"
 )
 
-// largestEigenvalueContext is largestEigenvalue, which returns the
-// context's error if it is cancelled first: it looks at it before every
-// product, and between the windows of a product over a matrix with
-// Release. Up to 200 products of two passes each can take long on large
-// data.
-func largestEigenvalue(ctx context.Context, s *scaled) (float64, error) {
+// largestEigenvalue returns the largest eigenvalue of the Gram operator
+// of s, A'ᵀA'/n, by power iteration, or the context's error if it is
+// cancelled first: it looks at it before every product, and between the
+// windows of a product over a matrix with Release. Up to 200 products of
+// two passes each can take long on large data.
+func largestEigenvalue(c *canceller, s *scaled) (float64, error) {
 	n, d := s.Dims()
 	v := make([]float64, d)
 	gv := make([]float64, d)
@@ -23,18 +22,15 @@ func largestEigenvalue(ctx context.Context, s *scaled) (float64, error) {
 	all := gd.All(n)
 	var lambda float64
 	for it := 0; it < 200; it++ {
-		if testHook != nil {
-			testHook("power")
-		}
-		if err := ctx.Err(); err != nil {
+		c.step("power")
+		if err := c.now(); err != nil {
 			return 0, err
 		}
-		s.evalDone(ctx.Done(), v, all, gv, false)
-		if err := ctx.Err(); err != nil {
+		s.evalDone(c.ctx.Done(), v, all, gv, false)
+		if err := c.now(); err != nil {
 			return 0, err // the product may have stopped half-way
 		}
-		// eval returns the gradient of ½·mean(r²) with y = 0, which is
-		// A'ᵀA'v/n.
+		// Without y, the gradient of ½·mean(r²) is A'ᵀA'v/n.
 		next := kernels.Dot(v, gv) // v has unit norm: the Rayleigh quotient
 		norm := math.Sqrt(kernels.Dot(gv, gv))
 		if !(norm > 0) {

@@ -28,7 +28,7 @@ type scaling struct {
 	constant  []bool
 }
 
-// standardizeContext is standardize, which returns the context's error
+// standardize returns the scaling of x's columns, or the context's error
 // if it is cancelled first. Its passes go row by row, so the pieces in
 // which they look at the context (x.pieces) do not change the bits.
 func standardize(ctx context.Context, x Matrix, intercept bool, l2 float64) (scaling, error) {

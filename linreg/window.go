@@ -20,10 +20,6 @@ import (
 // windowTarget is the size of a window's rows in bytes, about.
 const windowTarget = 32 << 20
 
-// testWindow, if > 0, replaces WindowRows's result (tests use small
-// windows, multiples of 4096 rows for the fused evaluation).
-var testWindow int
-
 // WindowRows returns the number of rows of the windows in which Regressor
 // and Model stream over a Matrix with a Release function: 4096·2^k rows,
 // the largest such that a window of cols float64 columns takes at most
@@ -31,9 +27,6 @@ var testWindow int
 // it as Regressor.ShuffleBlock, so that SGD and MiniBatch visit one
 // window at a time.
 func WindowRows(cols int) int {
-	if testWindow > 0 {
-		return testWindow
-	}
 	// In int64: on a 32-bit GOARCH rows·cols·8 overflows int.
 	w := int64(kernels.LossGradBlockRows)
 	for 2*w*int64(max(cols, 1))*8 <= windowTarget {
@@ -42,11 +35,15 @@ func WindowRows(cols int) int {
 	return int(w)
 }
 
-// window returns the window size of a pass over x's rows: WindowRows for
-// a matrix with Release, all its rows (one window, no Release) otherwise.
+// window returns the window size of a pass over x's rows: WindowRows (or
+// x.windowRows) for a matrix with Release, all its rows (one window, no
+// Release) otherwise.
 func (x Matrix) window() int {
-	if x.Release == nil {
+	switch {
+	case x.Release == nil:
 		return max(x.Rows, 1)
+	case x.windowRows > 0:
+		return x.windowRows
 	}
 	return WindowRows(x.Cols)
 }

@@ -11,8 +11,9 @@ import (
 	"github.com/lanes-go/lanes/kernels"
 )
 
-// windowData returns an m×d problem with a Release that records its calls.
-func windowData(m, d int) (x Matrix, y []float64, released *int) {
+// windowData returns an m×d problem with a Release that records its calls,
+// in windows of the given rows.
+func windowData(m, d, window int) (x Matrix, y []float64, released *int) {
 	rng := rand.New(rand.NewPCG(7, 9))
 	data := make([]float64, m*d)
 	for i := range data {
@@ -26,7 +27,7 @@ func windowData(m, d int) (x Matrix, y []float64, released *int) {
 		y[i] += rng.NormFloat64()
 	}
 	released = new(int)
-	x = Matrix{Data: data, Rows: m, Cols: d, Release: func(lo, hi int) {
+	x = Matrix{Data: data, Rows: m, Cols: d, windowRows: window, Release: func(lo, hi int) {
 		if lo < 0 || hi > m || lo >= hi {
 			panic("bad release range")
 		}
@@ -38,11 +39,9 @@ func windowData(m, d int) (x Matrix, y []float64, released *int) {
 // TestWindowedBits checks that every windowed pass gives the bits of the
 // unwindowed one, for m not a multiple of the window, several windows.
 func TestWindowedBits(t *testing.T) {
-	defer func() { testWindow = 0 }()
 	const m, d = 4096*9 + 123, 3
 	for _, w := range []int{4096, 8192, 16384} {
-		testWindow = w
-		xr, y, released := windowData(m, d)
+		xr, y, released := windowData(m, d, w)
 		x := xr
 		x.Release = nil
 		sc := mustStandardize(x, true, 0)
@@ -102,15 +101,13 @@ func sameBits(a, b []float64) bool {
 // TestWindowedFit checks that a fit over a matrix with Release is the fit
 // without it, bit for bit, and that it releases.
 func TestWindowedFit(t *testing.T) {
-	defer func() { testWindow = 0 }()
-	testWindow = 4096
 	const m, d = 4096*4 + 77, 3
 	for _, r := range []Regressor{
 		{Epochs: 30},
 		{Method: MiniBatch, BatchSize: 256, ShuffleBlock: 4096, Epochs: 2, Seed: 3},
 		{Method: SGD, ShuffleBlock: 4096, Epochs: 1, Seed: 3},
 	} {
-		xr, y, released := windowData(m, d)
+		xr, y, released := windowData(m, d, 4096)
 		x := xr
 		x.Release = nil
 		m1, err1 := r.Fit(context.Background(), x, y)
