@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/lanes-go/lanes/kernels"
+	"github.com/lanes-go/lanes/kernels/cpuinfo"
 )
 
 // TestMain adds one configuration line to benchmark output, naming the
@@ -16,7 +16,7 @@ import (
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
-		if arch := kernels.CPU().Microarch; arch != "" {
+		if arch := cpuinfo.CPU().Microarch; arch != "" {
 			fmt.Printf("lanes-microarch: %s\n", arch)
 		}
 	}

@@ -12,48 +12,14 @@ import (
 // element by element with the guards around them, and inputs must come
 // back unchanged.
 
-func TestDotBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepDot(t, im) })
-}
-
-func TestSumBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepSum(t, im) })
-}
-
-func TestSumSqDiffBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepSumSqDiff(t, im) })
-}
-
-func TestAxpyBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepAxpy(t, im) })
-}
-
-func TestScalBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepScal(t, im) })
-}
-
-func TestAsumBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepAsum(t, im) })
-}
-
-func TestAmaxBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepAmax(t, im) })
-}
-
-func TestIndexAbsBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepIndexAbs(t, im) })
-}
-
-func TestScaledSumSqBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepScaledSumSq(t, im) })
-}
-
-func TestNrm2Bitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepNrm2(t, im) })
-}
-
-func TestIamaxBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepIamax(t, im) })
+// TestBitwise runs the bitwise sweep of every kernel of kernelTests on
+// every implementation this CPU runs: TestBitwise/Dot/avx2 is Dot on AVX2.
+func TestBitwise(t *testing.T) {
+	for _, k := range kernelTests {
+		t.Run(k.name, func(t *testing.T) {
+			forEachImpl(t, func(t *testing.T, im *implementation) { k.sweep(t, k.name, im) })
+		})
+	}
 }
 
 // sweepVectors calls check for every class, length 0…maxLen() and offset,
@@ -77,90 +43,43 @@ func sweepVectors(tb failer, kernel string, im *implementation, check func(sc *s
 	}
 }
 
-func sweepDot(tb failer, im *implementation) {
+// sweep is the bitwise sweep of a vector kernel: each placed x and y with
+// the class's alpha, or, for IndexAbs, with each value of
+// indexAbsTargets(x).
+func (v *vecTest) sweep(tb failer, name string, im *implementation) {
 	tb.Helper()
-	sweepVectors(tb, "Dot", im, func(sc *scratch, _ pool, _ int, x, y vec) string { return sc.checkDot(im, x, y) })
-}
-
-func sweepSum(tb failer, im *implementation) {
-	tb.Helper()
-	sweepVectors(tb, "Sum", im, func(sc *scratch, _ pool, _ int, x, _ vec) string { return sc.checkSum(im, x) })
-}
-
-func sweepSumSqDiff(tb failer, im *implementation) {
-	tb.Helper()
-	sweepVectors(tb, "SumSqDiff", im, func(sc *scratch, _ pool, _ int, x, y vec) string { return sc.checkSumSqDiff(im, x, y) })
-}
-
-func sweepAxpy(tb failer, im *implementation) {
-	tb.Helper()
-	sweepVectors(tb, "Axpy", im, func(sc *scratch, p pool, key int, x, y vec) string {
-		alpha := p.alpha(key)
-		if d := sc.checkAxpy(im, alpha, x, y); d != "" {
-			return "alpha=" + fmtBits(alpha) + ": " + d
-		}
-		return ""
+	sweepVectors(tb, name, im, func(sc *scratch, p pool, key int, x, y vec) string {
+		return sc.checkScalars(v, im, v.scalars(p, key, x.s()), x, y)
 	})
 }
 
-func sweepScal(tb failer, im *implementation) {
-	tb.Helper()
-	sweepVectors(tb, "Scal", im, func(sc *scratch, p pool, key int, x, _ vec) string {
-		alpha := p.alpha(key)
-		if d := sc.checkScal(im, alpha, x); d != "" {
-			return "alpha=" + fmtBits(alpha) + ": " + d
+// checkScalars runs checkVec with each scalar in turn and describes the
+// first difference with its scalar.
+func (sc *scratch) checkScalars(v *vecTest, im *implementation, ss []float64, x, y vec) string {
+	for _, s := range ss {
+		if d := sc.checkVec(v, im, s, x, y); d != "" {
+			return v.scalarNote(s, d)
 		}
-		return ""
-	})
+	}
+	return ""
 }
 
-func sweepAsum(tb failer, im *implementation) {
+// sweep is the bitwise sweep of GemvN or GemvT.
+func (g *gemvTest) sweep(tb failer, name string, im *implementation) {
 	tb.Helper()
-	sweepVectors(tb, "Asum", im, func(sc *scratch, _ pool, _ int, x, _ vec) string { return sc.checkAsum(im, x) })
+	sweepGemv(tb, name, g, im)
 }
 
-func sweepAmax(tb failer, im *implementation) {
+// sweep is the bitwise sweep of LossGrad.
+func (l *lossGradTest) sweep(tb failer, _ string, im *implementation) {
 	tb.Helper()
-	sweepVectors(tb, "Amax", im, func(sc *scratch, _ pool, _ int, x, _ vec) string { return sc.checkAmax(im, x) })
+	sweepLossGrad(tb, l, im)
 }
 
-func sweepScaledSumSq(tb failer, im *implementation) {
-	tb.Helper()
-	sweepVectors(tb, "ScaledSumSq", im, func(sc *scratch, p pool, key int, x, _ vec) string {
-		alpha := p.alpha(key)
-		if d := sc.checkScaledSumSq(im, alpha, x); d != "" {
-			return "alpha=" + fmtBits(alpha) + ": " + d
-		}
-		return ""
-	})
-}
-
-func sweepNrm2(tb failer, im *implementation) {
-	tb.Helper()
-	sweepVectors(tb, "Nrm2", im, func(sc *scratch, _ pool, _ int, x, _ vec) string { return sc.checkNrm2(im, x) })
-}
-
-func sweepIamax(tb failer, im *implementation) {
-	tb.Helper()
-	sweepVectors(tb, "Iamax", im, func(sc *scratch, _ pool, _ int, x, _ vec) string { return sc.checkIamax(im, x) })
-}
-
-// sweepIndexAbs searches every vector for the absolute values of its last,
-// middle and first elements, and for values that are usually absent: 0
-// (which a kernel padding its tail with zeros would wrongly find), +Inf,
-// NaN (never found) and 1.5.
-func sweepIndexAbs(tb failer, im *implementation) {
-	tb.Helper()
-	sweepVectors(tb, "IndexAbs", im, func(sc *scratch, _ pool, _ int, x, _ vec) string {
-		for _, v := range indexAbsTargets(x.s()) {
-			if d := sc.checkIndexAbs(im, v, x); d != "" {
-				return "v=" + fmtBits(v) + ": " + d
-			}
-		}
-		return ""
-	})
-}
-
+// indexAbsTargets are the values IndexAbs searches every vector for: the
+// absolute values of its last, middle and first elements, and values that
+// are usually absent: 0 (which a kernel padding its tail with zeros would
+// wrongly find), +Inf, NaN (never found) and 1.5.
 func indexAbsTargets(x []float64) []float64 {
 	vs := []float64{0, math.Inf(1), math.NaN(), 1.5}
 	if n := len(x); n > 0 {

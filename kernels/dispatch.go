@@ -16,12 +16,17 @@ const EnvVar = "LANES_KERNELS"
 var (
 	active     atomic.Pointer[implementation]
 	chooseOnce sync.Once
+	// activeWhy says why active is the implementation in use.
+	activeWhy atomic.Pointer[string]
 )
+
+// whyUse is activeWhy after Use.
+var whyUse = "switched in-process with kernels.Use"
 
 // current returns the implementation in use. It is small enough to inline,
 // so a kernel call costs one load and one predictable branch more than a
 // direct call; the choice itself happens once, on the first call, so that
-// every ISA file's init has registered first.
+// it sees the environment of the running program.
 func current() *implementation {
 	if im := active.Load(); im != nil {
 		return im
@@ -31,27 +36,35 @@ func current() *implementation {
 
 func chooseFirst() *implementation {
 	chooseOnce.Do(func() {
-		im, warning := choose(os.Getenv(EnvVar))
+		request, set := os.LookupEnv(EnvVar)
+		im, why, warning := choose(request, set)
 		if warning != "" {
 			fmt.Fprintln(os.Stderr, warning)
 		}
+		activeWhy.Store(&why)
 		active.CompareAndSwap(nil, im)
 	})
 	return active.Load()
 }
 
-// choose picks the implementation for a LANES_KERNELS value ("" for
-// automatic) and returns a warning when the request cannot be served.
-func choose(request string) (*implementation, string) {
+// choose picks the implementation for a LANES_KERNELS value (set reports
+// whether the variable is set at all; empty or blank is automatic). It
+// says why in words, and returns a warning when the request cannot be
+// served.
+func choose(request string, set bool) (im *implementation, why, warning string) {
 	best := supported()[0]
-	request = strings.ToLower(strings.TrimSpace(request))
-	if request == "" {
-		return best, ""
+	name := strings.ToLower(strings.TrimSpace(request))
+	switch {
+	case name == "" && !set:
+		return best, "the best implementation this CPU supports (" + EnvVar + " is not set)", ""
+	case name == "":
+		return best, fmt.Sprintf("the best implementation this CPU supports (%s=%q asks for none)", EnvVar, request), ""
 	}
-	if reason := unusable(request); reason != "" {
-		return best, fmt.Sprintf("lanes: %s=%q: %s; using %s", EnvVar, request, reason, best.name)
+	if reason := unusable(name); reason != "" {
+		return best, fmt.Sprintf("%s=%q was ignored (%s), so the best this CPU supports", EnvVar, request, reason),
+			fmt.Sprintf("lanes: %s=%q: %s; using %s", EnvVar, name, reason, best.name)
 	}
-	return lookup(request), ""
+	return lookup(name), fmt.Sprintf("forced by %s=%s", EnvVar, request), ""
 }
 
 // unusable says why the named implementation cannot run here, or returns
@@ -59,15 +72,22 @@ func choose(request string) (*implementation, string) {
 func unusable(name string) string {
 	im := lookup(name)
 	switch {
-	case im == nil && slices.Contains([]string{Generic, AVX2, AVX512, NEON}, name):
-		return fmt.Sprintf("not built into this binary, which has %s (GOARCH=%s)",
-			strings.Join(names(byRank(registry)), ", "), runtime.GOARCH)
+	case im == nil && knownAs(name) != nil:
+		return fmt.Sprintf("%s; this binary has %s", notBuilt(knownAs(name)), strings.Join(Built(), ", "))
 	case im == nil:
-		return fmt.Sprintf("no such implementation (want one of %s)", strings.Join(names(byRank(registry)), ", "))
+		return fmt.Sprintf("no such implementation (want one of %s)", strings.Join(Built(), ", "))
 	case !im.supported():
-		return "not supported on this CPU"
+		return "not supported on this CPU: no " + strings.Join(im.missing(), ", no ")
 	}
 	return ""
+}
+
+// notBuilt says why this binary does not hold im.
+func notBuilt(im *implementation) string {
+	if im.goarch != runtime.GOARCH {
+		return fmt.Sprintf("not built into this binary: its assembly is for GOARCH=%s, this is GOARCH=%s", im.goarch, runtime.GOARCH)
+	}
+	return "not built into this binary, which was built with -tags purego or noasm"
 }
 
 // supported lists the implementations this CPU can run, best first.
@@ -88,8 +108,20 @@ func byRank(ims []*implementation) []*implementation {
 	return out
 }
 
+// lookup returns the implementation of that name in this binary, or nil.
 func lookup(name string) *implementation {
 	for _, im := range registry {
+		if im.name == name {
+			return im
+		}
+	}
+	return nil
+}
+
+// knownAs returns the implementation of that name whether or not this
+// binary holds it, or nil.
+func knownAs(name string) *implementation {
+	for _, im := range known {
 		if im.name == name {
 			return im
 		}
@@ -135,7 +167,11 @@ func Use(name string) (restore func(), err error) {
 	if reason := unusable(name); reason != "" {
 		return nil, fmt.Errorf("kernels.Use(%q): %s", name, reason)
 	}
-	prev := current()
+	prev, prevWhy := current(), activeWhy.Load()
+	activeWhy.Store(&whyUse)
 	active.Store(lookup(name))
-	return func() { active.Store(prev) }, nil
+	return func() {
+		activeWhy.Store(prevWhy)
+		active.Store(prev)
+	}, nil
 }

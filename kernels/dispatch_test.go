@@ -21,7 +21,7 @@ func withFakeUnsupported(t *testing.T) string {
 	const name = "fake-unsupported"
 	saved := registry
 	registry = append(slices.Clone(registry), &implementation{
-		name: name, rank: 1 << 30, supported: func() bool { return false },
+		name: name, rank: 1 << 30, requires: []feature{{"FAKE-FEATURE", new(bool)}},
 	})
 	t.Cleanup(func() { registry = saved })
 	return name
@@ -86,8 +86,8 @@ func TestUseRestores(t *testing.T) {
 // TestUseRoutesKernels proves Use switches what the exported kernels call,
 // not only the name Impl reports: they dispatch on current().kind, and the
 // function fields every other test calls are built from the same per-kind
-// switches (newImplementation), so each implementation's kind must be its
-// own and Use must make it current.
+// switches (directOf), so each implementation's kind must be its own and
+// Use must make it current.
 func TestUseRoutesKernels(t *testing.T) {
 	kinds := map[kind]string{}
 	for _, im := range registry {
@@ -162,7 +162,10 @@ func TestChoose(t *testing.T) {
 	unsupported := withFakeUnsupported(t)
 	best := supported()[0]
 	for _, req := range []string{"", "  ", Generic, " GENERIC ", AVX2, AVX512, NEON, "bogus", unsupported} {
-		im, warning := choose(req)
+		im, why, warning := choose(req, req != "")
+		if why == "" {
+			t.Errorf("choose(%q) gives no reason", req)
+		}
 		canonical := strings.ToLower(strings.TrimSpace(req))
 		want := lookup(canonical)
 		switch {
@@ -188,6 +191,101 @@ func TestChoose(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestChooseWhy pins the reasons lanes cpu prints for the choice: the
+// variable's value as it was given, and why a request was ignored.
+func TestChooseWhy(t *testing.T) {
+	for _, c := range []struct {
+		env  string
+		set  bool
+		want string
+	}{
+		{"", false, "the best implementation this CPU supports (LANES_KERNELS is not set)"},
+		{"", true, `the best implementation this CPU supports (LANES_KERNELS="" asks for none)`},
+		{"generic", true, "forced by LANES_KERNELS=generic"},
+		{" Generic ", true, "forced by LANES_KERNELS= Generic "},
+		{"sse9", true, `LANES_KERNELS="sse9" was ignored (no such implementation (want one of `},
+	} {
+		if _, why, _ := choose(c.env, c.set); !strings.Contains(why, c.want) {
+			t.Errorf("LANES_KERNELS=%q (set %v): why = %q, want it to contain %q", c.env, c.set, why, c.want)
+		}
+	}
+	unsupported := withFakeUnsupported(t)
+	if _, why, _ := choose(unsupported, true); !strings.Contains(why, "not supported on this CPU: no FAKE-FEATURE") {
+		t.Errorf("LANES_KERNELS=%s: why = %q, want it to name the missing feature", unsupported, why)
+	}
+}
+
+// TestImplementations proves the report agrees with Built, Available and
+// Impl, lists every implementation once with its requirements, says why
+// each one that cannot run cannot, and why the active one is active.
+func TestImplementations(t *testing.T) {
+	unsupported := withFakeUnsupported(t)
+	check := func(wantWhy string) {
+		t.Helper()
+		infos := Implementations()
+		seen := map[string]bool{}
+		var built, available, active []string
+		for _, in := range infos {
+			if seen[in.Name] {
+				t.Errorf("%s listed twice", in.Name)
+			}
+			seen[in.Name] = true
+			if in.Built {
+				built = append(built, in.Name)
+			}
+			if in.Supported {
+				available = append(available, in.Name)
+			}
+			if in.Active {
+				active = append(active, in.Name)
+				if !strings.Contains(in.Why, wantWhy) {
+					t.Errorf("%s is active because %q, want %q", in.Name, in.Why, wantWhy)
+				}
+			} else if in.Why != "" {
+				t.Errorf("%s is not active but has Why %q", in.Name, in.Why)
+			}
+			if in.Supported != (in.WhyNot == "") {
+				t.Errorf("%+v: WhyNot must be set exactly when it is not supported", in)
+			}
+			if in.Supported && !in.Built {
+				t.Errorf("%+v: supported but not built", in)
+			}
+			if in.Built && !in.Supported && len(in.Missing) == 0 {
+				t.Errorf("%+v: built and unsupported, but nothing missing", in)
+			}
+			for _, f := range in.Missing {
+				if !slices.Contains(in.Requires, f) || !strings.Contains(in.WhyNot, "no "+f) {
+					t.Errorf("%+v: missing %s, which it does not require or WhyNot does not name", in, f)
+				}
+			}
+		}
+		for _, name := range []string{Generic, AVX2, AVX512, NEON, unsupported} {
+			if !seen[name] {
+				t.Errorf("Implementations() lacks %s", name)
+			}
+		}
+		if !slices.Equal(built, Built()) || !slices.Equal(available, Available()) || !slices.Equal(active, []string{Impl()}) {
+			t.Errorf("built %q, available %q, active %q; want %q, %q, [%s]", built, available, active, Built(), Available(), Impl())
+		}
+	}
+	check("")
+	for _, in := range Implementations() {
+		if in.Name == Generic && len(in.Requires) != 0 {
+			t.Errorf("generic requires %q", in.Requires)
+		}
+		if in.Name == AVX2 && !slices.Equal(in.Requires, []string{"AVX", "AVX2", "FMA"}) {
+			t.Errorf("avx2 requires %q, want AVX, AVX2 and FMA", in.Requires)
+		}
+	}
+	restore, err := Use(Generic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("switched in-process with kernels.Use")
+	restore()
+	check("")
 }
 
 // TestUseConcurrent switches implementations while other goroutines run

@@ -6,14 +6,25 @@ import (
 	"testing"
 )
 
-// The fuzz targets compare every implementation with generic, bit for
-// bit, on inputs the fuzzer invents: the data bytes are read as float64
-// bit patterns, so NaNs with any payload, infinities, subnormals and
-// signed zeros arise as easily as ordinary numbers, and a length and
-// offsets say how vectors are cut from them. Without -fuzz they run their
-// seeds as ordinary tests. To fuzz one:
+// The fuzz targets compare every implementation with the reference of its
+// kernel, bit for bit, on inputs the fuzzer invents: the data bytes are
+// read as float64 bit patterns, so NaNs with any payload, infinities,
+// subnormals and signed zeros arise as easily as ordinary numbers, and a
+// length and offsets say how vectors are cut from them. Without -fuzz
+// they run their seeds as ordinary tests. To fuzz one:
 //
-//	go test ./kernels -run XXX -fuzz FuzzDot -fuzztime 20s
+//	go test ./kernels -run '^$' -fuzz '^FuzzDot$' -fuzztime 2000x
+//
+// Go finds a fuzz target by its name, so each kernel of kernelTests has a
+// named one, next to the table in table_test.go; each only hands its
+// kernel to fuzzKernel, and the body is the fuzz method of the kernel's
+// family.
+
+// fuzzKernel is the fuzz target of the named kernel of kernelTests.
+func fuzzKernel(f *testing.F, name string) {
+	k := kernelByName(name)
+	k.fuzz(f, k.name)
+}
 
 // maxFuzzLen bounds fuzzed lengths: well past several blocks, still fast.
 const maxFuzzLen = 1100
@@ -82,96 +93,35 @@ func vectorFuzz(t *testing.T, kernel string, data []byte, nArg uint16, off uint8
 	}
 }
 
-func FuzzDot(f *testing.F) {
-	fuzzSeeds(f, func(data []byte, n uint16, off uint8) { f.Add(data, n, off) })
-	f.Fuzz(func(t *testing.T, data []byte, n uint16, off uint8) {
-		vectorFuzz(t, "Dot", data, n, off, func(sc *scratch, im *implementation, x, y vec) string {
-			return sc.checkDot(im, x, y)
+// fuzz is the body of a vector kernel's fuzz target. A kernel with a
+// scalar also fuzzes the scalar: alpha, or the v that IndexAbs searches
+// for besides the usual targets of the sweep (see indexAbsTargets).
+func (v *vecTest) fuzz(f *testing.F, name string) {
+	switch v.scalar {
+	case noScalar:
+		fuzzSeeds(f, func(data []byte, n uint16, off uint8) { f.Add(data, n, off) })
+		f.Fuzz(func(t *testing.T, data []byte, n uint16, off uint8) {
+			vectorFuzz(t, name, data, n, off, func(sc *scratch, im *implementation, x, y vec) string {
+				return sc.checkVec(v, im, 0, x, y)
+			})
 		})
-	})
-}
-
-func FuzzSum(f *testing.F) {
-	fuzzSeeds(f, func(data []byte, n uint16, off uint8) { f.Add(data, n, off) })
-	f.Fuzz(func(t *testing.T, data []byte, n uint16, off uint8) {
-		vectorFuzz(t, "Sum", data, n, off, func(sc *scratch, im *implementation, x, _ vec) string {
-			return sc.checkSum(im, x)
+	case alphaScalar:
+		alphaFuzz(f, name, func(sc *scratch, im *implementation, alpha float64, x, y vec) string {
+			return sc.checkVec(v, im, alpha, x, y)
 		})
-	})
-}
-
-func FuzzSumSqDiff(f *testing.F) {
-	fuzzSeeds(f, func(data []byte, n uint16, off uint8) { f.Add(data, n, off) })
-	f.Fuzz(func(t *testing.T, data []byte, n uint16, off uint8) {
-		vectorFuzz(t, "SumSqDiff", data, n, off, func(sc *scratch, im *implementation, x, y vec) string {
-			return sc.checkSumSqDiff(im, x, y)
+	case searchScalar:
+		alphaFuzz(f, name, func(sc *scratch, im *implementation, s float64, x, y vec) string {
+			return sc.checkScalars(v, im, append(indexAbsTargets(x.s()), s, math.Abs(s)), x, y)
 		})
-	})
+	}
 }
 
-func FuzzAsum(f *testing.F) {
-	oneVectorFuzz(f, "Asum", (*scratch).checkAsum)
-}
-
-func FuzzAmax(f *testing.F) {
-	oneVectorFuzz(f, "Amax", (*scratch).checkAmax)
-}
-
-func FuzzNrm2(f *testing.F) {
-	oneVectorFuzz(f, "Nrm2", (*scratch).checkNrm2)
-}
-
-func FuzzIamax(f *testing.F) {
-	oneVectorFuzz(f, "Iamax", (*scratch).checkIamax)
-}
-
-// FuzzIndexAbs searches for the fuzzer's v and for the usual targets of
-// the sweep (see indexAbsTargets).
-func FuzzIndexAbs(f *testing.F) {
-	alphaFuzz(f, "IndexAbs", func(sc *scratch, im *implementation, v float64, x, _ vec) string {
-		for _, v := range append(indexAbsTargets(x.s()), v, math.Abs(v)) {
-			if d := sc.checkIndexAbs(im, v, x); d != "" {
-				return "v=" + fmtBits(v) + ": " + d
-			}
-		}
-		return ""
-	})
-}
-
-func FuzzScaledSumSq(f *testing.F) {
-	alphaFuzz(f, "ScaledSumSq", func(sc *scratch, im *implementation, alpha float64, x, _ vec) string {
-		return sc.checkScaledSumSq(im, alpha, x)
-	})
-}
-
-// oneVectorFuzz is a fuzz target for a kernel of x alone.
-func oneVectorFuzz(f *testing.F, name string, check func(sc *scratch, im *implementation, x vec) string) {
-	fuzzSeeds(f, func(data []byte, n uint16, off uint8) { f.Add(data, n, off) })
-	f.Fuzz(func(t *testing.T, data []byte, n uint16, off uint8) {
-		vectorFuzz(t, name, data, n, off, func(sc *scratch, im *implementation, x, _ vec) string {
-			return check(sc, im, x)
-		})
-	})
-}
-
-// alphaSeeds are the alphas the Axpy and Scal seeds combine with the
-// shared seeds: ordinary, zero, NaN, infinite and subnormal.
+// alphaSeeds are the scalars the seeds of the kernels with one combine
+// with the shared seeds: ordinary, zero, NaN, infinite and subnormal.
 var alphaSeeds = []float64{-1.5, 0, math.NaN(), math.Inf(-1), math.SmallestNonzeroFloat64, 0x1p600}
 
-func FuzzAxpy(f *testing.F) {
-	alphaFuzz(f, "Axpy", func(sc *scratch, im *implementation, alpha float64, x, y vec) string {
-		return sc.checkAxpy(im, alpha, x, y)
-	})
-}
-
-func FuzzScal(f *testing.F) {
-	alphaFuzz(f, "Scal", func(sc *scratch, im *implementation, alpha float64, x, _ vec) string {
-		return sc.checkScal(im, alpha, x)
-	})
-}
-
-// alphaFuzz runs a vector fuzz target whose kernel also takes alpha: the
-// shared seeds each get one of alphaSeeds, and a difference names alpha.
+// alphaFuzz runs a vector fuzz target whose kernel also takes a scalar:
+// the shared seeds each get one of alphaSeeds, and a difference names it.
 func alphaFuzz(f *testing.F, name string, check func(sc *scratch, im *implementation, alpha float64, x, y vec) string) {
 	k := 0
 	fuzzSeeds(f, func(data []byte, n uint16, off uint8) {
@@ -205,18 +155,14 @@ func gemvSeeds(f *testing.F) {
 }
 
 // gemvFuzz decodes a gemv problem and checks every implementation.
-func gemvFuzz(t *testing.T, kernel string, data []byte, mArg, nArg, pad, off uint8,
-	check func(sc *scratch, im *implementation, m, n int, a vec, lda int, x, y vec) string) {
+func gemvFuzz(t *testing.T, kernel string, g *gemvTest, data []byte, mArg, nArg, pad, off uint8) {
 	vals := decodeFloats(data)
 	m, n := int(mArg)%(maxFuzzDim+1), int(nArg)%(maxFuzzDim+1)
 	l := gemvLayout{
 		lda:  max(1, n) + int(pad)%9,
 		offA: int(off & 7), offX: int(off >> 3 & 7), offY: [...]int{0, 3, 5, 7}[off>>6],
 	}
-	xLen, yLen := n, m
-	if kernel == "GemvT" {
-		xLen, yLen = m, n
-	}
+	xLen, yLen := g.lens(m, n)
 	sc := new(scratch)
 	for _, im := range supported() {
 		a := sc.a.place(matrixLen(m, n, l.lda), l.offA)
@@ -234,23 +180,17 @@ func gemvFuzz(t *testing.T, kernel string, data []byte, mArg, nArg, pad, off uin
 		}
 		x := fuzzVec(&sc.x, vals, xLen, l.offX, 1)
 		y := fuzzVec(&sc.y, vals, yLen, l.offY, 2) // garbage the kernel overwrites
-		if d := check(sc, im, m, n, a, l.lda, x, y); d != "" {
+		if d := sc.checkGemv(g, im, m, n, a, l.lda, x, y); d != "" {
 			t.Fatalf("%s[%s] m=%d n=%d lda=%d offset a=%d x=%d y=%d, %d decoded values: %s",
 				kernel, im.name, m, n, l.lda, l.offA, l.offX, l.offY, len(vals), d)
 		}
 	}
 }
 
-func FuzzGemvN(f *testing.F) {
+// fuzz is the body of the fuzz target of GemvN or GemvT.
+func (g *gemvTest) fuzz(f *testing.F, name string) {
 	gemvSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, m, n, pad, off uint8) {
-		gemvFuzz(t, "GemvN", data, m, n, pad, off, (*scratch).checkGemvN)
-	})
-}
-
-func FuzzGemvT(f *testing.F) {
-	gemvSeeds(f)
-	f.Fuzz(func(t *testing.T, data []byte, m, n, pad, off uint8) {
-		gemvFuzz(t, "GemvT", data, m, n, pad, off, (*scratch).checkGemvT)
+		gemvFuzz(t, name, g, data, m, n, pad, off)
 	})
 }

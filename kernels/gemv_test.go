@@ -2,28 +2,14 @@ package kernels
 
 import "testing"
 
-// The gemv tests prove GemvN and GemvT give the bits of package generic
-// for every small shape (each row and column remainder of any blocking
-// an implementation may choose), for tall, wide and odd large shapes,
-// for row strides lda > n and for every alignment of a, x and y. The
-// padding at the end of each row holds the guard NaN, so an
-// implementation that reads it poisons its result; y starts with garbage,
-// which GemvT must not accumulate into; and the guards around y prove no
-// write strays.
-
-func TestGemvNBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) {
-		sweepGemv(t, "GemvN", im, (*scratch).checkGemvN)
-	})
-}
-
-func TestGemvTBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) {
-		sweepGemv(t, "GemvT", im, (*scratch).checkGemvT)
-	})
-}
-
-type gemvCheck func(sc *scratch, im *implementation, m, n int, a vec, lda int, x, y vec) string
+// The gemv sweep, which TestBitwise runs, proves GemvN and GemvT give the
+// bits of package generic for every small shape (each row and column
+// remainder of any blocking an implementation may choose), for tall, wide
+// and odd large shapes, for row strides lda > n and for every alignment of
+// a, x and y. The padding at the end of each row holds the guard NaN, so
+// an implementation that reads it poisons its result; y starts with
+// garbage, which GemvT must not accumulate into; and the guards around y
+// prove no write strays.
 
 // gemvShapes returns the m×n shapes of the sweep.
 func gemvShapes() [][2]int {
@@ -96,21 +82,19 @@ func placeGemv(sc *scratch, p pool, key, m, n int, l gemvLayout, xLen, yLen int)
 	return a, x, y
 }
 
-// sweepGemv runs check on every shape and layout, with the data class
-// changing from one shape to the next.
-func sweepGemv(tb failer, kernel string, im *implementation, check gemvCheck) {
+// sweepGemv runs GemvN or GemvT of im on every shape and layout, with the
+// data class changing from one shape to the next, and compares it with the
+// reference.
+func sweepGemv(tb failer, kernel string, g *gemvTest, im *implementation) {
 	tb.Helper()
 	sc := new(scratch)
 	for s, shape := range gemvShapes() {
 		m, n := shape[0], shape[1]
-		xLen, yLen := n, m
-		if kernel == "GemvT" {
-			xLen, yLen = m, n
-		}
+		xLen, yLen := g.lens(m, n)
 		for v, l := range gemvLayouts(n, s) {
 			p := pools[(s+v)%len(pools)]
 			a, x, y := placeGemv(sc, p, s*3+v, m, n, l, xLen, yLen)
-			if d := check(sc, im, m, n, a, l.lda, x, y); d != "" {
+			if d := sc.checkGemv(g, im, m, n, a, l.lda, x, y); d != "" {
 				tb.Fatalf("%s[%s] m=%d n=%d lda=%d offset a=%d x=%d y=%d class=%s: %s",
 					kernel, im.name, m, n, l.lda, l.offA, l.offX, l.offY, p.class, d)
 			}

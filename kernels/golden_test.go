@@ -53,36 +53,6 @@ var (
 // goldenHeader is the first line of the table, hashed with the rest.
 const goldenHeader = "# lanes golden table: case, then =bits of a single result or #sha256[:8] of the output; NaN canonical\n"
 
-// goldenKernels lists every kernel with the cases it runs: a new kernel is
-// one more line. Cases call the implementation's functions, so that the
-// self-test can feed a broken one; for a registered implementation they
-// are exactly what the exported kernels run.
-var goldenKernels = []struct {
-	name  string
-	cases func(name string) []goldenCase
-}{
-	{"Dot", goldenVec(2, false, func(im *implementation, _ float64, x, y []float64) []float64 { return []float64{im.dot(x, y)} })},
-	{"Sum", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 { return []float64{im.sum(x)} })},
-	{"SumSqDiff", goldenVec(2, false, func(im *implementation, _ float64, x, y []float64) []float64 { return []float64{im.sumSqDiff(x, y)} })},
-	{"Axpy", goldenVec(2, true, func(im *implementation, a float64, x, y []float64) []float64 { im.axpy(a, x, y); return y })},
-	{"Scal", goldenVec(1, true, func(im *implementation, a float64, x, _ []float64) []float64 { im.scal(a, x); return x })},
-	{"Asum", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 { return []float64{im.asum(x)} })},
-	{"Amax", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 { return []float64{im.amax(x)} })},
-	{"ScaledSumSq", goldenVec(1, true, func(im *implementation, a float64, x, _ []float64) []float64 { return []float64{im.scaledSumSq(a, x)} })},
-	{"Nrm2", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 { return []float64{im.nrm2(x)} })},
-	{"Iamax", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 { return []float64{float64(im.iamax(x))} })},
-	{"IndexAbs", goldenVec(1, false, func(im *implementation, _ float64, x, _ []float64) []float64 {
-		var out []float64
-		for _, v := range indexAbsTargets(x) {
-			out = append(out, float64(im.indexAbs(v, x)))
-		}
-		return out
-	})},
-	{"LossGrad", goldenLossGrad},
-	{"GemvN", goldenGemv(false, func(im *implementation, m, n int, a []float64, lda int, x, y []float64) { im.gemvN(m, n, a, lda, x, y) })},
-	{"GemvT", goldenGemv(true, func(im *implementation, m, n int, a []float64, lda int, x, y []float64) { im.gemvT(m, n, a, lda, x, y) })},
-}
-
 // goldenCase is one input. run builds the input afresh (kernels write
 // their output in place) and returns the output.
 type goldenCase struct {
@@ -154,12 +124,7 @@ func TestGoldenDiagnosis(t *testing.T) {
 		}, []string{"Axpy n=5 off=", "element [4]", "generic gives"}},
 	} {
 		t.Run(c.kernel, func(t *testing.T) {
-			var cases []goldenCase
-			for _, k := range goldenKernels {
-				if k.name == c.kernel {
-					cases = k.cases(k.name)
-				}
-			}
+			cases := kernelByName(c.kernel).golden(c.kernel)
 			bad := *gen
 			bad.name = "broken"
 			c.breakIt(&bad)
@@ -174,12 +139,31 @@ func TestGoldenDiagnosis(t *testing.T) {
 	}
 }
 
+// goldenAllCases returns the cases of every kernel of kernelTests, in the
+// order of the table. Cases call the implementation's functions, so that
+// the diagnosis test can feed a broken one; for a registered
+// implementation they are exactly what the exported kernels run.
 func goldenAllCases() []goldenCase {
 	var all []goldenCase
-	for _, k := range goldenKernels {
-		all = append(all, k.cases(k.name)...)
+	for _, k := range kernelTests {
+		all = append(all, k.golden(k.name)...)
 	}
 	return all
+}
+
+// golden returns the cases of a vector kernel (goldenVec).
+func (v *vecTest) golden(name string) []goldenCase {
+	return goldenVec(v.inputs, v.scalar == alphaScalar, v.output)(name)
+}
+
+// golden returns the cases of GemvN or GemvT (goldenGemv).
+func (g *gemvTest) golden(name string) []goldenCase {
+	return goldenGemv(g.trans, g.run)(name)
+}
+
+// golden returns the cases of LossGrad (goldenLossGrad).
+func (l *lossGradTest) golden(name string) []goldenCase {
+	return goldenLossGrad(l, name)
 }
 
 // goldenTableOf runs every case on im and returns the table.
@@ -398,7 +382,7 @@ func goldenGemv(trans bool, f func(im *implementation, m, n int, a []float64, ld
 // goldenLossGrad returns the cases of LossGrad: the gemv shapes and
 // classes, with w, y and c from the same generator; the output is g, then
 // ssr and sr.
-func goldenLossGrad(name string) []goldenCase {
+func goldenLossGrad(l *lossGradTest, name string) []goldenCase {
 	dims := []int{0, 1, 2, 3, 5, 8, 17, 33, 64}
 	var cases []goldenCase
 	for i, m := range dims {
@@ -425,7 +409,7 @@ func goldenLossGrad(name string) []goldenCase {
 						g[r] = math.NaN() // garbage to overwrite
 					}
 					g = goldenPlace(g, (off+3)%4)
-					ssr, sr := im.lossGrad(m, n, goldenPlace(a, off), lda, goldenPlace(ws[:n], (off+1)%4), ws[n],
+					ssr, sr := l.run(im, m, n, goldenPlace(a, off), lda, goldenPlace(ws[:n], (off+1)%4), ws[n],
 						goldenPlace(ws[n+1:n+1+m], (off+2)%4), g)
 					return append(g, ssr, sr)
 				}})

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -109,12 +110,33 @@ func faultOf(f func(), regions ...*guardedRegion) (d string) {
 // several blocks and every tail length.
 const guardPageMaxLen = 300
 
-func TestGuardPages(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepGuardPages(t, im) })
+// guardPager is a family of kernels with a guard-page sweep.
+type guardPager interface {
+	guardPages(tb failer, name string, im *implementation)
 }
 
-func TestGuardPagesGemv(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepGuardPagesGemv(t, im) })
+// TestGuardPages runs the guard-page sweep of every kernel of kernelTests
+// on every implementation this CPU runs.
+func TestGuardPages(t *testing.T) {
+	for _, k := range kernelTests {
+		t.Run(k.name, func(t *testing.T) {
+			sweep := guardSweepOf(k.name)
+			forEachImpl(t, func(t *testing.T, im *implementation) { sweep(t, im) })
+		})
+	}
+}
+
+// guardSweepOf returns the guard-page sweep of the named kernel.
+func guardSweepOf(name string) func(tb failer, im *implementation) {
+	k := kernelByName(name)
+	g, ok := k.family.(guardPager)
+	if !ok {
+		panic(fmt.Sprintf("kernel %s has no guard-page sweep", name))
+	}
+	return func(tb failer, im *implementation) {
+		tb.Helper()
+		g.guardPages(tb, k.name, im)
+	}
 }
 
 // placement says which end of its region each operand is flush against.
@@ -139,10 +161,10 @@ func place(g *guardedRegion, n int, atEnd bool) []float64 {
 	return g.atStart(n)
 }
 
-// sweepGuardPages runs every vector kernel of im on every length up to
-// guardPageMaxLen with each placement, and checks the results against
-// generic as well.
-func sweepGuardPages(tb failer, im *implementation) {
+// guardPages runs a vector kernel of im on every length up to
+// guardPageMaxLen with each placement, and checks the results against the
+// reference as well.
+func (v *vecTest) guardPages(tb failer, name string, im *implementation) {
 	tb.Helper()
 	gx, err := mapGuarded("x", guardPageMaxLen)
 	if err != nil {
@@ -159,162 +181,152 @@ func sweepGuardPages(tb failer, im *implementation) {
 	for n := 0; n <= guardPageMaxLen; n++ {
 		xs, ys := p.window(n, n)
 		for _, pl := range placements {
-			x, y := place(gx, n, pl.xAtEnd), place(gy, n, pl.yAtEnd)
-			fail := func(kernel, d string) {
-				tb.Helper()
-				tb.Fatalf("%s[%s] n=%d, %s: %s", kernel, im.name, n, pl, d)
-			}
-			copy(x, xs)
-			copy(y, ys)
-			var got float64
-			if d := faultOf(func() { got = im.dot(x, y) }, gx, gy); d != "" {
-				fail("Dot", d)
-			} else if want := generic.Dot(xs, ys); !sameBits(got, want) {
-				fail("Dot", fmt.Sprintf("result %s, want %s", fmtBits(got), fmtBits(want)))
-			}
-			if d := faultOf(func() { got = im.sum(x) }, gx, gy); d != "" {
-				fail("Sum", d)
-			} else if want := generic.Sum(xs); !sameBits(got, want) {
-				fail("Sum", fmt.Sprintf("result %s, want %s", fmtBits(got), fmtBits(want)))
-			}
-			if d := faultOf(func() { got = im.sumSqDiff(x, y) }, gx, gy); d != "" {
-				fail("SumSqDiff", d)
-			} else if want := generic.SumSqDiff(xs, ys); !sameBits(got, want) {
-				fail("SumSqDiff", fmt.Sprintf("result %s, want %s", fmtBits(got), fmtBits(want)))
-			}
-			for _, r := range []struct {
-				name    string
-				f, want func(x []float64) float64
-			}{
-				{"Asum", im.asum, generic.Asum},
-				{"Amax", im.amax, generic.Amax},
-				{"Nrm2", im.nrm2, lookup(Generic).nrm2},
-				{"ScaledSumSq", func(x []float64) float64 { return im.scaledSumSq(0x1p-3, x) },
-					func(x []float64) float64 { return generic.ScaledSumSq(0x1p-3, x) }},
-			} {
-				if d := faultOf(func() { got = r.f(x) }, gx, gy); d != "" {
-					fail(r.name, d)
-				} else if want := r.want(xs); !sameBits(got, want) {
-					fail(r.name, fmt.Sprintf("result %s, want %s", fmtBits(got), fmtBits(want)))
+			for _, s := range v.scalars(p, n, xs) {
+				x, y := place(gx, n, pl.xAtEnd), place(gy, n, pl.yAtEnd)
+				copy(x, xs)
+				copy(y, ys)
+				var got []float64
+				d := faultOf(func() { got = v.run(im, s, x, y) }, gx, gy)
+				if d == "" {
+					wx, wy := slices.Clone(xs), slices.Clone(ys)
+					want := v.ref(s, wx, wy)
+					switch v.out {
+					case "x":
+						d = firstDiff("x", x, wx)
+					case "y":
+						d = firstDiff("y", y, wy)
+					default:
+						d = v.diffResults(got, want)
+					}
 				}
-			}
-			for _, v := range indexAbsTargets(xs) {
-				var i int
-				if d := faultOf(func() { i = im.indexAbs(v, x) }, gx, gy); d != "" {
-					fail("IndexAbs", d)
-				} else if want := generic.IndexAbs(v, xs); i != want {
-					fail("IndexAbs", fmt.Sprintf("v=%s: index %d, want %d", fmtBits(v), i, want))
+				if d != "" {
+					tb.Fatalf("%s[%s] n=%d, %s: %s", name, im.name, n, pl, v.scalarNote(s, d))
 				}
-			}
-			var i int
-			if d := faultOf(func() { i = im.iamax(x) }, gx, gy); d != "" {
-				fail("Iamax", d)
-			} else if want := blasIamax(xs); i != want {
-				fail("Iamax", fmt.Sprintf("index %d, want %d", i, want))
-			}
-
-			alpha := p.alpha(n)
-			want := append([]float64(nil), ys...)
-			generic.Axpy(alpha, xs, want)
-			if d := faultOf(func() { im.axpy(alpha, x, y) }, gx, gy); d != "" {
-				fail("Axpy", d)
-			} else if d := firstDiff("y", y, want); d != "" {
-				fail("Axpy", d)
-			}
-			want = append(want[:0], xs...)
-			generic.Scal(alpha, want)
-			if d := faultOf(func() { im.scal(alpha, x) }, gx, gy); d != "" {
-				fail("Scal", d)
-			} else if d := firstDiff("x", x, want); d != "" {
-				fail("Scal", d)
 			}
 		}
 	}
 }
 
-// sweepGuardPagesGemv runs GemvN and GemvT of im on every shape up to
-// 40×40 (33×33 in short mode), dense and with padded rows, with a, x and y all flush against
-// the ends of their regions, then all against the starts.
-func sweepGuardPagesGemv(tb failer, im *implementation) {
-	tb.Helper()
-	maxDim := 40
+// guardMaxDim is the largest m and n of the matrix guard-page sweeps: 40,
+// or 33 in short mode, which is still every remainder mod 32 and one block
+// more.
+func guardMaxDim() int {
 	if testing.Short() {
-		maxDim = 33 // still every remainder mod 32, and one block more
+		return 33
 	}
-	regions := make([]*guardedRegion, 4)
-	for i, name := range []string{"a", "x", "y", "g"} {
-		g, err := mapGuarded(name, maxDim*(maxDim+3))
+	return 40
+}
+
+// guardRegions maps one guarded region for each name, room for any
+// operand of a guardMaxDim() shape, and returns them with a function that
+// unmaps them all.
+func guardRegions(tb failer, names ...string) ([]*guardedRegion, func()) {
+	tb.Helper()
+	var regions []*guardedRegion
+	unmap := func() {
+		for _, g := range regions {
+			g.unmap()
+		}
+	}
+	for _, name := range names {
+		g, err := mapGuarded(name, guardMaxDim()*(guardMaxDim()+3))
 		if err != nil {
+			unmap()
 			tb.Fatalf("%v", err)
 		}
-		defer g.unmap()
-		regions[i] = g
+		regions = append(regions, g)
 	}
-	ga, gx, gy, gg := regions[0], regions[1], regions[2], regions[3]
+	return regions, unmap
+}
 
+// guardShapes calls f for every shape up to guardMaxDim(), dense and with
+// padded rows, with the matrix as from the random pool, once with every
+// operand flush against the end of its region and once against the start.
+func guardShapes(f func(m, n, lda int, as []float64, atEnd bool)) {
 	p := pools[classRandom]
-	for m := 0; m <= maxDim; m++ {
-		for n := 0; n <= maxDim; n++ {
+	for m := 0; m <= guardMaxDim(); m++ {
+		for n := 0; n <= guardMaxDim(); n++ {
 			for _, lda := range []int{max(1, n), n + 3} {
 				as := make([]float64, matrixLen(m, n, lda))
 				for i := range as {
 					as[i], _ = p.at(m*n + i)
 				}
 				for _, atEnd := range []bool{true, false} {
-					for _, kernel := range []string{"GemvN", "GemvT"} {
-						f, ref, xLen, yLen := im.gemvN, generic.GemvN, n, m
-						if kernel == "GemvT" {
-							f, ref, xLen, yLen = im.gemvT, generic.GemvT, m, n
-						}
-						xs, _ := p.window(xLen, m+n)
-						want := make([]float64, yLen)
-						if d := panicOf(func() { ref(m, n, as, lda, xs, want) }); d != "" {
-							tb.Fatalf("%s[%s] m=%d n=%d lda=%d: reference generic panicked: %s", kernel, im.name, m, n, lda, d)
-						}
-
-						a, x, y := place(ga, len(as), atEnd), place(gx, xLen, atEnd), place(gy, yLen, atEnd)
-						copy(a, as)
-						copy(x, xs)
-						for i := range y {
-							y[i] = guard // must be overwritten
-						}
-						d := faultOf(func() { f(m, n, a, lda, x, y) }, ga, gx, gy)
-						if d == "" {
-							d = firstDiff("y", y, want)
-						}
-						if d != "" {
-							tb.Fatalf("%s[%s] m=%d n=%d lda=%d, a, x and y at the %s of their regions: %s",
-								kernel, im.name, m, n, lda, map[bool]string{true: "end", false: "start"}[atEnd], d)
-						}
-					}
-					// LossGrad: w in x's region, y in y's, g in its own.
-					ws, _ := p.window(n, m+2*n)
-					ys, _ := p.window(m, 2*m+n)
-					wantG := make([]float64, n)
-					wssr, wsr := generic.LossGrad(m, n, as, lda, ws, 0.25, ys, wantG)
-					a, w, y, g := place(ga, len(as), atEnd), place(gx, n, atEnd), place(gy, m, atEnd), place(gg, n, atEnd)
-					copy(a, as)
-					copy(w, ws)
-					copy(y, ys)
-					for i := range g {
-						g[i] = guard // must be overwritten
-					}
-					var ssr, sr float64
-					d := faultOf(func() { ssr, sr = im.lossGrad(m, n, a, lda, w, 0.25, y, g) }, ga, gx, gy, gg)
-					if d == "" {
-						d = firstDiff("g", g, wantG)
-					}
-					if d == "" && (!sameBits(ssr, wssr) || !sameBits(sr, wsr)) {
-						d = fmt.Sprintf("ssr, sr = %s, %s; want %s, %s", fmtBits(ssr), fmtBits(sr), fmtBits(wssr), fmtBits(wsr))
-					}
-					if d != "" {
-						tb.Fatalf("LossGrad[%s] m=%d n=%d lda=%d, a, w, y and g at the %s of their regions: %s",
-							im.name, m, n, lda, map[bool]string{true: "end", false: "start"}[atEnd], d)
-					}
+					f(m, n, lda, as, atEnd)
 				}
 			}
 		}
 	}
+}
+
+func side(atEnd bool) string { return map[bool]string{true: "end", false: "start"}[atEnd] }
+
+// guardPages runs GemvN or GemvT of im on every shape of guardShapes, with
+// a, x and y all flush against the ends of their regions, then all against
+// the starts.
+func (g *gemvTest) guardPages(tb failer, name string, im *implementation) {
+	tb.Helper()
+	regions, unmap := guardRegions(tb, "a", "x", "y")
+	defer unmap()
+	ga, gx, gy := regions[0], regions[1], regions[2]
+	p := pools[classRandom]
+	guardShapes(func(m, n, lda int, as []float64, atEnd bool) {
+		xLen, yLen := g.lens(m, n)
+		xs, _ := p.window(xLen, m+n)
+		want := make([]float64, yLen)
+		if d := panicOf(func() { g.ref(m, n, as, lda, xs, want) }); d != "" {
+			tb.Fatalf("%s[%s] m=%d n=%d lda=%d: reference generic panicked: %s", name, im.name, m, n, lda, d)
+		}
+		a, x, y := place(ga, len(as), atEnd), place(gx, xLen, atEnd), place(gy, yLen, atEnd)
+		copy(a, as)
+		copy(x, xs)
+		for i := range y {
+			y[i] = guard // must be overwritten
+		}
+		d := faultOf(func() { g.run(im, m, n, a, lda, x, y) }, ga, gx, gy)
+		if d == "" {
+			d = firstDiff("y", y, want)
+		}
+		if d != "" {
+			tb.Fatalf("%s[%s] m=%d n=%d lda=%d, a, x and y at the %s of their regions: %s",
+				name, im.name, m, n, lda, side(atEnd), d)
+		}
+	})
+}
+
+// guardPages runs LossGrad of im on every shape of guardShapes: w in a
+// region of its own, as are a, y and g.
+func (l *lossGradTest) guardPages(tb failer, name string, im *implementation) {
+	tb.Helper()
+	regions, unmap := guardRegions(tb, "a", "x", "y", "g")
+	defer unmap()
+	ga, gx, gy, gg := regions[0], regions[1], regions[2], regions[3]
+	p := pools[classRandom]
+	guardShapes(func(m, n, lda int, as []float64, atEnd bool) {
+		ws, _ := p.window(n, m+2*n)
+		ys, _ := p.window(m, 2*m+n)
+		wantG := make([]float64, n)
+		wssr, wsr := l.ref(m, n, as, lda, ws, 0.25, ys, wantG)
+		a, w, y, g := place(ga, len(as), atEnd), place(gx, n, atEnd), place(gy, m, atEnd), place(gg, n, atEnd)
+		copy(a, as)
+		copy(w, ws)
+		copy(y, ys)
+		for i := range g {
+			g[i] = guard // must be overwritten
+		}
+		var ssr, sr float64
+		d := faultOf(func() { ssr, sr = l.run(im, m, n, a, lda, w, 0.25, y, g) }, ga, gx, gy, gg)
+		if d == "" {
+			d = firstDiff("g", g, wantG)
+		}
+		if d == "" && (!sameBits(ssr, wssr) || !sameBits(sr, wsr)) {
+			d = fmt.Sprintf("ssr, sr = %s, %s; want %s, %s", fmtBits(ssr), fmtBits(sr), fmtBits(wssr), fmtBits(wsr))
+		}
+		if d != "" {
+			tb.Fatalf("%s[%s] m=%d n=%d lda=%d, a, w, y and g at the %s of their regions: %s",
+				name, im.name, m, n, lda, side(atEnd), d)
+		}
+	})
 }
 
 // firstDiff describes the first element where got and want differ.
@@ -334,14 +346,13 @@ func TestGuardPagesCatchStrayAccess(t *testing.T) {
 	at := func(s []float64, i int) *float64 {
 		return (*float64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(s)), 8*i))
 	}
-	gemv := func(tb failer, im *implementation) { sweepGuardPagesGemv(tb, im) }
 	cases := []mutantCase{
 		{mutant("dot-reads-one-past-end", func(im *implementation) {
 			im.dot = func(x, y []float64) float64 {
 				sink = *at(x, len(x))
 				return generic.Dot(x, y)
 			}
-		}), sweepGuardPages, "0 bytes past the end of x's region"},
+		}), guardSweepOf("Dot"), "0 bytes past the end of x's region"},
 		{mutant("sum-peeks-empty", func(im *implementation) {
 			im.sum = func(x []float64) float64 {
 				if len(x) == 0 {
@@ -349,7 +360,7 @@ func TestGuardPagesCatchStrayAccess(t *testing.T) {
 				}
 				return generic.Sum(x)
 			}
-		}), sweepGuardPages, "Sum[sum-peeks-empty] n=0, x at end"},
+		}), guardSweepOf("Sum"), "Sum[sum-peeks-empty] n=0, x at end"},
 		{mutant("scal-writes-before-start", func(im *implementation) {
 			im.scal = func(alpha float64, x []float64) {
 				generic.Scal(alpha, x)
@@ -357,7 +368,7 @@ func TestGuardPagesCatchStrayAccess(t *testing.T) {
 					*at(x, -1) = 0
 				}
 			}
-		}), sweepGuardPages, "8 bytes before the start of x's region"},
+		}), guardSweepOf("Scal"), "8 bytes before the start of x's region"},
 		{mutant("gemvt-reads-past-a", func(im *implementation) {
 			im.gemvT = func(m, n int, a []float64, lda int, x, y []float64) {
 				if len(a) > 0 {
@@ -365,7 +376,7 @@ func TestGuardPagesCatchStrayAccess(t *testing.T) {
 				}
 				generic.GemvT(m, n, a, lda, x, y)
 			}
-		}), gemv, "past the end of a's region"},
+		}), guardSweepOf("GemvT"), "past the end of a's region"},
 	}
 	precision := faultAddrPrecision(t)
 	t.Logf("fault addresses here: %s", precision)

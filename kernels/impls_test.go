@@ -11,8 +11,9 @@ import (
 // covers.
 
 // forEachImpl runs f as a subtest for every implementation this CPU runs,
-// with that implementation active. New ISA files register themselves, so
-// every test picks them up without change.
+// with that implementation active. Every implementation built into the
+// binary is in the registry, so every test picks up a new one without
+// change.
 func forEachImpl(t *testing.T, f func(t *testing.T, im *implementation)) {
 	t.Helper()
 	for _, im := range supported() {

@@ -4,15 +4,14 @@ import (
 	"fmt"
 	"math"
 	"testing"
-
-	"github.com/lanes-go/lanes/kernels/generic"
 )
 
 // The LossGrad tests prove the fused pass gives the bits of package
-// generic for every small shape and layout (the gemv sweep's shapes, row
-// padding holding the guard NaN, g starting as garbage that must be
-// overwritten, guards around every slice), and that generic's bits are
-// those of the two-pass composition the specification names.
+// generic for every small shape and layout (its sweep, which TestBitwise
+// runs: the gemv sweep's shapes, row padding holding the guard NaN, g
+// starting as garbage that must be overwritten, guards around every
+// slice), and that generic's bits are those of the two-pass composition
+// the specification names.
 
 // lgScratch is the reusable storage of a LossGrad sweep.
 type lgScratch struct{ a, w, y, g, a0, w0, y0, want vecBuf }
@@ -55,12 +54,13 @@ func (sc *lgScratch) place(p pool, key, m, n int, l gemvLayout) lgProblem {
 	return pr
 }
 
-// check runs im's LossGrad and generic's on the same inputs and describes
-// the first difference in ssr, sr, g or the guards, or a changed input.
-func (sc *lgScratch) check(im *implementation, pr lgProblem) string {
+// check runs im's LossGrad and the reference on the same inputs and
+// describes the first difference in ssr, sr, g or the guards, or a
+// changed input.
+func (sc *lgScratch) check(l *lossGradTest, im *implementation, pr lgProblem) string {
 	a0, w0, y0, want := pr.a.copyInto(&sc.a0), pr.w.copyInto(&sc.w0), pr.y.copyInto(&sc.y0), pr.g.copyInto(&sc.want)
 	var ssr, sr float64
-	if p := panicOf(func() { ssr, sr = im.lossGrad(pr.m, pr.n, pr.a.s(), pr.lda, pr.w.s(), pr.c, pr.y.s(), pr.g.s()) }); p != "" {
+	if p := panicOf(func() { ssr, sr = l.run(im, pr.m, pr.n, pr.a.s(), pr.lda, pr.w.s(), pr.c, pr.y.s(), pr.g.s()) }); p != "" {
 		return "implementation panicked: " + p
 	}
 	for _, in := range []struct {
@@ -73,7 +73,7 @@ func (sc *lgScratch) check(im *implementation, pr lgProblem) string {
 	}
 	var wssr, wsr float64
 	if p := panicOf(func() {
-		wssr, wsr = generic.LossGrad(pr.m, pr.n, pr.a.s(), pr.lda, pr.w.s(), pr.c, pr.y.s(), want.s())
+		wssr, wsr = l.ref(pr.m, pr.n, pr.a.s(), pr.lda, pr.w.s(), pr.c, pr.y.s(), want.s())
 	}); p != "" {
 		return "reference generic panicked: " + p
 	}
@@ -83,23 +83,21 @@ func (sc *lgScratch) check(im *implementation, pr lgProblem) string {
 	return diffOut("g", pr.g, want, false)
 }
 
-func sweepLossGrad(tb failer, im *implementation) {
+// sweepLossGrad runs LossGrad of im on every shape and layout of the gemv
+// sweep and compares it with the reference.
+func sweepLossGrad(tb failer, l *lossGradTest, im *implementation) {
 	tb.Helper()
 	sc := new(lgScratch)
 	for s, shape := range gemvShapes() {
 		m, n := shape[0], shape[1]
-		for v, l := range gemvLayouts(n, s) {
+		for v, lay := range gemvLayouts(n, s) {
 			p := pools[(s+v)%len(pools)]
-			pr := sc.place(p, s*3+v, m, n, l)
-			if d := sc.check(im, pr); d != "" {
+			pr := sc.place(p, s*3+v, m, n, lay)
+			if d := sc.check(l, im, pr); d != "" {
 				tb.Fatalf("LossGrad[%s] %v class=%s: %s", im.name, pr, p.class, d)
 			}
 		}
 	}
-}
-
-func TestLossGradBitwise(t *testing.T) {
-	forEachImpl(t, func(t *testing.T, im *implementation) { sweepLossGrad(t, im) })
 }
 
 // TestLossGradIsTheComposition proves the specification's claim: the
@@ -182,38 +180,39 @@ func contains(s, sub string) bool {
 	return false
 }
 
-// FuzzLossGrad decodes a problem as the gemv targets do: the bytes give
-// a, then w, y, g (garbage) and c cycle through the same values.
-func FuzzLossGrad(f *testing.F) {
+// fuzz is the body of FuzzLossGrad. It decodes a problem as the gemv
+// targets do: the bytes give a, then w, y, g (garbage) and c cycle
+// through the same values.
+func (l *lossGradTest) fuzz(f *testing.F, name string) {
 	gemvSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, mArg, nArg, pad, off uint8) {
 		vals := decodeFloats(data)
 		m, n := int(mArg)%(maxFuzzDim+1), int(nArg)%(maxFuzzDim+1)
-		l := gemvLayout{lda: max(1, n) + int(pad)%9, offA: int(off & 7), offX: int(off >> 3 & 7), offY: [...]int{0, 3, 5, 7}[off>>6]}
+		lay := gemvLayout{lda: max(1, n) + int(pad)%9, offA: int(off & 7), offX: int(off >> 3 & 7), offY: [...]int{0, 3, 5, 7}[off>>6]}
 		sc := new(lgScratch)
 		for _, im := range supported() {
-			pr := lgProblem{m: m, n: n, lda: l.lda}
-			pr.a = sc.a.place(matrixLen(m, n, l.lda), l.offA)
+			pr := lgProblem{m: m, n: n, lda: lay.lda}
+			pr.a = sc.a.place(matrixLen(m, n, lay.lda), lay.offA)
 			as := pr.a.s()
 			fillGuard(as)
 			k := 0
 			for i := 0; i < m && n > 0; i++ {
 				for j := 0; j < n; j++ {
-					as[i*l.lda+j] = 0
+					as[i*lay.lda+j] = 0
 					if len(vals) > 0 {
-						as[i*l.lda+j] = vals[k%len(vals)]
+						as[i*lay.lda+j] = vals[k%len(vals)]
 					}
 					k++
 				}
 			}
-			pr.w = fuzzVec(&sc.w, vals, n, l.offX, 1)
-			pr.y = fuzzVec(&sc.y, vals, m, l.offY, 2)
-			pr.g = fuzzVec(&sc.g, vals, n, (l.offX+3)%8, 3)
+			pr.w = fuzzVec(&sc.w, vals, n, lay.offX, 1)
+			pr.y = fuzzVec(&sc.y, vals, m, lay.offY, 2)
+			pr.g = fuzzVec(&sc.g, vals, n, (lay.offX+3)%8, 3)
 			if len(vals) > 0 {
 				pr.c = vals[len(vals)/3]
 			}
-			if d := sc.check(im, pr); d != "" {
-				t.Fatalf("LossGrad[%s] %v, %d decoded values: %s", im.name, pr, len(vals), d)
+			if d := sc.check(l, im, pr); d != "" {
+				t.Fatalf("%s[%s] %v, %d decoded values: %s", name, im.name, pr, len(vals), d)
 			}
 		}
 	})

@@ -113,7 +113,7 @@ func TestIamaxSemantics(t *testing.T) {
 		{[]float64{nan, 5, 9}, 0},   // a leading NaN is never beaten
 		{[]float64{1, nan, -9, nan}, 2},
 		{[]float64{0, nan, nan}, 0},
-		{[]float64{-0.0, 0, -inf, inf}, 2},
+		{[]float64{math.Copysign(0, -1), 0, -inf, inf}, 2},
 	}
 	forEachImpl(t, func(t *testing.T, im *implementation) {
 		for _, c := range cases {

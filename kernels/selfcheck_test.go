@@ -74,8 +74,6 @@ func TestSweepsCatchMutants(t *testing.T) {
 var sink float64
 
 func mutantCases() []mutantCase {
-	gemvN := func(tb failer, im *implementation) { sweepGemv(tb, "GemvN", im, (*scratch).checkGemvN) }
-	gemvT := func(tb failer, im *implementation) { sweepGemv(tb, "GemvT", im, (*scratch).checkGemvT) }
 	return []mutantCase{
 		{mutant("dot-sequential", func(im *implementation) {
 			// One accumulator instead of 32 lanes.
@@ -86,7 +84,7 @@ func mutantCases() []mutantCase {
 				}
 				return s
 			}
-		}), sweepDot, "Dot[dot-sequential]"},
+		}), sweepOf("Dot"), "Dot[dot-sequential]"},
 		{mutant("dot-pairwise-fold", func(im *implementation) {
 			// Right lanes, but the fold adds neighbours (0+1, 2+3, …).
 			im.dot = func(x, y []float64) float64 {
@@ -101,7 +99,7 @@ func mutantCases() []mutantCase {
 				}
 				return acc[0]
 			}
-		}), sweepDot, "Dot[dot-pairwise-fold]"},
+		}), sweepOf("Dot"), "Dot[dot-pairwise-fold]"},
 		{mutant("dot-no-final-plus-zero", func(im *implementation) {
 			// Folds without the final + 0: when every lane holds -0 (each
 			// product underflowed below zero) the result is -0, and whether
@@ -113,7 +111,7 @@ func mutantCases() []mutantCase {
 				}
 				return foldLanes(&acc) - 0 // x - 0 keeps -0
 			}
-		}), sweepDot, "Dot[dot-no-final-plus-zero]"},
+		}), sweepOf("Dot"), "Dot[dot-no-final-plus-zero]"},
 		{mutant("dot-writes-input", func(im *implementation) {
 			im.dot = func(x, y []float64) float64 {
 				r := generic.Dot(x, y)
@@ -122,7 +120,7 @@ func mutantCases() []mutantCase {
 				}
 				return r
 			}
-		}), sweepDot, "input modified"},
+		}), sweepOf("Dot"), "input modified"},
 		{mutant("sum-minus-zero-lanes", func(im *implementation) {
 			// Starts the lanes at -0, the true additive identity, but
 			// forgets the final + 0: Sum of nothing is then -0, not +0.
@@ -136,7 +134,7 @@ func mutantCases() []mutantCase {
 				}
 				return foldLanes(&acc) - 0
 			}
-		}), sweepSum, "Sum[sum-minus-zero-lanes]"},
+		}), sweepOf("Sum"), "Sum[sum-minus-zero-lanes]"},
 		{mutant("sumsqdiff-unfused", func(im *implementation) {
 			im.sumSqDiff = func(x, y []float64) float64 {
 				var acc [generic.Lanes]float64
@@ -147,7 +145,7 @@ func mutantCases() []mutantCase {
 				}
 				return foldLanes(&acc) + 0
 			}
-		}), sweepSumSqDiff, "SumSqDiff[sumsqdiff-unfused]"},
+		}), sweepOf("SumSqDiff"), "SumSqDiff[sumsqdiff-unfused]"},
 		{mutant("indexabs-zero-padded-tail", func(im *implementation) {
 			// Pads x to a whole register with zeros, as a masked load
 			// does, and forgets to mask the compare: v = 0 then matches
@@ -159,7 +157,7 @@ func mutantCases() []mutantCase {
 				}
 				return len(x)
 			}
-		}), sweepIndexAbs, "IndexAbs[indexabs-zero-padded-tail]"},
+		}), sweepOf("IndexAbs"), "IndexAbs[indexabs-zero-padded-tail]"},
 		{mutant("scaledsumsq-inf-times-padding", func(im *implementation) {
 			// Multiplies the zero padding of a partial register by alpha:
 			// alpha = ±Inf or NaN then turns the padding into NaN.
@@ -167,7 +165,7 @@ func mutantCases() []mutantCase {
 				padded := append(slices.Clone(x), make([]float64, (4-len(x)%4)%4)...)
 				return generic.ScaledSumSq(alpha, padded)
 			}
-		}), sweepScaledSumSq, "ScaledSumSq[scaledsumsq-inf-times-padding]"},
+		}), sweepOf("ScaledSumSq"), "ScaledSumSq[scaledsumsq-inf-times-padding]"},
 		{mutant("amax-nan-wins", func(im *implementation) {
 			// Operand order of a vector max reversed: a NaN element wins.
 			im.amax = func(x []float64) float64 {
@@ -179,10 +177,10 @@ func mutantCases() []mutantCase {
 				}
 				return m
 			}
-		}), sweepAmax, "Amax[amax-nan-wins]"},
+		}), sweepOf("Amax"), "Amax[amax-nan-wins]"},
 		{mutant("nrm2-unscaled", func(im *implementation) {
 			im.nrm2 = func(x []float64) float64 { return math.Sqrt(generic.Dot(x, x)) }
-		}), sweepNrm2, "Nrm2[nrm2-unscaled]"},
+		}), sweepOf("Nrm2"), "Nrm2[nrm2-unscaled]"},
 		{mutant("lossgrad-keeps-old-g", func(im *implementation) {
 			// Accumulates into the caller's g instead of starting at +0.
 			im.lossGrad = func(m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (float64, float64) {
@@ -193,7 +191,7 @@ func mutantCases() []mutantCase {
 				}
 				return ssr, sr
 			}
-		}), sweepLossGrad, "LossGrad[lossgrad-keeps-old-g]"},
+		}), sweepOf("LossGrad"), "LossGrad[lossgrad-keeps-old-g]"},
 		{mutant("lossgrad-residual-reassociated", func(im *implementation) {
 			// r = Dot + (c − y) instead of (Dot + c) − y: one rounding
 			// in another place.
@@ -204,7 +202,7 @@ func mutantCases() []mutantCase {
 				}
 				return generic.LossGrad(m, n, a, lda, w, 0, yy, g)
 			}
-		}), sweepLossGrad, "LossGrad[lossgrad-residual-reassociated]"},
+		}), sweepOf("LossGrad"), "LossGrad[lossgrad-residual-reassociated]"},
 		{mutant("axpy-unfused", func(im *implementation) {
 			im.axpy = func(alpha float64, x, y []float64) {
 				for i := range x {
@@ -212,7 +210,7 @@ func mutantCases() []mutantCase {
 					y[i] = float64(p) + y[i]
 				}
 			}
-		}), sweepAxpy, "Axpy[axpy-unfused]"},
+		}), sweepOf("Axpy"), "Axpy[axpy-unfused]"},
 		{mutant("axpy-unfused-rounding", func(im *implementation) {
 			im.axpy = func(alpha float64, x, y []float64) {
 				for i := range x {
@@ -229,7 +227,7 @@ func mutantCases() []mutantCase {
 					y[:len(y)+1][len(y)] = 0
 				}
 			}
-		}), sweepAxpy, "outside the slice"},
+		}), sweepOf("Axpy"), "outside the slice"},
 		{mutant("scal-zero-clears", func(im *implementation) {
 			// alpha = 0 must give NaN for NaN and Inf elements.
 			im.scal = func(alpha float64, x []float64) {
@@ -241,7 +239,7 @@ func mutantCases() []mutantCase {
 				}
 				generic.Scal(alpha, x)
 			}
-		}), sweepScal, "want NaN"},
+		}), sweepOf("Scal"), "want NaN"},
 		{mutant("gemvn-reads-padding", func(im *implementation) {
 			// Rounds n up to a whole vector and multiplies the padding
 			// by zeros: the guard NaN in the padding shows it.
@@ -259,7 +257,7 @@ func mutantCases() []mutantCase {
 					y[i] = generic.Dot(a[i*lda:i*lda+n+1], xp)
 				}
 			}
-		}), gemvN, "GemvN[gemvn-reads-padding]"},
+		}), sweepOf("GemvN"), "GemvN[gemvn-reads-padding]"},
 		{mutant("gemvt-accumulates-into-y", func(im *implementation) {
 			im.gemvT = func(m, n int, a []float64, lda int, x, y []float64) {
 				for i, xi := range x[:m] {
@@ -268,7 +266,7 @@ func mutantCases() []mutantCase {
 					}
 				}
 			}
-		}), gemvT, "GemvT[gemvt-accumulates-into-y]"},
+		}), sweepOf("GemvT"), "GemvT[gemvt-accumulates-into-y]"},
 		{mutant("gemvt-rows-reversed", func(im *implementation) {
 			im.gemvT = func(m, n int, a []float64, lda int, x, y []float64) {
 				clear(y[:n])
@@ -278,7 +276,7 @@ func mutantCases() []mutantCase {
 					}
 				}
 			}
-		}), gemvT, "GemvT[gemvt-rows-reversed]"},
+		}), sweepOf("GemvT"), "GemvT[gemvt-rows-reversed]"},
 		{mutant("sum-drops-last", func(im *implementation) {
 			im.sum = func(x []float64) float64 {
 				if len(x) == 0 {

@@ -31,64 +31,101 @@ func TestUpperStateClean(t *testing.T) {
 		t.Skip("no AVX: no implementation can leave upper register state behind")
 	}
 	forEachImpl(t, func(t *testing.T, im *implementation) {
-		p := pools[classRandom]
-		failed := map[string]bool{} // report each kernel once
-		check := func(kernel, size string, call func()) {
-			t.Helper()
-			if failed[kernel] {
-				return
+		for _, k := range kernelTests {
+			u, ok := k.family.(upperStater)
+			if !ok {
+				t.Fatalf("kernel %s has no upper-state calls", k.name)
 			}
-			what := kernel + "[" + im.name + "] " + size
-			before := cleanUpperState()
-			if before&(xstate.YMMUpper|xstate.ZMMHi256) != 0 {
-				t.Fatalf("%s: XINUSE=%#x right after VZEROUPPER", what, before)
-			}
-			// Hi16ZMM may stay in use when the CPU does not track it by
-			// value (then it cannot be cleared from user code), or when
-			// an earlier failure left it: then only bits 2 and 6 can be
-			// attributed to this call.
-			mask := uint64(xstate.Upper)
-			if before&xstate.Hi16ZMM != 0 {
-				mask &^= xstate.Hi16ZMM
-			}
-			call()
-			if after := xstate.InUse() & mask; after != 0 {
-				failed[kernel] = true
-				t.Errorf("%s returned with upper register state in use, XINUSE=%#x: %s",
-					what, after, describeXInUse(after))
-			}
-		}
-		// Every tail length of a block, then whole blocks with tails.
-		var lengths []int
-		for n := 0; n <= 40; n++ {
-			lengths = append(lengths, n)
-		}
-		for _, n := range append(lengths, 63, 64, 65, 100, 257, 1000) {
-			xs, ys := p.window(n, n)
-			x, y := append([]float64(nil), xs...), append([]float64(nil), ys...)
-			check("Dot", fmt.Sprintf("n=%d", n), func() { sink = im.dot(x, y) })
-			check("Sum", fmt.Sprintf("n=%d", n), func() { sink = im.sum(x) })
-			check("SumSqDiff", fmt.Sprintf("n=%d", n), func() { sink = im.sumSqDiff(x, y) })
-			check("Axpy", fmt.Sprintf("n=%d", n), func() { im.axpy(0.5, x, y) })
-			check("Scal", fmt.Sprintf("n=%d", n), func() { im.scal(0.5, y) })
-			check("Asum", fmt.Sprintf("n=%d", n), func() { sink = im.asum(x) })
-			check("Amax", fmt.Sprintf("n=%d", n), func() { sink = im.amax(x) })
-			check("ScaledSumSq", fmt.Sprintf("n=%d", n), func() { sink = im.scaledSumSq(0.5, x) })
-			for _, v := range indexAbsTargets(x) { // found and not found
-				check("IndexAbs", fmt.Sprintf("n=%d v=%v", n, v), func() { sink = float64(im.indexAbs(v, x)) })
-			}
-		}
-		for _, s := range [][2]int{{0, 0}, {0, 5}, {1, 1}, {3, 5}, {17, 33}, {33, 17}, {64, 64}} {
-			m, n := s[0], s[1]
-			lda := max(1, n)
-			a, _ := p.window(matrixLen(m, n, lda), m+n)
-			xn, xm := make([]float64, n), make([]float64, m)
-			ym, yn := make([]float64, m), make([]float64, n)
-			check("GemvN", fmt.Sprintf("m=%d n=%d", m, n), func() { im.gemvN(m, n, a, lda, xn, ym) })
-			check("GemvT", fmt.Sprintf("m=%d n=%d", m, n), func() { im.gemvT(m, n, a, lda, xm, yn) })
-			check("LossGrad", fmt.Sprintf("m=%d n=%d", m, n), func() { sink, sink = im.lossGrad(m, n, a, lda, xn, 0.5, ym, yn) })
+			u.upperState(im, func(size string, call func()) bool {
+				t.Helper()
+				what := k.name + "[" + im.name + "] " + size
+				before := cleanUpperState()
+				if before&(xstate.YMMUpper|xstate.ZMMHi256) != 0 {
+					t.Fatalf("%s: XINUSE=%#x right after VZEROUPPER", what, before)
+				}
+				// Hi16ZMM may stay in use when the CPU does not track it by
+				// value (then it cannot be cleared from user code), or when
+				// an earlier failure left it: then only bits 2 and 6 can be
+				// attributed to this call.
+				mask := uint64(xstate.Upper)
+				if before&xstate.Hi16ZMM != 0 {
+					mask &^= xstate.Hi16ZMM
+				}
+				call()
+				if after := xstate.InUse() & mask; after != 0 {
+					t.Errorf("%s returned with upper register state in use, XINUSE=%#x: %s",
+						what, after, describeXInUse(after))
+					return false // report each kernel once
+				}
+				return true
+			})
 		}
 	})
+}
+
+// upperStater is a family of kernels that can list the calls of the
+// upper-state test.
+type upperStater interface {
+	// upperState calls check with a description and a call of the kernel
+	// of im for each size the test tries, until check returns false.
+	upperState(im *implementation, check func(size string, call func()) bool)
+}
+
+// upperState tries every tail length of a block, then whole blocks with
+// tails, and for IndexAbs every target, found and not found.
+func (v *vecTest) upperState(im *implementation, check func(size string, call func()) bool) {
+	p := pools[classRandom]
+	var lengths []int
+	for n := 0; n <= 40; n++ {
+		lengths = append(lengths, n)
+	}
+	for _, n := range append(lengths, 63, 64, 65, 100, 257, 1000) {
+		xs, ys := p.window(n, n)
+		x, y := append([]float64(nil), xs...), append([]float64(nil), ys...)
+		ss := []float64{0.5}
+		if v.scalar == searchScalar {
+			ss = indexAbsTargets(x)
+		}
+		for _, s := range ss {
+			size := fmt.Sprintf("n=%d", n)
+			if v.scalar == searchScalar {
+				size += fmt.Sprintf(" v=%v", s)
+			}
+			if !check(size, func() { v.run(im, s, x, y) }) {
+				return
+			}
+		}
+	}
+}
+
+// upperStateShapes are the matrix shapes of the upper-state test.
+var upperStateShapes = [][2]int{{0, 0}, {0, 5}, {1, 1}, {3, 5}, {17, 33}, {33, 17}, {64, 64}}
+
+func (g *gemvTest) upperState(im *implementation, check func(size string, call func()) bool) {
+	p := pools[classRandom]
+	for _, s := range upperStateShapes {
+		m, n := s[0], s[1]
+		lda := max(1, n)
+		a, _ := p.window(matrixLen(m, n, lda), m+n)
+		xLen, yLen := g.lens(m, n)
+		x, y := make([]float64, xLen), make([]float64, yLen)
+		if !check(fmt.Sprintf("m=%d n=%d", m, n), func() { g.run(im, m, n, a, lda, x, y) }) {
+			return
+		}
+	}
+}
+
+func (l *lossGradTest) upperState(im *implementation, check func(size string, call func()) bool) {
+	p := pools[classRandom]
+	for _, s := range upperStateShapes {
+		m, n := s[0], s[1]
+		lda := max(1, n)
+		a, _ := p.window(matrixLen(m, n, lda), m+n)
+		w, y, g := make([]float64, n), make([]float64, m), make([]float64, n)
+		if !check(fmt.Sprintf("m=%d n=%d", m, n), func() { sink, sink = l.run(im, m, n, a, lda, w, 0.5, y, g) }) {
+			return
+		}
+	}
 }
 
 // cleanUpperState returns the upper register state to its initial

@@ -4,11 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
 	"slices"
 	"strings"
+	"testing"
 	"time"
 	"unsafe"
 
@@ -17,6 +19,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/lanes-go/lanes/kernels"
+	"github.com/lanes-go/lanes/kernels/cpuinfo"
 )
 
 const benchHelp = `Usage: lanes bench [--kernels LIST] [--impls LIST] [--time D] [--ns] [--quick]
@@ -30,8 +33,9 @@ faster the default lanes implementation is than gonum.
 Kernels: dot, axpy, sum, nrm2 at n = 256, 4096 and 1<<20 (the last is
 8 MiB per vector, past most L2 caches), and gemvn, gemvt (y = A·x and
 y = Aᵀ·x, row-major) at 1000x128 and 4096x4096 (128 MiB). Every column
-reads the same seeded inputs. Each cell is the fastest of three runs
-that take about --time in all; the default run takes about 10 seconds.
+reads the same seeded inputs. Each cell is the fastest of three runs of
+testing.Benchmark that take about --time in all (one run with --quick);
+the default run takes a few seconds.
 This is one quick look, not a measurement to quote: for that, use
 go test -bench and benchstat in benchmarks/ (see the table's footer).
 
@@ -48,9 +52,6 @@ var benchKernelNames = []string{"dot", "axpy", "sum", "nrm2", "gemvn", "gemvt"}
 
 // gonumImpl names the gonum column.
 const gonumImpl = "gonum"
-
-// benchSink receives every result, so that no call is optimized away.
-var benchSink float64
 
 // benchShape is one size of a kernel: a vector length (m == 0) or a
 // matrix shape m×n.
@@ -145,131 +146,130 @@ func benchRandom(n int, seed uint64) []float64 {
 	return s
 }
 
-// benchFunc returns a function that makes iters calls of kernel on in,
-// through lanes (the current implementation) or gonum.
-func benchFunc(kernel, impl string, s benchShape, in *benchInputs) func(iters int) {
+// benchFunc returns the benchmark of kernel on in, through lanes (the
+// current implementation) or gonum. Its loop is b.Loop's, which keeps
+// every call's arguments and results alive, so that none is optimized
+// away.
+func benchFunc(kernel, impl string, s benchShape, in *benchInputs) func(b *testing.B) {
 	var g gonum.Implementation
 	x, y, a, m, n := in.x, in.y, in.a, s.m, s.n
+	xt, yt := in.xt, in.yt
 	const alpha = 1e-9 // small, so that y stays far from overflow however long Axpy runs
-	lanes := impl != gonumImpl
-	switch kernel {
-	case "dot":
-		if lanes {
-			return func(iters int) {
-				for range iters {
-					benchSink += kernels.Dot(x, y)
+	if kernel == "axpy" {
+		y = slices.Clone(y) // Axpy writes y; leave the shared input alone
+	}
+	if impl != gonumImpl {
+		switch kernel {
+		case "dot":
+			return func(b *testing.B) {
+				for b.Loop() {
+					kernels.Dot(x, y)
 				}
 			}
-		}
-		return func(iters int) {
-			for range iters {
-				benchSink += g.Ddot(n, x, 1, y, 1)
-			}
-		}
-	case "axpy":
-		y := slices.Clone(y) // Axpy writes y; leave the shared input alone
-		if lanes {
-			return func(iters int) {
-				for range iters {
+		case "axpy":
+			return func(b *testing.B) {
+				for b.Loop() {
 					kernels.Axpy(alpha, x, y)
 				}
-				benchSink += y[0]
 			}
-		}
-		return func(iters int) {
-			for range iters {
-				g.Daxpy(n, alpha, x, 1, y, 1)
-			}
-			benchSink += y[0]
-		}
-	case "sum":
-		if lanes {
-			return func(iters int) {
-				for range iters {
-					benchSink += kernels.Sum(x)
+		case "sum":
+			return func(b *testing.B) {
+				for b.Loop() {
+					kernels.Sum(x)
 				}
 			}
-		}
-		return func(iters int) {
-			for range iters {
-				benchSink += floats.Sum(x)
-			}
-		}
-	case "nrm2":
-		if lanes {
-			return func(iters int) {
-				for range iters {
-					benchSink += kernels.Nrm2(x)
+		case "nrm2":
+			return func(b *testing.B) {
+				for b.Loop() {
+					kernels.Nrm2(x)
 				}
 			}
-		}
-		return func(iters int) {
-			for range iters {
-				benchSink += g.Dnrm2(n, x, 1)
-			}
-		}
-	case "gemvn":
-		if lanes {
-			return func(iters int) {
-				for range iters {
+		case "gemvn":
+			return func(b *testing.B) {
+				for b.Loop() {
 					kernels.GemvN(m, n, a, n, x, y)
 				}
-				benchSink += y[0]
 			}
-		}
-		return func(iters int) {
-			for range iters {
-				g.Dgemv(blas.NoTrans, m, n, 1, a, n, x, 1, 0, y, 1)
-			}
-			benchSink += y[0]
-		}
-	case "gemvt":
-		xt, yt := in.xt, in.yt
-		if lanes {
-			return func(iters int) {
-				for range iters {
+		case "gemvt":
+			return func(b *testing.B) {
+				for b.Loop() {
 					kernels.GemvT(m, n, a, n, xt, yt)
 				}
-				benchSink += yt[0]
 			}
 		}
-		return func(iters int) {
-			for range iters {
-				g.Dgemv(blas.Trans, m, n, 1, a, n, xt, 1, 0, yt, 1)
+	} else {
+		switch kernel {
+		case "dot":
+			return func(b *testing.B) {
+				for b.Loop() {
+					g.Ddot(n, x, 1, y, 1)
+				}
 			}
-			benchSink += yt[0]
+		case "axpy":
+			return func(b *testing.B) {
+				for b.Loop() {
+					g.Daxpy(n, alpha, x, 1, y, 1)
+				}
+			}
+		case "sum":
+			return func(b *testing.B) {
+				for b.Loop() {
+					floats.Sum(x)
+				}
+			}
+		case "nrm2":
+			return func(b *testing.B) {
+				for b.Loop() {
+					g.Dnrm2(n, x, 1)
+				}
+			}
+		case "gemvn":
+			return func(b *testing.B) {
+				for b.Loop() {
+					g.Dgemv(blas.NoTrans, m, n, 1, a, n, x, 1, 0, y, 1)
+				}
+			}
+		case "gemvt":
+			return func(b *testing.B) {
+				for b.Loop() {
+					g.Dgemv(blas.Trans, m, n, 1, a, n, xt, 1, 0, yt, 1)
+				}
+			}
 		}
 	}
 	panic("lanes bench: unknown kernel " + kernel)
 }
 
-// benchTime returns f's time per call in nanoseconds: the fastest of
-// three runs of about budget/3 each, since a busy machine only ever makes
-// a run slower. The iteration count grows from one call (which also warms
-// the caches and branch predictors) until a run lasts about budget/3.
-func benchTime(f func(iters int), budget time.Duration) float64 {
-	const runs = 3
-	target := budget / runs
-	run := func(iters int) time.Duration {
-		start := time.Now()
-		f(iters)
-		return time.Since(start)
-	}
-	iters := 1
-	for {
-		elapsed := run(iters)
-		if elapsed >= target*9/10 || iters >= 1e9 {
-			best := elapsed
-			for range runs - 1 {
-				best = min(best, run(iters))
-			}
-			return float64(best) / float64(iters)
+// benchTime returns the time per call of the benchmark f in nanoseconds:
+// the fastest of runs runs of testing.Benchmark, which take about budget
+// in all (a busy machine only ever makes a run slower). Each run includes
+// its first call, which also warms the caches and branch predictors, and
+// the calls of b.Loop's ramp-up. Each also starts with a garbage
+// collection, which lasts milliseconds on a busy machine: --quick makes
+// one run.
+func benchTime(f func(b *testing.B), budget time.Duration, runs int) float64 {
+	defer setBenchTime(max(budget/time.Duration(runs), 1))() // testing refuses 0
+	best := math.Inf(1)
+	for range runs {
+		if r := testing.Benchmark(f); r.N > 0 {
+			best = min(best, float64(r.T)/float64(r.N))
 		}
-		// Aim 10% past the target, growing at most 100 times per step so a
-		// first call slowed by page faults cannot make the next run huge.
-		next := int(float64(iters) * 1.1 * float64(target) / float64(max(elapsed, 1)))
-		iters = min(max(next, iters+1), iters*100, 1e9)
 	}
+	return best
+}
+
+// setBenchTime sets how long testing.Benchmark runs a benchmark, which
+// only its flag -test.benchtime sets (testing.Init registers it in a
+// program that is not a test, and does nothing in one), and returns the
+// function that restores the flag.
+func setBenchTime(d time.Duration) (restore func()) {
+	testing.Init()
+	f := flag.Lookup("test.benchtime")
+	old := f.Value.String()
+	if err := f.Value.Set(d.String()); err != nil {
+		panic("lanes bench: -test.benchtime: " + err.Error())
+	}
+	return func() { f.Value.Set(old) }
 }
 
 // benchParseList splits a comma-separated flag value into lower-case names.
@@ -287,16 +287,20 @@ func cmdBench(e *env, args []string) error {
 	fs := newFlags(e, "bench", benchHelp)
 	kernelList := fs.String("kernels", strings.Join(benchKernelNames, ","), "comma-separated `kernels` to time: "+strings.Join(benchKernelNames, ", "))
 	impls := fs.String("impls", "", "comma-separated `implementations` to time (default: every one this CPU supports, and gonum)")
-	budget := fs.Duration("time", 100*time.Millisecond, "about how long to time each cell (the best of three runs)")
+	budget := fs.Duration("time", 100*time.Millisecond, "about how long to time each cell (the best of three runs, or one with --quick)")
 	nsPerCall := fs.Bool("ns", false, "report the time per call instead of GFLOP/s")
-	quick := fs.Bool("quick", false, "tiny sizes and 2ms per cell: a smoke test that takes well under a second")
+	quick := fs.Bool("quick", false, "tiny sizes and one 2ms run per cell: a smoke test that takes well under a second")
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
 	}
 	timeSet := false
 	fs.Visit(func(f *flag.Flag) { timeSet = timeSet || f.Name == "time" })
-	if *quick && !timeSet {
-		*budget = 2 * time.Millisecond
+	runs := 3
+	if *quick {
+		runs = 1
+		if !timeSet {
+			*budget = 2 * time.Millisecond
+		}
 	}
 	if *budget <= 0 {
 		return usagef("--time must be positive, got %v", *budget)
@@ -335,7 +339,7 @@ func cmdBench(e *env, args []string) error {
 	}
 	ratio := slices.Contains(cols, def) && slices.Contains(cols, gonumImpl)
 
-	writeBenchHeader(e.stdout, def, available, *budget)
+	writeBenchHeader(e.stdout, def, available, *budget, runs)
 	t := newBenchTable(e.stdout, ks, *quick, cols, def, ratio, *nsPerCall)
 	t.header()
 	data := &benchData{cache: map[benchShape]*benchInputs{}}
@@ -345,7 +349,7 @@ func cmdBench(e *env, args []string) error {
 			times := make([]float64, len(cols))
 			for i, c := range cols {
 				var err error
-				times[i], err = benchOne(k, c, s, in, *budget)
+				times[i], err = benchOne(k, c, s, in, *budget, runs)
 				if err != nil {
 					return err
 				}
@@ -368,7 +372,7 @@ See benchmarks/README.md.
 
 // benchOne times one cell, switching the lanes implementation for it and
 // restoring the previous one afterwards.
-func benchOne(kernel, impl string, s benchShape, in *benchInputs, budget time.Duration) (float64, error) {
+func benchOne(kernel, impl string, s benchShape, in *benchInputs, budget time.Duration, runs int) (float64, error) {
 	if impl != gonumImpl {
 		restore, err := kernels.Use(impl)
 		if err != nil {
@@ -376,11 +380,11 @@ func benchOne(kernel, impl string, s benchShape, in *benchInputs, budget time.Du
 		}
 		defer restore()
 	}
-	return benchTime(benchFunc(kernel, impl, s, in), budget), nil
+	return benchTime(benchFunc(kernel, impl, s, in), budget, runs), nil
 }
 
-func writeBenchHeader(w io.Writer, def string, available []string, budget time.Duration) {
-	c := kernels.CPU()
+func writeBenchHeader(w io.Writer, def string, available []string, budget time.Duration, runs int) {
+	c := cpuinfo.CPU()
 	fmt.Fprintf(w, "cpu:   %s\n", benchCPULine(c))
 	fmt.Fprintf(w, "go:    %s %s/%s, GOMAXPROCS=%d, one goroutine\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
 	fmt.Fprintf(w, "lanes: %s supported here; %s is the default", strings.Join(available, ", "), def)
@@ -389,11 +393,15 @@ func writeBenchHeader(w io.Writer, def string, available []string, budget time.D
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "gonum: gonum.org/v1/gonum/blas/gonum (Ddot, Daxpy, Dnrm2, Dgemv), floats.Sum\n")
-	fmt.Fprintf(w, "each cell: the best of three timings, about %v in all\n\n", budget)
+	if runs == 1 {
+		fmt.Fprintf(w, "each cell: one testing.Benchmark run of about %v\n\n", budget)
+	} else {
+		fmt.Fprintf(w, "each cell: the best of %d testing.Benchmark runs, about %v in all\n\n", runs, budget)
+	}
 }
 
 // benchCPULine describes the processor in one line.
-func benchCPULine(c kernels.CPUInfo) string {
+func benchCPULine(c cpuinfo.Info) string {
 	s := c.Brand
 	if s == "" {
 		s = c.Vendor

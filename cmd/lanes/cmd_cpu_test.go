@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/lanes-go/lanes/kernels"
+	"github.com/lanes-go/lanes/kernels/cpuinfo"
 )
 
 func cpuRun(t *testing.T, args ...string) (string, error) {
@@ -48,7 +49,7 @@ func TestCPUText(t *testing.T) {
 			t.Errorf("lanes cpu output does not list %s", im)
 		}
 	}
-	if c := kernels.CPU(); c.Brand != "" && !strings.Contains(out, c.Brand) {
+	if c := cpuinfo.CPU(); c.Brand != "" && !strings.Contains(out, c.Brand) {
 		t.Errorf("lanes cpu output lacks the brand %q", c.Brand)
 	}
 }
@@ -124,21 +125,39 @@ func TestCPUHelpAndUsage(t *testing.T) {
 	}
 }
 
-func TestCPUWhy(t *testing.T) {
-	avail := kernels.Available()
-	best := avail[0]
-	for _, tc := range []struct {
-		env, chosen, want string
-	}{
-		{"", best, "the best implementation this CPU supports"},
-		{"generic", "generic", "forced by LANES_KERNELS=generic"},
-		{" Generic ", "generic", "forced by LANES_KERNELS= Generic "},
-		{"sse9", best, `LANES_KERNELS="sse9" was ignored (no such implementation`},
-	} {
-		r := &cpuReport{Available: avail, Chosen: tc.chosen, LanesKernels: tc.env, LanesKernelsSet: tc.env != ""}
-		if got := r.why(); !strings.Contains(got, tc.want) {
-			t.Errorf("LANES_KERNELS=%q, chosen %s: why = %q, want it to contain %q", tc.env, tc.chosen, got, tc.want)
+// TestCPUFollowsKernels proves the report is kernels.Implementations, not
+// a copy of its knowledge: every implementation with the same state and
+// requirements, the reason for the choice, and a features row, with its
+// "needed by", for every requirement of an implementation of this GOARCH.
+func TestCPUFollowsKernels(t *testing.T) {
+	r := newCPUReport()
+	impls := kernels.Implementations()
+	if len(r.Implementations) != len(impls) {
+		t.Fatalf("%d implementations reported, kernels has %d", len(r.Implementations), len(impls))
+	}
+	for i, in := range impls {
+		st := r.Implementations[i]
+		if st.Name != in.Name || st.BuiltIn != in.Built || st.Supported != in.Supported || st.Chosen != in.Active ||
+			!slices.Equal(st.Requires, in.Requires) || (st.Reason == "") != in.Supported {
+			t.Errorf("reported %+v for %+v", st, in)
 		}
+		if in.Active && r.Why != in.Why {
+			t.Errorf("why = %q, kernels says %q", r.Why, in.Why)
+		}
+		if !in.Built {
+			continue
+		}
+		for _, req := range in.Requires {
+			i := slices.IndexFunc(r.Features, func(f cpuFeature) bool { return f.Name == req })
+			if i < 0 {
+				t.Errorf("%s requires %s, which the features table lacks", in.Name, req)
+			} else if !slices.Contains(r.Features[i].NeededBy, in.Name) {
+				t.Errorf("feature %s is not needed by %s, which requires it", req, in.Name)
+			}
+		}
+	}
+	if r.Why == "" {
+		t.Errorf("the report gives no reason for the choice")
 	}
 }
 

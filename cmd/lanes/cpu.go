@@ -10,10 +10,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/klauspost/cpuid/v2"
 	"golang.org/x/sys/cpu"
 
 	"github.com/lanes-go/lanes/kernels"
+	"github.com/lanes-go/lanes/kernels/cpuinfo"
 )
 
 const cpuHelp = `Usage: lanes cpu [--json]
@@ -56,8 +56,8 @@ type cpuReport struct {
 	} `json:"cpu"`
 
 	// Features are the ones that matter to the kernels, as the CPU
-	// reports them (klauspost/cpuid) and as Go sees them
-	// (golang.org/x/sys/cpu, after GODEBUG; dispatch uses these).
+	// reports them (kernels/cpuinfo, through klauspost/cpuid) and as Go
+	// sees them (golang.org/x/sys/cpu, after GODEBUG; dispatch uses these).
 	Features []cpuFeature `json:"features"`
 	// AllFeatures is everything cpuid reports.
 	AllFeatures []string `json:"all_features"`
@@ -84,38 +84,45 @@ type cpuImplStatus struct {
 	BuiltIn   bool   `json:"built_in"`
 	Supported bool   `json:"supported"`
 	Chosen    bool   `json:"chosen"`
-	// Reason says why a built-in implementation cannot run here.
+	// Requires lists the CPU features it needs, as kernels.Implementations
+	// names them.
+	Requires []string `json:"requires,omitempty"`
+	// Reason says why it cannot run here.
 	Reason string `json:"reason,omitempty"`
 }
 
-// cpuImplOrder lists every implementation lanes has, best first.
-var cpuImplOrder = []string{kernels.AVX512, kernels.AVX2, kernels.NEON, kernels.Generic}
+// cpuArchFeature is a row of the features table: its name (for the ones
+// the kernels require, the name kernels.Implementations gives them), its
+// name in cpuid/v2's list, and whether golang.org/x/sys/cpu reports it.
+type cpuArchFeature struct {
+	name, cpuid string
+	goHas       bool
+}
 
-// cpuArchFeatures lists the features of this GOARCH that lanes cares about,
-// with what cpuid and x/sys/cpu say and which implementations need them.
-// The requirements mirror kernels/registry_*.go.
-func cpuArchFeatures() []cpuFeature {
-	c := cpuid.CPU
+// cpuArchFeatures lists the features of this GOARCH that lanes cares about:
+// every one the implementations require, and a few that tell more about
+// the CPU.
+func cpuArchFeatures() []cpuArchFeature {
 	switch runtime.GOARCH {
 	case "amd64":
-		return []cpuFeature{
-			{"SSE2", c.Has(cpuid.SSE2), cpu.X86.HasSSE2, nil},
-			{"SSE4.1", c.Has(cpuid.SSE4), cpu.X86.HasSSE41, nil},
-			{"AVX", c.Has(cpuid.AVX), cpu.X86.HasAVX, []string{kernels.AVX2, kernels.AVX512}},
-			{"AVX2", c.Has(cpuid.AVX2), cpu.X86.HasAVX2, []string{kernels.AVX2, kernels.AVX512}},
-			{"FMA", c.Has(cpuid.FMA3), cpu.X86.HasFMA, []string{kernels.AVX2, kernels.AVX512}},
-			{"AVX-512F", c.Has(cpuid.AVX512F), cpu.X86.HasAVX512F, []string{kernels.AVX512}},
-			{"AVX-512DQ", c.Has(cpuid.AVX512DQ), cpu.X86.HasAVX512DQ, nil},
-			{"AVX-512VL", c.Has(cpuid.AVX512VL), cpu.X86.HasAVX512VL, nil},
-			{"AVX-512BW", c.Has(cpuid.AVX512BW), cpu.X86.HasAVX512BW, nil},
+		return []cpuArchFeature{
+			{"SSE2", "SSE2", cpu.X86.HasSSE2},
+			{"SSE4.1", "SSE4", cpu.X86.HasSSE41},
+			{"AVX", "AVX", cpu.X86.HasAVX},
+			{"AVX2", "AVX2", cpu.X86.HasAVX2},
+			{"FMA", "FMA3", cpu.X86.HasFMA},
+			{"AVX-512F", "AVX512F", cpu.X86.HasAVX512F},
+			{"AVX-512DQ", "AVX512DQ", cpu.X86.HasAVX512DQ},
+			{"AVX-512VL", "AVX512VL", cpu.X86.HasAVX512VL},
+			{"AVX-512BW", "AVX512BW", cpu.X86.HasAVX512BW},
 		}
 	case "arm64":
-		return []cpuFeature{
-			{"FP", c.Has(cpuid.FP), cpu.ARM64.HasFP, []string{kernels.NEON}},
-			{"ASIMD (NEON)", c.Has(cpuid.ASIMD), cpu.ARM64.HasASIMD, []string{kernels.NEON}},
-			{"ASIMDDP", c.Has(cpuid.ASIMDDP), cpu.ARM64.HasASIMDDP, nil},
-			{"SVE", c.Has(cpuid.SVE), cpu.ARM64.HasSVE, nil},
-			{"SVE2", c.Has(cpuid.SVE2), cpu.ARM64.HasSVE2, nil},
+		return []cpuArchFeature{
+			{"FP", "FP", cpu.ARM64.HasFP},
+			{"ASIMD", "ASIMD", cpu.ARM64.HasASIMD},
+			{"ASIMDDP", "ASIMDDP", cpu.ARM64.HasASIMDDP},
+			{"SVE", "SVE", cpu.ARM64.HasSVE},
+			{"SVE2", "SVE2", cpu.ARM64.HasSVE2},
 		}
 	}
 	return nil
@@ -133,70 +140,58 @@ func newCPUReport() *cpuReport {
 			}
 		}
 	}
-	c := kernels.CPU()
+	c := cpuinfo.CPU()
 	r.CPU.Brand, r.CPU.Vendor, r.CPU.Microarch = c.Brand, c.Vendor, c.Microarch
 	r.CPU.Family, r.CPU.Model, r.CPU.CacheLine = c.Family, c.Model, c.CacheLine
 	r.CPU.L1D, r.CPU.L2, r.CPU.L3 = c.L1D, c.L2, c.L3
-	r.Features = cpuArchFeatures()
 	r.AllFeatures = c.Features
+
+	impls := kernels.Implementations()
+	for _, f := range cpuArchFeatures() {
+		row := cpuFeature{Name: f.name, CPU: c.Has(f.cpuid), Go: f.goHas}
+		for _, im := range impls {
+			if slices.Contains(im.Requires, f.name) {
+				row.NeededBy = append(row.NeededBy, im.Name)
+			}
+		}
+		r.Features = append(r.Features, row)
+	}
 
 	r.Chosen = kernels.Impl()
 	r.Available = kernels.Available()
-	for _, name := range cpuImplOrder {
-		st := cpuImplStatus{Name: name, Chosen: name == r.Chosen}
-		if slices.Contains(r.Available, name) {
-			st.BuiltIn, st.Supported = true, true
-		} else if slices.Contains(kernels.Built(), name) {
-			st.BuiltIn = true
-			st.Reason = r.missing(name)
+	for _, im := range impls {
+		st := cpuImplStatus{Name: im.Name, BuiltIn: im.Built, Supported: im.Supported, Chosen: im.Active, Requires: im.Requires}
+		switch {
+		case !im.Built:
+			st.Reason = im.WhyNot
+		case !im.Supported:
+			st.Reason = r.missing(im.Missing)
+		}
+		if im.Active {
+			r.Why = im.Why
 		}
 		r.Implementations = append(r.Implementations, st)
 	}
 
 	r.LanesKernels, r.LanesKernelsSet = os.LookupEnv(kernels.EnvVar)
-	r.Why = r.why()
 	return r
 }
 
 // missing names the features, as Go sees them, that keep an
-// implementation from running.
-func (r *cpuReport) missing(impl string) string {
+// implementation from running, and says which of them the CPU has.
+func (r *cpuReport) missing(features []string) string {
 	var out []string
-	for _, f := range r.Features {
-		if slices.Contains(f.NeededBy, impl) && !f.Go {
-			name := f.Name
-			if f.CPU {
-				name += " (the CPU has it; hidden by GODEBUG or the OS)"
-			}
-			out = append(out, name)
+	for _, name := range features {
+		i := slices.IndexFunc(r.Features, func(f cpuFeature) bool { return f.Name == name })
+		if i >= 0 && r.Features[i].CPU {
+			name += " (the CPU has it; hidden by GODEBUG or the OS)"
 		}
+		out = append(out, name)
 	}
 	if len(out) == 0 {
 		return "not supported on this CPU"
 	}
 	return "no " + strings.Join(out, ", no ")
-}
-
-// why explains the choice of r.Chosen.
-func (r *cpuReport) why() string {
-	req := strings.ToLower(strings.TrimSpace(r.LanesKernels))
-	best := ""
-	if len(r.Available) > 0 {
-		best = r.Available[0]
-	}
-	switch {
-	case req == "" && r.Chosen == best:
-		return "the best implementation this CPU supports (" + kernels.EnvVar + " is not set)"
-	case req == r.Chosen:
-		return fmt.Sprintf("forced by %s=%s", kernels.EnvVar, r.LanesKernels)
-	case req != "" && r.Chosen == best:
-		reason := "it cannot run here"
-		if _, err := kernels.Use(req); err != nil { // fails, changing nothing
-			reason = strings.TrimPrefix(err.Error(), fmt.Sprintf("kernels.Use(%q): ", req))
-		}
-		return fmt.Sprintf("%s=%q was ignored (%s), so the best this CPU supports", kernels.EnvVar, r.LanesKernels, reason)
-	}
-	return "switched in-process with kernels.Use"
 }
 
 func cmdCPU(e *env, args []string) error {
@@ -278,12 +273,7 @@ func (r *cpuReport) write(w io.Writer) {
 		var state string
 		switch {
 		case !st.BuiltIn:
-			state = "not built in"
-			if st.Name == kernels.NEON && r.GOARCH != "arm64" || (st.Name == kernels.AVX2 || st.Name == kernels.AVX512) && r.GOARCH != "amd64" {
-				state += " (not for " + r.GOARCH + ")"
-			} else {
-				state += " (built with -tags purego or noasm)"
-			}
+			state = st.Reason
 		case st.Supported:
 			state = "supported"
 		default:

@@ -84,7 +84,7 @@ func (i Implementation) Dgemv(tA blas.Transpose, m, n int, alpha float64, a []fl
 	// A short product stays on the stack (the kernels do not let their
 	// slices escape); a long one takes a pooled buffer.
 	var small [64]float64
-	t := small[:0]
+	var t []float64
 	if lenY <= len(small) {
 		t = small[:lenY]
 	} else {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
 )
@@ -23,106 +22,106 @@ const elementwiseUnroll = numAcc
 // element by element.
 func (g *gen) elementwise(twoInputs bool, op func(xm, ym Mem, t VecPhysical, scalar bool), store func(t VecPhysical, ym Mem)) {
 	x, y, n, end, k := RSI, RDI, RCX, RDX, RBX
-	Load(Param("x").Base(), x)
-	Load(Param("x").Len(), n)
+	g.Load(g.Param("x").Base(), x)
+	g.Load(g.Param("x").Len(), n)
 	if twoInputs {
-		Load(Param("y").Base(), y)
+		g.Load(g.Param("y").Base(), y)
 	} else {
 		y = x
 	}
-	alpha, err := Param("alpha").Resolve()
+	alpha, err := g.Param("alpha").Resolve()
 	if err != nil {
 		panic(err)
 	}
 	adv := func(bytes int) {
-		ADDQ(U32(bytes), x)
+		g.ADDQ(U32(bytes), x)
 		if twoInputs {
-			ADDQ(U32(bytes), y)
+			g.ADDQ(U32(bytes), y)
 		}
 	}
-	V := g.PerVec()
+	V := g.e.PerVec()
 
-	CMPQ(n, U8(V))
-	JB(LabelRef("short"))
-	g.Broadcast(alpha.Addr, Y0)
+	g.CMPQ(n, U8(V))
+	g.JB(LabelRef("short"))
+	g.broadcast(alpha.Addr, Y0)
 
 	// The last register, from the original values.
-	last := func(p GPPhysical) Mem { return Mem{Base: p, Index: n, Scale: g.Scale()}.Offset(-vecBytes) }
+	last := func(p GPPhysical) Mem { return Mem{Base: p, Index: n, Scale: g.e.Scale()}.Offset(-vecBytes) }
 	op(last(x), last(y), Y15, false)
-	MOVQ(n, end)
+	g.MOVQ(n, end)
 	if twoInputs {
 		// end → y end for the final store; n stays the count.
-		LEAQ(last(y), k)
+		g.LEAQ(last(y), k)
 	} else {
-		LEAQ(last(x), k)
+		g.LEAQ(last(x), k)
 	}
 
 	// Whole groups.
 	group := elementwiseUnroll * V
-	ANDQ(I32(-group), end)
-	JZ(LabelRef("vectors"))
-	SHLQ(U8(g.Shift()), end)
-	ADDQ(x, end)
-	Label("groups")
+	g.ANDQ(I32(-group), end)
+	g.JZ(LabelRef("vectors"))
+	g.SHLQ(U8(g.e.Shift()), end)
+	g.ADDQ(x, end)
+	g.Label("groups")
 	for j := 0; j < elementwiseUnroll; j++ {
 		xm, ym := Mem{Base: x}.Offset(vecBytes*j), Mem{Base: y}.Offset(vecBytes*j)
 		op(xm, ym, ymm[1+j], false)
 		store(ymm[1+j], ym)
 	}
 	adv(elementwiseUnroll * vecBytes)
-	CMPQ(x, end)
-	JNE(LabelRef("groups"))
+	g.CMPQ(x, end)
+	g.JNE(LabelRef("groups"))
 
 	// Whole registers: at most elementwiseUnroll−1 of them.
-	Label("vectors")
-	ANDQ(U32(group-1), n)
-	SHRQ(U8(log2(V)), n)
+	g.Label("vectors")
+	g.ANDQ(U32(group-1), n)
+	g.SHRQ(U8(log2(V)), n)
 	for j := 0; j < elementwiseUnroll-1; j++ {
 		if j == 0 {
-			TESTQ(n, n)
+			g.TESTQ(n, n)
 		} else {
-			CMPQ(n, U8(j))
+			g.CMPQ(n, U8(j))
 		}
-		JE(LabelRef("lastreg"))
+		g.JE(LabelRef("lastreg"))
 		xm, ym := Mem{Base: x}.Offset(vecBytes*j), Mem{Base: y}.Offset(vecBytes*j)
 		op(xm, ym, ymm[1+j], false)
 		store(ymm[1+j], ym)
 	}
-	Label("lastreg")
+	g.Label("lastreg")
 	store(Y15, Mem{Base: k})
-	VZEROUPPER()
-	RET()
+	g.VZEROUPPER()
+	g.RET()
 
 	// Fewer than V elements, one at a time.
-	Label("short")
-	TESTQ(n, n)
-	JZ(LabelRef("done"))
-	g.MovS(alpha.Addr, X0)
+	g.Label("short")
+	g.TESTQ(n, n)
+	g.JZ(LabelRef("done"))
+	g.movS(alpha.Addr, X0)
 	for j := 0; j < V-1; j++ {
 		if j > 0 {
-			CMPQ(n, U8(j))
-			JE(LabelRef("scalardone"))
+			g.CMPQ(n, U8(j))
+			g.JE(LabelRef("scalardone"))
 		}
-		xm, ym := Mem{Base: x}.Offset(g.Size*j), Mem{Base: y}.Offset(g.Size*j)
+		xm, ym := Mem{Base: x}.Offset(g.e.Size*j), Mem{Base: y}.Offset(g.e.Size*j)
 		op(xm, ym, X1, true)
-		g.MovS(X1, ym)
+		g.movS(X1, ym)
 	}
-	Label("scalardone")
-	VZEROUPPER()
-	Label("done")
-	RET()
+	g.Label("scalardone")
+	g.VZEROUPPER()
+	g.Label("done")
+	g.RET()
 }
 
 // axpy emits y[i] = fma(alpha, x[i], y[i]).
 func (g *gen) axpy() {
 	g.elementwise(true, func(xm, ym Mem, t VecPhysical, scalar bool) {
 		if scalar {
-			g.MovS(xm, t)
-			g.FMA213S(ym, X0, t) // t = alpha·t + y
+			g.movS(xm, t)
+			g.fma213S(ym, X0, t) // t = alpha·t + y
 			return
 		}
-		g.MovU(xm, t)
-		g.FMA213(ym, Y0, t) // t = alpha·t + y
+		g.movu(xm, t)
+		g.fma213(ym, Y0, t) // t = alpha·t + y
 	}, g.store)
 }
 
@@ -130,11 +129,11 @@ func (g *gen) axpy() {
 func (g *gen) scal() {
 	g.elementwise(false, func(xm, _ Mem, t VecPhysical, scalar bool) {
 		if scalar {
-			g.MulS(xm, X0, t)
+			g.mulS(xm, X0, t)
 			return
 		}
-		g.Mul(xm, Y0, t)
+		g.mul(xm, Y0, t)
 	}, g.store)
 }
 
-func (g *gen) store(t VecPhysical, m Mem) { g.MovU(t, m) }
+func (g *gen) store(t VecPhysical, m Mem) { g.movu(t, m) }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
 )
@@ -15,50 +14,50 @@ func (g *gen) gemvN() {
 	row, x, y, m, lda, nb := R8, R9, R10, R11, R12, R13
 	r := redRegs{x: RSI, y: RDI, end: RDX, k: RBX, p: RAX}
 
-	Load(Param("m"), m)
-	TESTQ(m, m)
-	JZ(LabelRef("empty"))
-	Load(Param("n"), nb)
-	Load(Param("lda"), lda)
-	SHLQ(U8(g.Shift()), lda)
-	Load(Param("a").Base(), row)
-	Load(Param("x").Base(), x)
-	Load(Param("y").Base(), y)
+	g.Load(g.Param("m"), m)
+	g.TESTQ(m, m)
+	g.JZ(LabelRef("empty"))
+	g.Load(g.Param("n"), nb)
+	g.Load(g.Param("lda"), lda)
+	g.SHLQ(U8(g.e.Shift()), lda)
+	g.Load(g.Param("a").Base(), row)
+	g.Load(g.Param("x").Base(), x)
+	g.Load(g.Param("y").Base(), y)
 	g.tailSetup(nb, r.k, r.p, r.end, Y15)
-	CMPQ(nb, U32(g.Lanes()))
-	JB(LabelRef("short"))
+	g.CMPQ(nb, U32(g.e.Lanes()))
+	g.JB(LabelRef("short"))
 	g.blockBytes(nb)
 
 	// Groups of rows share their loads of x.
-	CMPQ(m, U8(len(gemvNPlan.rows)))
-	JB(LabelRef("row"))
-	Label("group")
+	g.CMPQ(m, U8(len(gemvNPlan.rows)))
+	g.JB(LabelRef("row"))
+	g.Label("group")
 	g.gemvNGroup(row, x, y, lda, nb, r)
-	SUBQ(U8(len(gemvNPlan.rows)), m)
-	CMPQ(m, U8(len(gemvNPlan.rows)))
-	JAE(LabelRef("group"))
-	TESTQ(m, m)
-	JZ(LabelRef("rowsdone"))
+	g.SUBQ(U8(len(gemvNPlan.rows)), m)
+	g.CMPQ(m, U8(len(gemvNPlan.rows)))
+	g.JAE(LabelRef("group"))
+	g.TESTQ(m, m)
+	g.JZ(LabelRef("rowsdone"))
 
 	// The remaining rows one at a time.
-	Label("row")
-	MOVQ(row, r.x)
-	MOVQ(x, r.y)
-	LEAQ(Mem{Base: r.x, Index: nb, Scale: 1}, r.end)
+	g.Label("row")
+	g.MOVQ(row, r.x)
+	g.MOVQ(x, r.y)
+	g.LEAQ(Mem{Base: r.x, Index: nb, Scale: 1}, r.end)
 	g.reduce(redDot, r, "")
-	g.MovS(X0, Mem{Base: y})
-	ADDQ(U8(g.Size), y)
-	ADDQ(lda, row)
-	DECQ(m)
-	JNZ(LabelRef("row"))
-	Label("rowsdone")
-	VZEROUPPER()
-	RET()
+	g.movS(X0, Mem{Base: y})
+	g.ADDQ(U8(g.e.Size), y)
+	g.ADDQ(lda, row)
+	g.DECQ(m)
+	g.JNZ(LabelRef("row"))
+	g.Label("rowsdone")
+	g.VZEROUPPER()
+	g.RET()
 
 	g.gemvNShort(row, x, y, m, lda, r.k, r.p)
 
-	Label("empty")
-	RET()
+	g.Label("empty")
+	g.RET()
 }
 
 // gemvNPlan is how GemvN runs a group of rows: a pass over the row length
@@ -87,7 +86,7 @@ func (g *gen) gemvNGroup(row, x, y, lda, nb GPPhysical, r redRegs) {
 	}
 	idx := r.end
 	for i := 1; i < len(rows); i++ {
-		LEAQ(Mem{Base: rows[i-1], Index: lda, Scale: 1}, rows[i])
+		g.LEAQ(Mem{Base: rows[i-1], Index: lda, Scale: 1}, rows[i])
 	}
 	xt, mt := Y14, Y13 // x of the current chunk; a masked load of a row
 	var free []int     // free accumulator registers Y0 … Y12, lowest first
@@ -124,43 +123,43 @@ func (g *gen) gemvNGroup(row, x, y, lda, nb GPPhysical, r redRegs) {
 			for _, c := range pass {
 				v := alloc()
 				node[i][0][c] = v
-				g.Xor(ymm[v], ymm[v], ymm[v])
+				g.xor(ymm[v], ymm[v], ymm[v])
 			}
 		}
-		XORQ(idx, idx)
+		g.XORQ(idx, idx)
 		loop := fmt.Sprintf("pass%d", pi)
-		Label(loop)
+		g.Label(loop)
 		for _, c := range pass {
-			g.MovU(at(x, idx, c), xt)
+			g.movu(at(x, idx, c), xt)
 			for i, rp := range rows {
-				g.FMA231(at(rp, idx, c), xt, ymm[node[i][0][c]])
+				g.fma231(at(rp, idx, c), xt, ymm[node[i][0][c]])
 			}
 		}
-		ADDQ(U32(numAcc*vecBytes), idx)
-		CMPQ(idx, nb)
-		JNE(LabelRef(loop))
+		g.ADDQ(U32(numAcc*vecBytes), idx)
+		g.CMPQ(idx, nb)
+		g.JNE(LabelRef(loop))
 
 		// The partial block: chunk c is whole if c < k, masked if c = k.
 		for _, c := range pass {
 			skip := fmt.Sprintf("pass%dskip%d", pi, c)
 			masked := fmt.Sprintf("pass%dmasked%d", pi, c)
-			CMPQ(r.k, U8(c))
-			JB(LabelRef(skip))
-			JE(LabelRef(masked))
-			g.MovU(at(x, nb, c), xt)
+			g.CMPQ(r.k, U8(c))
+			g.JB(LabelRef(skip))
+			g.JE(LabelRef(masked))
+			g.movu(at(x, nb, c), xt)
 			for i, rp := range rows {
-				g.FMA231(at(rp, nb, c), xt, ymm[node[i][0][c]])
+				g.fma231(at(rp, nb, c), xt, ymm[node[i][0][c]])
 			}
-			JMP(LabelRef(skip))
-			Label(masked)
-			TESTQ(r.p, r.p)
-			JZ(LabelRef(skip))
-			g.MaskMov(at(x, nb, c), Y15, xt)
+			g.JMP(LabelRef(skip))
+			g.Label(masked)
+			g.TESTQ(r.p, r.p)
+			g.JZ(LabelRef(skip))
+			g.maskMov(at(x, nb, c), Y15, xt)
 			for i, rp := range rows {
-				g.MaskMov(at(rp, nb, c), Y15, mt)
-				g.FMA231(mt, xt, ymm[node[i][0][c]])
+				g.maskMov(at(rp, nb, c), Y15, mt)
+				g.fma231(mt, xt, ymm[node[i][0][c]])
 			}
-			Label(skip)
+			g.Label(skip)
 		}
 
 		// Fold what is complete.
@@ -172,7 +171,7 @@ func (g *gen) gemvNGroup(row, x, y, lda, nb GPPhysical, r redRegs) {
 					if node[i][l][j] >= 0 || a < 0 || b < 0 {
 						continue
 					}
-					g.Add(ymm[b], ymm[a], ymm[a])
+					g.add(ymm[b], ymm[a], ymm[a])
 					node[i][l][j] = a
 					release(b)
 				}
@@ -182,19 +181,19 @@ func (g *gen) gemvNGroup(row, x, y, lda, nb GPPhysical, r redRegs) {
 
 	// 256 → 128 → 64 bits, the final + 0, and the stores.
 	zero := xmm[mt.PhysicalIndex()]
-	g.Xor(zero, zero, zero)
+	g.xor(zero, zero, zero)
 	tx := xmm[xt.PhysicalIndex()]
 	for i := range rows {
 		f := xmm[node[i][3][0]]
-		VEXTRACTF128(U8(1), ymm[node[i][3][0]], tx)
-		g.Add(tx, f, f)
-		VPERMILPD(U8(1), f, tx)
-		g.AddS(tx, f, f)
-		g.AddS(zero, f, f)
-		g.MovS(f, Mem{Base: y}.Offset(g.Size*i))
+		g.VEXTRACTF128(U8(1), ymm[node[i][3][0]], tx)
+		g.add(tx, f, f)
+		g.VPERMILPD(U8(1), f, tx)
+		g.addS(tx, f, f)
+		g.addS(zero, f, f)
+		g.movS(f, Mem{Base: y}.Offset(g.e.Size*i))
 	}
-	ADDQ(U8(g.Size*len(rows)), y)
-	LEAQ(Mem{Base: rows[len(rows)-1], Index: lda, Scale: 1}, row)
+	g.ADDQ(U8(g.e.Size*len(rows)), y)
+	g.LEAQ(Mem{Base: rows[len(rows)-1], Index: lda, Scale: 1}, row)
 }
 
 // gemvNShort emits the rows shorter than one block (n < L), for which the
@@ -206,30 +205,30 @@ func (g *gen) gemvNShort(row, x, y, m, lda, k, p GPPhysical) {
 	variant := func(regs int, masked bool) string {
 		return fmt.Sprintf("short%d%s", regs, map[bool]string{true: "m"}[masked])
 	}
-	Label("short")
-	TESTQ(p, p)
-	JNZ(LabelRef("shortmasked"))
+	g.Label("short")
+	g.TESTQ(p, p)
+	g.JNZ(LabelRef("shortmasked"))
 	for regs := 1; regs < numAcc; regs++ {
-		CMPQ(k, U8(regs))
-		JE(LabelRef(variant(regs, false)))
+		g.CMPQ(k, U8(regs))
+		g.JE(LabelRef(variant(regs, false)))
 	}
 	// n = 0: every y[i] is the empty sum, +0.
-	Label("zerorows")
-	if g.Size == 8 {
-		MOVQ(U32(0), Mem{Base: y})
+	g.Label("zerorows")
+	if g.e.Size == 8 {
+		g.MOVQ(U32(0), Mem{Base: y})
 	} else {
-		MOVL(U32(0), Mem{Base: y})
+		g.MOVL(U32(0), Mem{Base: y})
 	}
-	ADDQ(U8(g.Size), y)
-	DECQ(m)
-	JNZ(LabelRef("zerorows"))
-	VZEROUPPER() // the mask is in Y15
-	RET()
+	g.ADDQ(U8(g.e.Size), y)
+	g.DECQ(m)
+	g.JNZ(LabelRef("zerorows"))
+	g.VZEROUPPER() // the mask is in Y15
+	g.RET()
 
-	Label("shortmasked")
+	g.Label("shortmasked")
 	for regs := 0; regs < numAcc-1; regs++ {
-		CMPQ(k, U8(regs))
-		JE(LabelRef(variant(regs, true)))
+		g.CMPQ(k, U8(regs))
+		g.JE(LabelRef(variant(regs, true)))
 	}
 	for regs := numAcc - 1; regs >= 0; regs-- {
 		for _, masked := range []bool{true, false} {
@@ -241,7 +240,7 @@ func (g *gen) gemvNShort(row, x, y, m, lda, k, p GPPhysical) {
 				live++
 			}
 			pre := variant(regs, masked)
-			Label(pre)
+			g.Label(pre)
 			// x in registers Y8 … Y14 when they suffice; the scratch register
 			// is then the first unused accumulator.
 			inRegs := live < numAcc
@@ -252,42 +251,42 @@ func (g *gen) gemvNShort(row, x, y, m, lda, k, p GPPhysical) {
 			}
 			if inRegs {
 				for j := 0; j < regs; j++ {
-					g.MovU(Mem{Base: x}.Offset(vecBytes*j), xr(j))
+					g.movu(Mem{Base: x}.Offset(vecBytes*j), xr(j))
 				}
 				if masked {
-					g.MaskMov(Mem{Base: x}.Offset(vecBytes*regs), mask, xr(regs))
+					g.maskMov(Mem{Base: x}.Offset(vecBytes*regs), mask, xr(regs))
 				}
 			}
-			Label(pre + "row")
+			g.Label(pre + "row")
 			for j := 0; j < live; j++ {
-				g.Xor(ymm[j], ymm[j], ymm[j])
+				g.xor(ymm[j], ymm[j], ymm[j])
 			}
 			for j := 0; j < regs; j++ {
 				am := Mem{Base: row}.Offset(vecBytes * j)
 				if inRegs {
-					g.FMA231(am, xr(j), ymm[j])
+					g.fma231(am, xr(j), ymm[j])
 				} else {
-					g.MovU(am, tmp)
-					g.FMA231(Mem{Base: x}.Offset(vecBytes*j), tmp, ymm[j])
+					g.movu(am, tmp)
+					g.fma231(Mem{Base: x}.Offset(vecBytes*j), tmp, ymm[j])
 				}
 			}
 			if masked {
-				g.MaskMov(Mem{Base: row}.Offset(vecBytes*regs), mask, tmp)
+				g.maskMov(Mem{Base: row}.Offset(vecBytes*regs), mask, tmp)
 				if inRegs {
-					g.FMA231(xr(regs), tmp, ymm[regs])
+					g.fma231(xr(regs), tmp, ymm[regs])
 				} else {
-					g.MaskMov(Mem{Base: x}.Offset(vecBytes*regs), mask, Y13)
-					g.FMA231(Y13, tmp, ymm[regs])
+					g.maskMov(Mem{Base: x}.Offset(vecBytes*regs), mask, Y13)
+					g.fma231(Y13, tmp, ymm[regs])
 				}
 			}
 			g.fold(live, true)
-			g.MovS(X0, Mem{Base: y})
-			ADDQ(U8(g.Size), y)
-			ADDQ(lda, row)
-			DECQ(m)
-			JNZ(LabelRef(pre + "row"))
-			VZEROUPPER()
-			RET()
+			g.movS(X0, Mem{Base: y})
+			g.ADDQ(U8(g.e.Size), y)
+			g.ADDQ(lda, row)
+			g.DECQ(m)
+			g.JNZ(LabelRef(pre + "row"))
+			g.VZEROUPPER()
+			g.RET()
 		}
 	}
 }
@@ -319,108 +318,108 @@ func (g *gen) gemvT() {
 		bc   = Y15 // broadcast x[i]
 		tmp  = Y13
 	)
-	Load(Param("n"), nb)
-	TESTQ(nb, nb)
-	JZ(LabelRef("empty"))
-	Load(Param("m"), xend)
-	Load(Param("lda"), lda)
-	SHLQ(U8(g.Shift()), lda)
-	Load(Param("a").Base(), blk)
-	Load(Param("x").Base(), xblk)
-	Load(Param("y").Base(), y)
-	LEAQ(Mem{Base: xblk, Index: xend, Scale: g.Scale()}, xend)
+	g.Load(g.Param("n"), nb)
+	g.TESTQ(nb, nb)
+	g.JZ(LabelRef("empty"))
+	g.Load(g.Param("m"), xend)
+	g.Load(g.Param("lda"), lda)
+	g.SHLQ(U8(g.e.Shift()), lda)
+	g.Load(g.Param("a").Base(), blk)
+	g.Load(g.Param("x").Base(), xblk)
+	g.Load(g.Param("y").Base(), y)
+	g.LEAQ(Mem{Base: xblk, Index: xend, Scale: g.e.Scale()}, xend)
 	g.tailSetup(nb, k, p, col, mask)
 
 	// y = 0: whole registers, then the masked register (the partial
 	// register of y holds n mod V elements, the same as the column tail).
-	g.Xor(Y0, Y0, Y0)
-	MOVQ(nb, cur)
-	ANDQ(I32(-g.PerVec()), cur)
-	SHLQ(U8(g.Shift()), cur)
-	XORQ(col, col)
-	Label("zero")
-	CMPQ(col, cur)
-	JE(LabelRef("zeroed"))
-	g.MovU(Y0, Mem{Base: y, Index: col, Scale: 1})
-	ADDQ(U8(vecBytes), col)
-	JMP(LabelRef("zero"))
-	Label("zeroed")
+	g.xor(Y0, Y0, Y0)
+	g.MOVQ(nb, cur)
+	g.ANDQ(I32(-g.e.PerVec()), cur)
+	g.SHLQ(U8(g.e.Shift()), cur)
+	g.XORQ(col, col)
+	g.Label("zero")
+	g.CMPQ(col, cur)
+	g.JE(LabelRef("zeroed"))
+	g.movu(Y0, Mem{Base: y, Index: col, Scale: 1})
+	g.ADDQ(U8(vecBytes), col)
+	g.JMP(LabelRef("zero"))
+	g.Label("zeroed")
 	// Masked stores only where some lane is set: AMD documents that a
 	// masked-out element may still fault.
-	TESTQ(p, p)
-	JZ(LabelRef("zeroeddone"))
-	g.MaskMov(Y0, mask, Mem{Base: y, Index: col, Scale: 1})
-	Label("zeroeddone")
+	g.TESTQ(p, p)
+	g.JZ(LabelRef("zeroeddone"))
+	g.maskMov(Y0, mask, Mem{Base: y, Index: col, Scale: 1})
+	g.Label("zeroeddone")
 
 	g.blockBytes(nb)
-	CMPQ(xblk, xend)
-	JE(LabelRef("done"))
+	g.CMPQ(xblk, xend)
+	g.JE(LabelRef("done"))
 
-	Label("rowblock")
-	LEAQ(Mem{Base: xblk}.Offset(gemvTRowBlock*g.Size), xbe)
-	CMPQ(xbe, xend)
-	CMOVQHI(xend, xbe)
-	XORQ(col, col)
+	g.Label("rowblock")
+	g.LEAQ(Mem{Base: xblk}.Offset(gemvTRowBlock*g.e.Size), xbe)
+	g.CMPQ(xbe, xend)
+	g.CMOVQHI(xend, xbe)
+	g.XORQ(col, col)
 
 	// colblock runs the rows of the row block over the accumulators for
 	// regs whole registers and, if masked, one masked register, at byte
 	// offset off from the column cursor col.
 	colblock := func(pre string, regs int, masked bool, ym func(j int) Mem) {
-		Label(pre)
+		g.Label(pre)
 		for j := 0; j < regs; j++ {
-			g.MovU(ym(j), ymm[j])
+			g.movu(ym(j), ymm[j])
 		}
 		if masked {
-			g.MaskMov(ym(regs), mask, ymm[regs])
+			g.maskMov(ym(regs), mask, ymm[regs])
 		}
-		LEAQ(Mem{Base: blk, Index: col, Scale: 1}, cur)
-		MOVQ(xblk, xc)
-		Label(pre + "rows")
-		g.Broadcast(Mem{Base: xc}, bc)
+		g.LEAQ(Mem{Base: blk, Index: col, Scale: 1}, cur)
+		g.MOVQ(xblk, xc)
+		g.Label(pre + "rows")
+		g.broadcast(Mem{Base: xc}, bc)
 		for j := 0; j < regs; j++ {
-			g.FMA231(Mem{Base: cur}.Offset(vecBytes*j), bc, ymm[j])
+			g.fma231(Mem{Base: cur}.Offset(vecBytes*j), bc, ymm[j])
 		}
 		if masked {
-			g.MaskMov(Mem{Base: cur}.Offset(vecBytes*regs), mask, tmp)
-			g.FMA231(tmp, bc, ymm[regs])
+			g.maskMov(Mem{Base: cur}.Offset(vecBytes*regs), mask, tmp)
+			g.fma231(tmp, bc, ymm[regs])
 		}
-		ADDQ(lda, cur)
-		ADDQ(U8(g.Size), xc)
-		CMPQ(xc, xbe)
-		JNE(LabelRef(pre + "rows"))
+		g.ADDQ(lda, cur)
+		g.ADDQ(U8(g.e.Size), xc)
+		g.CMPQ(xc, xbe)
+		g.JNE(LabelRef(pre + "rows"))
 		for j := 0; j < regs; j++ {
-			g.MovU(ymm[j], ym(j))
+			g.movu(ymm[j], ym(j))
 		}
 		if masked {
-			g.MaskMov(ymm[regs], mask, ym(regs))
+			g.maskMov(ymm[regs], mask, ym(regs))
 		}
 	}
 	yAt := func(j int) Mem { return Mem{Base: y, Index: col, Scale: 1}.Offset(vecBytes * j) }
 
 	// Whole column blocks.
-	Label("colblocks")
-	CMPQ(col, nb)
-	JE(LabelRef("coltail"))
+	g.Label("colblocks")
+	g.CMPQ(col, nb)
+	g.JE(LabelRef("coltail"))
 	colblock("full", numAcc, false, yAt)
-	ADDQ(U32(numAcc*vecBytes), col)
-	JMP(LabelRef("colblocks"))
+	g.ADDQ(U32(numAcc*vecBytes), col)
+	g.JMP(LabelRef("colblocks"))
 
 	// The column tail: k whole registers and p bytes under the mask.
-	Label("coltail")
+	g.Label("coltail")
 	tail := func(regs int, masked bool) string {
 		return fmt.Sprintf("tail%d%s", regs, map[bool]string{true: "m"}[masked])
 	}
-	TESTQ(p, p)
-	JNZ(LabelRef("coltailmasked"))
+	g.TESTQ(p, p)
+	g.JNZ(LabelRef("coltailmasked"))
 	for regs := 1; regs < numAcc; regs++ {
-		CMPQ(k, U8(regs))
-		JE(LabelRef(tail(regs, false)))
+		g.CMPQ(k, U8(regs))
+		g.JE(LabelRef(tail(regs, false)))
 	}
-	JMP(LabelRef("nextrowblock"))
-	Label("coltailmasked")
+	g.JMP(LabelRef("nextrowblock"))
+	g.Label("coltailmasked")
 	for regs := 0; regs < numAcc-1; regs++ {
-		CMPQ(k, U8(regs))
-		JE(LabelRef(tail(regs, true)))
+		g.CMPQ(k, U8(regs))
+		g.JE(LabelRef(tail(regs, true)))
 	}
 	// k = numAcc−1 falls through.
 	for regs := numAcc - 1; regs >= 0; regs-- {
@@ -429,20 +428,20 @@ func (g *gen) gemvT() {
 				continue
 			}
 			colblock(tail(regs, masked), regs, masked, yAt)
-			JMP(LabelRef("nextrowblock"))
+			g.JMP(LabelRef("nextrowblock"))
 		}
 	}
 
-	Label("nextrowblock")
-	MOVQ(lda, cur)
-	SHLQ(U8(log2(gemvTRowBlock)), cur)
-	ADDQ(cur, blk)
-	MOVQ(xbe, xblk)
-	CMPQ(xblk, xend)
-	JNE(LabelRef("rowblock"))
+	g.Label("nextrowblock")
+	g.MOVQ(lda, cur)
+	g.SHLQ(U8(log2(gemvTRowBlock)), cur)
+	g.ADDQ(cur, blk)
+	g.MOVQ(xbe, xblk)
+	g.CMPQ(xblk, xend)
+	g.JNE(LabelRef("rowblock"))
 
-	Label("done")
-	VZEROUPPER()
-	Label("empty")
-	RET()
+	g.Label("done")
+	g.VZEROUPPER()
+	g.Label("empty")
+	g.RET()
 }

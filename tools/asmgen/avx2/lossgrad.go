@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
 )
@@ -56,60 +55,60 @@ var (
 
 func (lg *lg2) bufAt() Mem {
 	m := lg.buf
-	m.Index, m.Scale = lgJ, uint8(lg.Size)
+	m.Index, m.Scale = lgJ, uint8(lg.e.Size)
 	return m
 }
 
 func (lg *lg2) emit() {
-	L, S, V := lg.Lanes(), lg.Size, lg.PerVec()
-	fr := AllocLocal((lgBuf+2*L+1)*S + 8)
+	L, S, V := lg.e.Lanes(), lg.e.Size, lg.e.PerVec()
+	fr := lg.AllocLocal((lgBuf+2*L+1)*S + 8)
 	lg.buf, lg.accS, lg.accR = fr, fr.Offset(lgBuf*S), fr.Offset((lgBuf+L)*S)
 	lg.c, lg.k = fr.Offset((lgBuf+2*L)*S), fr.Offset((lgBuf+2*L+1)*S)
 
-	Load(Param("a").Base(), lgA)
-	Load(Param("w").Base(), lgW)
-	Load(Param("y").Base(), lgY)
-	Load(Param("g").Base(), lgG)
-	Load(Param("m"), lgM)
-	Load(Param("n"), lgN)
-	Load(Param("lda"), lgLda)
-	SHLQ(U8(lg.Shift()), lgLda)
-	Load(Param("c"), X8)
-	lg.Xor(Y9, Y9, Y9)
-	lg.AddS(X9, X8, X8)
-	lg.MovS(X8, lg.c)
+	lg.Load(lg.Param("a").Base(), lgA)
+	lg.Load(lg.Param("w").Base(), lgW)
+	lg.Load(lg.Param("y").Base(), lgY)
+	lg.Load(lg.Param("g").Base(), lgG)
+	lg.Load(lg.Param("m"), lgM)
+	lg.Load(lg.Param("n"), lgN)
+	lg.Load(lg.Param("lda"), lgLda)
+	lg.SHLQ(U8(lg.e.Shift()), lgLda)
+	lg.Load(lg.Param("c"), X8)
+	lg.xor(Y9, Y9, Y9)
+	lg.addS(X9, X8, X8)
+	lg.movS(X8, lg.c)
 	for j := 0; j < 2*numAcc; j++ {
-		lg.MovU(Y9, lg.accS.Offset(j*vecBytes))
+		lg.movu(Y9, lg.accS.Offset(j*vecBytes))
 	}
-	XORL(lgJ.As32(), lgJ.As32())
-	XORL(lgBlk.As32(), lgBlk.As32())
+	lg.XORL(lgJ.As32(), lgJ.As32())
+	lg.XORL(lgBlk.As32(), lgBlk.As32())
 
 	// The mask of a partial chunk of n mod V elements, in Y15.
-	MOVQ(lgN, RSI)
-	ANDQ(U32(V-1), RSI)
-	SHLQ(U8(lg.Shift()), RSI)
-	LEAQ(lg.mask.Offset(vecBytes), RCX)
-	SUBQ(RSI, RCX)
-	lg.MovU(Mem{Base: RCX}, lgMask)
+	lg.MOVQ(lgN, RSI)
+	lg.ANDQ(U32(V-1), RSI)
+	lg.SHLQ(U8(lg.e.Shift()), RSI)
+	lg.LEAQ(lg.mask.Offset(vecBytes), RCX)
+	lg.SUBQ(RSI, RCX)
+	lg.movu(Mem{Base: RCX}, lgMask)
 
-	TESTQ(lgN, lgN)
-	JZ(LabelRef("n0"))
-	CMPQ(lgN, U32(numAcc*V))
-	JA(LabelRef("wide"))
-	TESTQ(RSI, RSI)
-	JNZ(LabelRef("masked"))
+	lg.TESTQ(lgN, lgN)
+	lg.JZ(LabelRef("n0"))
+	lg.CMPQ(lgN, U32(numAcc*V))
+	lg.JA(LabelRef("wide"))
+	lg.TESTQ(RSI, RSI)
+	lg.JNZ(LabelRef("masked"))
 	for t := 1; t <= numAcc; t++ {
-		CMPQ(lgN, U32(t*V))
-		JE(LabelRef(fmt.Sprintf("t%d", t)))
+		lg.CMPQ(lgN, U32(t*V))
+		lg.JE(LabelRef(fmt.Sprintf("t%d", t)))
 	}
-	Label("masked")
-	CMPQ(lgN, U32(1))
-	JE(LabelRef("n1"))
-	CMPQ(lgN, U32(2))
-	JE(LabelRef("n2"))
+	lg.Label("masked")
+	lg.CMPQ(lgN, U32(1))
+	lg.JE(LabelRef("n1"))
+	lg.CMPQ(lgN, U32(2))
+	lg.JE(LabelRef("n2"))
 	for t := 1; t <= numAcc; t++ {
-		CMPQ(lgN, U32(t*V))
-		JB(LabelRef(fmt.Sprintf("t%dm", t)))
+		lg.CMPQ(lgN, U32(t*V))
+		lg.JB(LabelRef(fmt.Sprintf("t%dm", t)))
 	}
 	lg.wide()
 	lg.zeroCols()
@@ -125,34 +124,34 @@ func (lg *lg2) emit() {
 // rows emits the row loop with the given body, which stores r_i at bufAt();
 // storeG runs after the last row; then it jumps to the final code.
 func (lg *lg2) rows(name string, body, storeG func()) {
-	Label(name)
-	TESTQ(lgM, lgM)
-	JZ(LabelRef(name + "end"))
+	lg.Label(name)
+	lg.TESTQ(lgM, lgM)
+	lg.JZ(LabelRef(name + "end"))
 	if lg.pfLines > 0 {
-		IMUL3Q(I32(lg.pfRows), lgLda, lgPf)
-		ADDQ(lgA, lgPf)
+		lg.IMUL3Q(I32(lg.pfRows), lgLda, lgPf)
+		lg.ADDQ(lgA, lgPf)
 	}
-	Label(name + "row")
+	lg.Label(name + "row")
 	for l := 0; l < lg.pfLines; l++ {
-		PREFETCHT0(Mem{Base: lgPf, Disp: 64 * l})
+		lg.PREFETCHT0(Mem{Base: lgPf, Disp: 64 * l})
 	}
 	body()
 	if lg.pfLines > 0 {
-		ADDQ(lgLda, lgPf)
+		lg.ADDQ(lgLda, lgPf)
 	}
-	ADDQ(lgLda, lgA)
-	ADDQ(U8(lg.Size), lgY)
-	INCQ(lgJ)
-	CMPQ(lgJ, U8(lgBuf))
-	JNE(LabelRef(name + "next"))
+	lg.ADDQ(lgLda, lgA)
+	lg.ADDQ(U8(lg.e.Size), lgY)
+	lg.INCQ(lgJ)
+	lg.CMPQ(lgJ, U8(lgBuf))
+	lg.JNE(LabelRef(name + "next"))
 	lg.flush()
-	XORL(lgJ.As32(), lgJ.As32())
-	Label(name + "next")
-	DECQ(lgM)
-	JNZ(LabelRef(name + "row"))
-	Label(name + "end")
+	lg.XORL(lgJ.As32(), lgJ.As32())
+	lg.Label(name + "next")
+	lg.DECQ(lgM)
+	lg.JNZ(LabelRef(name + "row"))
+	lg.Label(name + "end")
 	storeG()
-	JMP(LabelRef("final"))
+	lg.JMP(LabelRef("final"))
 }
 
 // flush adds the buffer to the lanes of ssr and sr at blk, and moves blk on.
@@ -161,63 +160,63 @@ func (lg *lg2) flush() {
 		m.Index, m.Scale = lgBlk, 1
 		return m.Offset(j * vecBytes)
 	}
-	for j := 0; j < lgBuf*lg.Size/vecBytes; j++ {
+	for j := 0; j < lgBuf*lg.e.Size/vecBytes; j++ {
 		t0, t1, t2 := ymm[8+3*j], ymm[9+3*j], ymm[10+3*j]
-		lg.MovU(lg.buf.Offset(j*vecBytes), t0)
-		lg.MovU(at(lg.accS, j), t1)
-		lg.FMA231(t0, t0, t1)
-		lg.MovU(t1, at(lg.accS, j))
-		lg.Add(at(lg.accR, j), t0, t2)
-		lg.MovU(t2, at(lg.accR, j))
+		lg.movu(lg.buf.Offset(j*vecBytes), t0)
+		lg.movu(at(lg.accS, j), t1)
+		lg.fma231(t0, t0, t1)
+		lg.movu(t1, at(lg.accS, j))
+		lg.add(at(lg.accR, j), t0, t2)
+		lg.movu(t2, at(lg.accR, j))
 	}
-	ADDQ(U32(lgBuf*lg.Size), lgBlk)
-	ANDQ(U32(lg.Lanes()*lg.Size-1), lgBlk)
+	lg.ADDQ(U32(lgBuf*lg.e.Size), lgBlk)
+	lg.ANDQ(U32(lg.e.Lanes()*lg.e.Size-1), lgBlk)
 }
 
 func (lg *lg2) final() {
-	Label("final")
-	TESTQ(lgJ, lgJ)
-	JZ(LabelRef("fold"))
-	Label("pad")
-	if lg.Size == 8 {
-		MOVQ(U32(0), lg.bufAt())
+	lg.Label("final")
+	lg.TESTQ(lgJ, lgJ)
+	lg.JZ(LabelRef("fold"))
+	lg.Label("pad")
+	if lg.e.Size == 8 {
+		lg.MOVQ(U32(0), lg.bufAt())
 	} else {
-		MOVL(U32(0), lg.bufAt())
+		lg.MOVL(U32(0), lg.bufAt())
 	}
-	INCQ(lgJ)
-	CMPQ(lgJ, U8(lgBuf))
-	JNE(LabelRef("pad"))
+	lg.INCQ(lgJ)
+	lg.CMPQ(lgJ, U8(lgBuf))
+	lg.JNE(LabelRef("pad"))
 	lg.flush()
-	Label("fold")
+	lg.Label("fold")
 	for i, acc := range []Mem{lg.accS, lg.accR} {
 		for j := 0; j < numAcc; j++ {
-			lg.MovU(acc.Offset(j*vecBytes), ymm[j])
+			lg.movu(acc.Offset(j*vecBytes), ymm[j])
 		}
 		lg.fold(numAcc, true)
-		b, err := ReturnIndex(i).Resolve()
+		b, err := lg.ReturnIndex(i).Resolve()
 		if err != nil {
 			panic(err)
 		}
-		lg.MovS(X0, b.Addr)
+		lg.movS(X0, b.Addr)
 	}
-	VZEROUPPER()
-	RET()
+	lg.VZEROUPPER()
+	lg.RET()
 }
 
 // residual turns the Dot in the low element of x into r = (dot + c′) − y[i]
 // and stores it in the buffer.
 func (lg *lg2) residual(x VecPhysical) {
-	lg.AddS(lg.c, x, x)
-	lg.SubS(Mem{Base: lgY}, x, x)
-	lg.MovS(x, lg.bufAt())
+	lg.addS(lg.c, x, x)
+	lg.subS(Mem{Base: lgY}, x, x)
+	lg.movS(x, lg.bufAt())
 }
 
 // zeroCols emits n = 0: r = c′ − y[i].
 func (lg *lg2) zeroCols() {
 	lg.rows("n0", func() {
-		lg.MovS(lg.c, X8)
-		lg.SubS(Mem{Base: lgY}, X8, X8)
-		lg.MovS(X8, lg.bufAt())
+		lg.movS(lg.c, X8)
+		lg.subS(Mem{Base: lgY}, X8, X8)
+		lg.movS(X8, lg.bufAt())
 	}, func() {})
 }
 
@@ -238,16 +237,16 @@ func (lg *lg2) narrow(name string, t int, masked bool, width int) {
 	load := func(m Mem, c int, dst VecPhysical) {
 		switch {
 		case width == 8:
-			lg.MovS(m, dst)
+			lg.movS(m, dst)
 		case masked && c == t-1:
-			lg.MaskMov(m, lgMask, dst)
+			lg.maskMov(m, lgMask, dst)
 		default:
-			lg.MovU(m, dst)
+			lg.movu(m, dst)
 		}
 	}
-	Label(name)
+	lg.Label(name)
 	for c := 0; c < t; c++ {
-		lg.Xor(ymm[c], ymm[c], ymm[c])
+		lg.xor(ymm[c], ymm[c], ymm[c])
 	}
 	if t == 1 {
 		load(at(lgW, 0), 0, W(14))
@@ -264,17 +263,17 @@ func (lg *lg2) narrow(name string, t int, masked bool, width int) {
 			}
 			switch {
 			case t == 1 && width == 8:
-				lg.MulS(X14, X12, X8)
+				lg.mulS(X14, X12, X8)
 			case t == 1:
-				lg.Mul(W(14), W(12), p)
+				lg.mul(W(14), W(12), p)
 			case masked && c == t-1:
-				lg.MaskMov(at(lgW, c), lgMask, Y13)
-				lg.Mul(Y13, Y12, p)
+				lg.maskMov(at(lgW, c), lgMask, Y13)
+				lg.mul(Y13, Y12, p)
 			default:
-				lg.Mul(at(lgW, c), Y12, p)
+				lg.mul(at(lgW, c), Y12, p)
 			}
 			if c >= 4 {
-				lg.Add(Y12, ymm[8+c-4], ymm[8+c-4])
+				lg.add(Y12, ymm[8+c-4], ymm[8+c-4])
 			}
 		}
 		// The tree on Y8 … Y11 (chunk c + (c+4) is done), without the
@@ -282,50 +281,50 @@ func (lg *lg2) narrow(name string, t int, masked bool, width int) {
 		live := min(t, 4)
 		for w := 2; w >= 1; w /= 2 {
 			for j := 0; j+w < live; j++ {
-				lg.Add(ymm[8+j+w], ymm[8+j], ymm[8+j])
+				lg.add(ymm[8+j+w], ymm[8+j], ymm[8+j])
 			}
 			live = min(live, w)
 		}
 		if width == 32 {
-			VEXTRACTF128(U8(1), Y8, X9)
-			lg.Add(X9, X8, X8)
+			lg.VEXTRACTF128(U8(1), Y8, X9)
+			lg.add(X9, X8, X8)
 		}
 		if width >= 16 {
-			VPERMILPD(U8(1), X8, X9)
-			lg.AddS(X9, X8, X8)
+			lg.VPERMILPD(U8(1), X8, X9)
+			lg.addS(X9, X8, X8)
 		}
 		lg.residual(X8)
 		switch width {
 		case 8:
-			lg.FMA231(X12, X8, X0) // VFMADD231PD on the low element; the rest is unused
+			lg.fma231(X12, X8, X0) // VFMADD231PD on the low element; the rest is unused
 			return
 		case 16:
-			VMOVDDUP(X8, X13)
+			lg.VMOVDDUP(X8, X13)
 		default:
-			lg.Broadcast(X8, Y13)
+			lg.broadcast(X8, Y13)
 		}
 		for c := 0; c < t; c++ {
 			switch {
 			case t == 1:
-				lg.FMA231(W(12), W(13), W(0))
+				lg.fma231(W(12), W(13), W(0))
 			case masked && c == t-1:
-				lg.MaskMov(at(lgA, c), lgMask, Y12)
-				lg.FMA231(Y12, Y13, ymm[c])
+				lg.maskMov(at(lgA, c), lgMask, Y12)
+				lg.fma231(Y12, Y13, ymm[c])
 			default:
-				lg.FMA231(at(lgA, c), Y13, ymm[c])
+				lg.fma231(at(lgA, c), Y13, ymm[c])
 			}
 		}
 	}, func() {
 		for c := 0; c < t; c++ {
 			switch {
 			case width == 8:
-				lg.MovS(X0, Mem{Base: lgG})
+				lg.movS(X0, Mem{Base: lgG})
 			case width == 16:
-				lg.MovU(X0, Mem{Base: lgG})
+				lg.movu(X0, Mem{Base: lgG})
 			case masked && c == t-1:
-				lg.MaskMov(ymm[c], lgMask, at(lgG, c))
+				lg.maskMov(ymm[c], lgMask, at(lgG, c))
 			default:
-				lg.MovU(ymm[c], at(lgG, c))
+				lg.movu(ymm[c], at(lgG, c))
 			}
 		}
 	})
@@ -342,26 +341,26 @@ func (lg *lg2) wide() {
 		n4  = RSI // bytes of the whole groups of four chunks
 		p   = RCX // bytes of the partial chunk
 		k   = lg.k
-		V   = lg.PerVec()
-		L   = lg.Lanes()
-		sh  = U8(lg.Shift())
+		V   = lg.e.PerVec()
+		L   = lg.e.Lanes()
+		sh  = U8(lg.e.Shift())
 		tmp = Y12
 	)
-	Label("wide")
-	MOVQ(lgN, p)
-	ANDQ(U32(L-1), p)
-	SHRQ(U8(log2(V)), p)
-	MOVQ(p, k) // whole chunks of the partial block
-	MOVQ(lgN, nb)
-	ANDQ(I32(-L), nb)
-	SHLQ(sh, nb)
-	MOVQ(lgN, p)
-	ANDQ(U32(V-1), p)
-	SHLQ(sh, p)
-	ANDQ(I32(-V), n1)
-	SHLQ(sh, n1)
-	MOVQ(n1, n4)
-	ANDQ(I32(-4*vecBytes), n4)
+	lg.Label("wide")
+	lg.MOVQ(lgN, p)
+	lg.ANDQ(U32(L-1), p)
+	lg.SHRQ(U8(log2(V)), p)
+	lg.MOVQ(p, k) // whole chunks of the partial block
+	lg.MOVQ(lgN, nb)
+	lg.ANDQ(I32(-L), nb)
+	lg.SHLQ(sh, nb)
+	lg.MOVQ(lgN, p)
+	lg.ANDQ(U32(V-1), p)
+	lg.SHLQ(sh, p)
+	lg.ANDQ(I32(-V), n1)
+	lg.SHLQ(sh, n1)
+	lg.MOVQ(n1, n4)
+	lg.ANDQ(I32(-4*vecBytes), n4)
 
 	gAt := func(off int) Mem { return Mem{Base: lgG, Index: i, Scale: 1}.Offset(off) }
 	aAt := func(off int) Mem { return Mem{Base: lgA, Index: i, Scale: 1}.Offset(off) }
@@ -369,86 +368,86 @@ func (lg *lg2) wide() {
 	// cols runs chunk(c, off, masked) over the columns: groups of four
 	// chunks (n > 4 chunks here), single chunks, the masked one if p ≠ 0.
 	cols := func(pre string, chunk func(c, off int, masked bool)) {
-		XORQ(i, i)
-		Label(pre + "c4")
+		lg.XORQ(i, i)
+		lg.Label(pre + "c4")
 		for c := 0; c < 4; c++ {
 			chunk(c, c*vecBytes, false)
 		}
-		ADDQ(U32(4*vecBytes), i)
-		CMPQ(i, n4)
-		JB(LabelRef(pre + "c4"))
-		Label(pre + "c1")
-		CMPQ(i, n1)
-		JAE(LabelRef(pre + "cm"))
+		lg.ADDQ(U32(4*vecBytes), i)
+		lg.CMPQ(i, n4)
+		lg.JB(LabelRef(pre + "c4"))
+		lg.Label(pre + "c1")
+		lg.CMPQ(i, n1)
+		lg.JAE(LabelRef(pre + "cm"))
 		chunk(0, 0, false)
-		ADDQ(U8(vecBytes), i)
-		JMP(LabelRef(pre + "c1"))
-		Label(pre + "cm")
-		TESTQ(p, p)
-		JZ(LabelRef(pre + "end"))
+		lg.ADDQ(U8(vecBytes), i)
+		lg.JMP(LabelRef(pre + "c1"))
+		lg.Label(pre + "cm")
+		lg.TESTQ(p, p)
+		lg.JZ(LabelRef(pre + "end"))
 		chunk(0, 0, true)
-		Label(pre + "end")
+		lg.Label(pre + "end")
 	}
 
 	// g = +0.
-	lg.Xor(Y8, Y8, Y8)
+	lg.xor(Y8, Y8, Y8)
 	cols("wz", func(_, off int, masked bool) {
 		if masked {
-			lg.MaskMov(Y8, lgMask, gAt(off))
+			lg.maskMov(Y8, lgMask, gAt(off))
 		} else {
-			lg.MovU(Y8, gAt(off))
+			lg.movu(Y8, gAt(off))
 		}
 	})
 
 	lg.rows("wr", func() {
 		for j := 0; j < numAcc; j++ {
-			lg.Xor(ymm[j], ymm[j], ymm[j])
+			lg.xor(ymm[j], ymm[j], ymm[j])
 		}
-		XORQ(i, i)
-		Label("wdloop")
+		lg.XORQ(i, i)
+		lg.Label("wdloop")
 		for j := 0; j < numAcc; j++ {
 			t := ymm[8+j%4]
-			lg.MovU(aAt(j*vecBytes), t)
-			lg.FMA231(wAt(j*vecBytes), t, ymm[j])
+			lg.movu(aAt(j*vecBytes), t)
+			lg.fma231(wAt(j*vecBytes), t, ymm[j])
 		}
-		ADDQ(U32(numAcc*vecBytes), i)
-		CMPQ(i, nb)
-		JB(LabelRef("wdloop"))
+		lg.ADDQ(U32(numAcc*vecBytes), i)
+		lg.CMPQ(i, nb)
+		lg.JB(LabelRef("wdloop"))
 		// The partial block: whole chunks j < k, then the masked chunk k.
 		for j := 0; j < numAcc-1; j++ {
-			CMPQ(k, U8(j))
-			JE(LabelRef(fmt.Sprintf("wdpart%d", j)))
+			lg.CMPQ(k, U8(j))
+			lg.JE(LabelRef(fmt.Sprintf("wdpart%d", j)))
 			t := ymm[8+j%4]
-			lg.MovU(aAt(j*vecBytes), t)
-			lg.FMA231(wAt(j*vecBytes), t, ymm[j])
+			lg.movu(aAt(j*vecBytes), t)
+			lg.fma231(wAt(j*vecBytes), t, ymm[j])
 		}
 		for j := numAcc - 1; j >= 0; j-- {
-			Label(fmt.Sprintf("wdpart%d", j))
-			TESTQ(p, p)
-			JZ(LabelRef("wdfold"))
-			lg.MaskMov(aAt(j*vecBytes), lgMask, Y8)
-			lg.MaskMov(wAt(j*vecBytes), lgMask, Y9)
-			lg.FMA231(Y9, Y8, ymm[j])
+			lg.Label(fmt.Sprintf("wdpart%d", j))
+			lg.TESTQ(p, p)
+			lg.JZ(LabelRef("wdfold"))
+			lg.maskMov(aAt(j*vecBytes), lgMask, Y8)
+			lg.maskMov(wAt(j*vecBytes), lgMask, Y9)
+			lg.fma231(Y9, Y8, ymm[j])
 			if j > 0 {
-				JMP(LabelRef("wdfold"))
+				lg.JMP(LabelRef("wdfold"))
 			}
 		}
-		Label("wdfold")
+		lg.Label("wdfold")
 		lg.fold(numAcc, false)
 		lg.residual(X0)
-		lg.Broadcast(X0, Y13)
+		lg.broadcast(X0, Y13)
 		cols("wg", func(c, off int, masked bool) {
 			d := ymm[8+c]
 			if masked {
-				lg.MaskMov(gAt(off), lgMask, d)
-				lg.MaskMov(aAt(off), lgMask, tmp)
-				lg.FMA231(tmp, Y13, d)
-				lg.MaskMov(d, lgMask, gAt(off))
+				lg.maskMov(gAt(off), lgMask, d)
+				lg.maskMov(aAt(off), lgMask, tmp)
+				lg.fma231(tmp, Y13, d)
+				lg.maskMov(d, lgMask, gAt(off))
 				return
 			}
-			lg.MovU(gAt(off), d)
-			lg.FMA231(aAt(off), Y13, d)
-			lg.MovU(d, gAt(off))
+			lg.movu(gAt(off), d)
+			lg.fma231(aAt(off), Y13, d)
+			lg.movu(d, gAt(off))
 		})
 	}, func() {})
 }

@@ -1,5 +1,5 @@
 // Command avx2 generates the AVX2+FMA kernels of package
-// github.com/lanes-go/lanes/kernels/amd64 with avo.
+// github.com/lanes-go/lanes/kernels/internal/amd64 with avo.
 //
 // Every reduction reproduces the canonical order of package
 // github.com/lanes-go/lanes/kernels/generic bit for bit: the L = 256/Size
@@ -13,31 +13,35 @@
 // Register conventions: Dot, Sum and SumSqDiff accumulate in Y0 … Y7, use
 // Y8 … Y14 as scratch and keep the mask of the partial register in Y15.
 // Asum, Amax and ScaledSumSq do the same with scratch narrowed to
-// Y8 … Y13, keeping the abs mask (all bits but the sign) or alpha in Y14.
-// Amax is not bound to the canonical order but shares it (any order gives
-// the same maximum): its lanes take maxima instead of sums. IndexAbs keeps
-// v in Y13, the abs mask in Y14 and the partial mask in Y15.
-// GemvN keeps the mask in Y15 too; GemvT keeps it in Y14 and broadcasts
-// x[i] into Y15. Axpy and Scal keep alpha in Y0. All functions are NOSPLIT
-// leaves without a frame, touch no memory outside their slices and end in
-// VZEROUPPER once a YMM register was touched.
+// Y8 … Y13, keeping the abs mask (all bits but the sign) or alpha in Y14. Amax is not bound to the canonical order but shares it
+// (any order gives the same maximum): its lanes take maxima instead of
+// sums. IndexAbs keeps v in Y13, the abs mask in Y14 and the partial mask
+// in Y15. GemvN keeps the mask in Y15 too; GemvT keeps it in Y14 and
+// broadcasts x[i] into Y15. Axpy and Scal keep alpha in Y0. All functions
+// are NOSPLIT leaves without a frame, touch no memory outside their slices
+// and end in VZEROUPPER once a YMM register was touched: the check pass of
+// package avogen refuses any path that does not, and any extension beyond
+// AVX, AVX2 and FMA3 and the amd64 baseline.
 //
 // The element type is a parameter (see elem.go); only float64 is
 // generated today.
 package main
 
-//go:generate go run . -out ../../../kernels/amd64/avx2_amd64.s -stubs ../../../kernels/amd64/avx2_amd64.go -pkg amd64
+//go:generate go run .
 
 import (
 	"fmt"
 
-	"github.com/lanes-go/lanes/tools/asmgen/internal/spec"
-	. "github.com/mmcloughlin/avo/build"
+	"github.com/mmcloughlin/avo/attr"
+	"github.com/mmcloughlin/avo/build"
 	"github.com/mmcloughlin/avo/operand"
+
+	"github.com/lanes-go/lanes/tools/asmgen/internal/avogen"
+	"github.com/lanes-go/lanes/tools/asmgen/internal/spec"
 )
 
-// isa is the suffix of every generated symbol.
-const isa = "AVX2"
+// isa is the instruction set this program generates.
+var isa = spec.LookupISA("AVX2")
 
 // vecBytes is the width of one YMM register.
 const vecBytes = 32
@@ -45,60 +49,49 @@ const vecBytes = 32
 // numAcc is the number of YMM accumulators: spec.BlockBytes / vecBytes.
 const numAcc = spec.BlockBytes / vecBytes
 
-func main() {
-	ConstraintExpr("!purego,!noasm") // avo v0.6 syntax: "!purego && !noasm"
-	e := elems[spec.Float64.GoType]
-	g := &gen{elem: e, mask: maskTable(e)}
-	for _, k := range spec.Kernels {
-		TEXT(k.Symbol(e.Elem, isa), NOSPLIT, k.Signature(e.Elem))
-		Doc(k.Doc(e.Elem, isa)...)
-		// The kernels keep no pointer to their slices; without this the
-		// compiler moves every caller's stack array to the heap.
-		Pragma("noescape")
-		switch k.Name {
-		case "Dot":
-			g.reduction(redDot)
-		case "Sum":
-			g.reduction(redSum)
-		case "SumSqDiff":
-			g.reduction(redSumSqDiff)
-		case "Asum":
-			g.reduction(redAsum)
-		case "Amax":
-			g.reduction(redAmax)
-		case "IndexAbs":
-			g.indexAbs()
-		case "ScaledSumSq":
-			g.reduction(redScaledSumSq)
-		case "Axpy":
-			g.axpy()
-		case "Scal":
-			g.scal()
-		case "GemvN":
-			g.gemvN()
-		case "GemvT":
-			g.gemvT()
-		case "LossGrad":
-			g.lossGrad()
-		default:
-			panic(fmt.Sprintf("no AVX2 generator for kernel %s", k.Name))
-		}
-	}
-	Generate()
+// emitters maps a kernel name from spec.Kernels to the function that emits
+// its body. The TEXT header, doc and pragmas are written by avogen.
+var emitters = map[string]func(g *gen){
+	"Dot":         reductionOf(redDot),
+	"Sum":         reductionOf(redSum),
+	"SumSqDiff":   reductionOf(redSumSqDiff),
+	"Axpy":        (*gen).axpy,
+	"Scal":        (*gen).scal,
+	"Asum":        reductionOf(redAsum),
+	"Amax":        reductionOf(redAmax),
+	"IndexAbs":    (*gen).indexAbs,
+	"ScaledSumSq": reductionOf(redScaledSumSq),
+	"GemvN":       (*gen).gemvN,
+	"GemvT":       (*gen).gemvT,
+	"LossGrad":    (*gen).lossGrad,
 }
 
-// gen emits the kernels for one element type.
-type gen struct {
-	elem
-	// mask is the partial-register mask table: PerVec all-ones elements
-	// followed by PerVec zero elements. The mask whose first p lanes are
-	// set starts p elements before the middle.
-	mask operand.Mem
+func reductionOf(kind redKind) func(g *gen) {
+	return func(g *gen) { g.reduction(kind) }
+}
+
+// files are the outputs, from this directory.
+var files = avogen.Files{
+	Asm:   "../../../kernels/internal/amd64/avx2_amd64.s",
+	Stubs: "../../../kernels/internal/amd64/avx2_amd64.go",
+	Pkg:   "amd64",
+}
+
+func main() { avogen.Main("avx2", files, avogen.Check(isa), emit) }
+
+// emit writes the mask table and every kernel for float64.
+func emit(ctx *build.Context) error {
+	e := f64
+	mask := maskTable(ctx, e)
+	return avogen.Kernels(ctx, isa, e.Elem, emitters, func(sym string) *gen {
+		return &gen{Context: ctx, e: e, name: sym, mask: mask}
+	})
 }
 
 // maskTable emits the constant table of the partial-register masks.
-func maskTable(e elem) operand.Mem {
-	m := GLOBL(fmt.Sprintf("avx2mask%d", e.Size*8), RODATA|NOPTR)
+func maskTable(ctx *build.Context, e elem) operand.Mem {
+	m := ctx.StaticGlobal(fmt.Sprintf("avx2mask%d", e.Size*8))
+	ctx.DataAttributes(attr.RODATA | attr.NOPTR)
 	for i := 0; i < 2*e.PerVec(); i++ {
 		var ones uint64
 		if i < e.PerVec() {
@@ -106,9 +99,9 @@ func maskTable(e elem) operand.Mem {
 		}
 		switch e.Size {
 		case 8:
-			DATA(i*8, operand.U64(ones))
+			ctx.AddDatum(i*8, operand.U64(ones))
 		case 4:
-			DATA(i*4, operand.U32(uint32(ones)))
+			ctx.AddDatum(i*4, operand.U32(uint32(ones)))
 		default:
 			panic("unsupported element size")
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
 )
@@ -58,24 +57,24 @@ type redRegs struct {
 // of the last partial block, and points ptr at the mask of the partial
 // register. If maskReg is not nil, it loads the mask into it.
 func (g *gen) tailSetup(n, k, p, ptr GPPhysical, maskReg VecPhysical) {
-	MOVQ(n, k)
-	ANDQ(U32(g.Lanes()-1), k) // r = n mod L
-	MOVQ(k, p)
-	SHRQ(U8(log2(g.PerVec())), k) // r / V
-	ANDQ(U32(g.PerVec()-1), p)    // r mod V
-	SHLQ(U8(g.Shift()), p)        // in bytes
-	LEAQ(g.mask.Offset(vecBytes), ptr)
-	SUBQ(p, ptr)
+	g.MOVQ(n, k)
+	g.ANDQ(U32(g.e.Lanes()-1), k) // r = n mod L
+	g.MOVQ(k, p)
+	g.SHRQ(U8(log2(g.e.PerVec())), k) // r / V
+	g.ANDQ(U32(g.e.PerVec()-1), p)    // r mod V
+	g.SHLQ(U8(g.e.Shift()), p)        // in bytes
+	g.LEAQ(g.mask.Offset(vecBytes), ptr)
+	g.SUBQ(p, ptr)
 	if maskReg != nil {
-		g.MovU(Mem{Base: ptr}, maskReg)
+		g.movu(Mem{Base: ptr}, maskReg)
 	}
 }
 
 // blockBytes turns the element count in n into the byte length of its
 // whole blocks: (n − n mod L)·Size.
 func (g *gen) blockBytes(n GPPhysical) {
-	ANDQ(I32(-g.Lanes()), n)
-	SHLQ(U8(g.Shift()), n)
+	g.ANDQ(I32(-g.e.Lanes()), n)
+	g.SHLQ(U8(g.e.Shift()), n)
 }
 
 // chunk emits the lane update of register j of the current block (byte
@@ -98,39 +97,39 @@ func (g *gen) chunk(kind redKind, r redRegs, j int, masked bool) {
 	ym := Mem{Base: r.y}.Offset(vecBytes * j)
 	mask := Y15
 	if masked && r.maskPtr != nil {
-		g.MovU(Mem{Base: r.maskPtr}, mask)
+		g.movu(Mem{Base: r.maskPtr}, mask)
 	}
 	switch {
 	case kind == redSum && !masked:
-		g.Add(xm, acc, acc)
+		g.add(xm, acc, acc)
 	case kind == redSum:
-		g.MaskMov(xm, mask, t1)
-		g.Add(t1, acc, acc)
+		g.maskMov(xm, mask, t1)
+		g.add(t1, acc, acc)
 	case kind == redDot && !masked:
-		g.MovU(xm, t1)
-		g.FMA231(ym, t1, acc)
+		g.movu(xm, t1)
+		g.fma231(ym, t1, acc)
 	case kind == redDot:
-		g.MaskMov(xm, mask, t1)
-		g.MaskMov(ym, mask, t2)
-		g.FMA231(t2, t1, acc)
+		g.maskMov(xm, mask, t1)
+		g.maskMov(ym, mask, t2)
+		g.fma231(t2, t1, acc)
 	case kind == redSumSqDiff && !masked:
-		g.MovU(xm, t1)
-		g.Sub(ym, t1, t1)
-		g.FMA231(t1, t1, acc)
+		g.movu(xm, t1)
+		g.sub(ym, t1, t1)
+		g.fma231(t1, t1, acc)
 	case kind == redSumSqDiff:
-		g.MaskMov(xm, mask, t1)
-		g.MaskMov(ym, mask, t2)
-		g.Sub(t2, t1, t1)
-		g.FMA231(t1, t1, acc)
+		g.maskMov(xm, mask, t1)
+		g.maskMov(ym, mask, t2)
+		g.sub(t2, t1, t1)
+		g.fma231(t1, t1, acc)
 	case kind == redAsum || kind == redAmax:
 		if masked {
-			g.MaskMov(xm, mask, t1)
-			g.And(t1, c, t1)
+			g.maskMov(xm, mask, t1)
+			g.and(t1, c, t1)
 		} else {
-			g.And(xm, c, t1)
+			g.and(xm, c, t1)
 		}
 		if kind == redAsum {
-			g.Add(t1, acc, acc)
+			g.add(t1, acc, acc)
 			break
 		}
 		// Max(a, b, dst) is VMAXPD a, b, dst: dst = b > a ? b : a, which is
@@ -138,18 +137,18 @@ func (g *gen) chunk(kind redKind, r redRegs, j int, masked bool) {
 		// it unchanged, so NaN never wins and the accumulator never
 		// becomes NaN. Masked lanes are +0, which never beats the
 		// accumulator (it starts at +0).
-		g.Max(acc, t1, acc)
+		g.max(acc, t1, acc)
 	case kind == redScaledSumSq:
 		if masked {
-			g.MaskMov(xm, mask, t1)
-			g.Mul(t1, c, t1)
+			g.maskMov(xm, mask, t1)
+			g.mul(t1, c, t1)
 			// alpha·0 is NaN when alpha is ±Inf or NaN: clear the masked
 			// lanes again so that they add nothing.
-			g.And(mask, t1, t1)
+			g.and(mask, t1, t1)
 		} else {
-			g.Mul(xm, c, t1)
+			g.mul(xm, c, t1)
 		}
-		g.FMA231(t1, t1, acc)
+		g.fma231(t1, t1, acc)
 	}
 }
 
@@ -159,44 +158,44 @@ func (g *gen) chunk(kind redKind, r redRegs, j int, masked bool) {
 // lanes into X0. Labels start with pre.
 func (g *gen) reduce(kind redKind, r redRegs, pre string) {
 	for j := 0; j < numAcc; j++ {
-		g.Xor(ymm[j], ymm[j], ymm[j])
+		g.xor(ymm[j], ymm[j], ymm[j])
 	}
 	// At least one whole block: callers send shorter vectors elsewhere.
-	Label(pre + "loop")
+	g.Label(pre + "loop")
 	for j := 0; j < numAcc; j++ {
 		g.chunk(kind, r, j, false)
 	}
-	ADDQ(U32(numAcc*vecBytes), r.x)
+	g.ADDQ(U32(numAcc*vecBytes), r.x)
 	if kind.twoInputs() {
-		ADDQ(U32(numAcc*vecBytes), r.y)
+		g.ADDQ(U32(numAcc*vecBytes), r.y)
 	}
-	CMPQ(r.x, r.end)
-	JNE(LabelRef(pre + "loop"))
+	g.CMPQ(r.x, r.end)
+	g.JNE(LabelRef(pre + "loop"))
 
 	// The partial block: whole registers j < k into accumulator j, then the
 	// masked register k.
-	Label(pre + "tail")
+	g.Label(pre + "tail")
 	part := func(j int) string { return fmt.Sprintf("%spart%d", pre, j) }
 	for j := 0; j < numAcc-1; j++ {
 		if j == 0 {
-			TESTQ(r.k, r.k)
+			g.TESTQ(r.k, r.k)
 		} else {
-			CMPQ(r.k, U8(j))
+			g.CMPQ(r.k, U8(j))
 		}
-		JE(LabelRef(part(j)))
+		g.JE(LabelRef(part(j)))
 		g.chunk(kind, r, j, false)
 	}
 	for j := numAcc - 1; j >= 0; j-- {
-		Label(part(j))
-		TESTQ(r.p, r.p)
-		JZ(LabelRef(pre + "fold"))
+		g.Label(part(j))
+		g.TESTQ(r.p, r.p)
+		g.JZ(LabelRef(pre + "fold"))
 		g.chunk(kind, r, j, true)
 		if j > 0 {
-			JMP(LabelRef(pre + "fold"))
+			g.JMP(LabelRef(pre + "fold"))
 		}
 	}
 
-	Label(pre + "fold")
+	g.Label(pre + "fold")
 	g.foldKind(kind, numAcc)
 }
 
@@ -212,14 +211,14 @@ func (g *gen) reduce(kind redKind, r redRegs, pre string) {
 // SumSqDiff leave it out, as their lanes and partial sums are never −0 (a
 // lane starts at +0, a round-to-nearest sum is −0 only if both addends
 // are, and d·d is never −0), so + 0 would change nothing.
-func (g *gen) fold(live int, negZero bool) { g.foldBy(live, negZero, g.Add, g.AddS) }
+func (g *gen) fold(live int, negZero bool) { g.foldBy(live, negZero, g.add, g.addS) }
 
 // foldKind folds the accumulators of a reduction of the given kind: Amax
 // takes the maximum in the same tree (any order gives the same maximum,
 // and +0 registers change nothing as every lane is ≥ +0), the others add.
 func (g *gen) foldKind(kind redKind, live int) {
 	if kind == redAmax {
-		g.foldBy(live, false, g.Max, g.MaxS)
+		g.foldBy(live, false, g.max, g.maxS)
 		return
 	}
 	g.fold(live, kind.negZero())
@@ -233,15 +232,15 @@ func (g *gen) foldBy(live int, negZero bool, op, opS vop) {
 		}
 		live = min(live, w)
 	}
-	VEXTRACTF128(U8(1), Y0, X1)
+	g.VEXTRACTF128(U8(1), Y0, X1)
 	op(X1, X0, X0)
-	for lanes := 16 / g.Size; lanes > 1; lanes /= 2 {
+	for lanes := 16 / g.e.Size; lanes > 1; lanes /= 2 {
 		half := lanes / 2
-		switch half * g.Size {
+		switch half * g.e.Size {
 		case 8:
-			VPERMILPD(U8(1), X0, X1)
+			g.VPERMILPD(U8(1), X0, X1)
 		case 4:
-			VMOVSHDUP(X0, X1)
+			g.VMOVSHDUP(X0, X1)
 		}
 		if half == 1 {
 			opS(X1, X0, X0)
@@ -250,8 +249,8 @@ func (g *gen) foldBy(live int, negZero bool, op, opS vop) {
 		}
 	}
 	if negZero {
-		g.Xor(X1, X1, X1)
-		g.AddS(X1, X0, X0)
+		g.xor(X1, X1, X1)
+		g.addS(X1, X0, X0)
 	}
 }
 
@@ -259,26 +258,26 @@ func (g *gen) foldBy(live int, negZero bool, op, opS vop) {
 func (g *gen) reduction(kind redKind) {
 	// The mask is loaded only where a partial register needs it.
 	r := redRegs{x: RSI, y: RDI, end: RDX, k: RBX, p: RAX, maskPtr: R8}
-	Load(Param("x").Base(), r.x)
-	Load(Param("x").Len(), RCX)
+	g.Load(g.Param("x").Base(), r.x)
+	g.Load(g.Param("x").Len(), RCX)
 	if kind.twoInputs() {
-		Load(Param("y").Base(), r.y)
+		g.Load(g.Param("y").Base(), r.y)
 	}
 	switch kind {
 	case redAsum, redAmax:
 		g.absMask(constReg)
 	case redScaledSumSq:
-		alpha, err := Param("alpha").Resolve()
+		alpha, err := g.Param("alpha").Resolve()
 		if err != nil {
 			panic(err)
 		}
-		g.Broadcast(alpha.Addr, constReg)
+		g.broadcast(alpha.Addr, constReg)
 	}
 	g.tailSetup(RCX, r.k, r.p, r.maskPtr, nil)
-	CMPQ(RCX, U32(g.Lanes()))
-	JB(LabelRef("short"))
+	g.CMPQ(RCX, U32(g.e.Lanes()))
+	g.JB(LabelRef("short"))
 	g.blockBytes(RCX)
-	LEAQ(Mem{Base: r.x, Index: RCX, Scale: 1}, r.end)
+	g.LEAQ(Mem{Base: r.x, Index: RCX, Scale: 1}, r.end)
 	g.reduce(kind, r, "")
 	g.ret(X0)
 
@@ -291,29 +290,29 @@ func (g *gen) reduction(kind redKind) {
 func (g *gen) short(kind redKind, r redRegs) {
 	part := func(j int) string { return fmt.Sprintf("short%d", j) }
 	whole := func(j int) string { return fmt.Sprintf("short%dwhole", j) }
-	Label("short")
+	g.Label("short")
 	for j := 0; j < numAcc-1; j++ {
 		if j == 0 {
-			TESTQ(r.k, r.k)
+			g.TESTQ(r.k, r.k)
 		} else {
-			CMPQ(r.k, U8(j))
+			g.CMPQ(r.k, U8(j))
 		}
-		JE(LabelRef(part(j)))
-		g.Xor(ymm[j], ymm[j], ymm[j])
+		g.JE(LabelRef(part(j)))
+		g.xor(ymm[j], ymm[j], ymm[j])
 		g.chunk(kind, r, j, false)
 	}
 	for j := numAcc - 1; j >= 0; j-- {
-		Label(part(j))
-		TESTQ(r.p, r.p)
-		JZ(LabelRef(whole(j)))
-		g.Xor(ymm[j], ymm[j], ymm[j])
+		g.Label(part(j))
+		g.TESTQ(r.p, r.p)
+		g.JZ(LabelRef(whole(j)))
+		g.xor(ymm[j], ymm[j], ymm[j])
 		g.chunk(kind, r, j, true)
 		g.foldKind(kind, j+1)
 		g.ret(X0)
-		Label(whole(j))
+		g.Label(whole(j))
 		if j == 0 {
 			// n = 0: the empty sum, or Amax's +0.
-			g.Xor(X0, X0, X0)
+			g.xor(X0, X0, X0)
 		} else {
 			g.foldKind(kind, j)
 		}
@@ -323,11 +322,11 @@ func (g *gen) short(kind redKind, r redRegs) {
 
 // ret stores the scalar in x as the result and returns.
 func (g *gen) ret(x VecPhysical) {
-	b, err := ReturnIndex(0).Resolve()
+	b, err := g.ReturnIndex(0).Resolve()
 	if err != nil {
 		panic(err)
 	}
-	g.MovS(x, b.Addr)
-	VZEROUPPER()
-	RET()
+	g.movS(x, b.Addr)
+	g.VZEROUPPER()
+	g.RET()
 }

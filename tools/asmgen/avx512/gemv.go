@@ -312,28 +312,8 @@ func (g *gen) gemvTWide(a, x, y, m, n, lda reg.GPPhysical, kTail reg.OpmaskPhysi
 	g.MOVQ(n, n1)
 	g.ANDQ(operand.I32(-V), n1)
 
-	// cols sweeps the columns; chunk(c, off, k) handles the chunk at index
-	// i plus off bytes in Z(c), masked by k unless k is nil.
 	cols := func(name string, chunk func(c, off int, k reg.OpmaskPhysical)) {
-		g.XORL(i.As32(), i.As32())
-		g.at("%s_c4", name) // n > 4V here, so at least one pass
-		for c := range 4 {
-			chunk(c, c*V*S, nil)
-		}
-		g.ADDQ(operand.U32(4*V), i)
-		g.CMPQ(i, n4)
-		g.JB(g.ref("%s_c4", name))
-		g.at("%s_c1", name)
-		g.CMPQ(i, n1)
-		g.JAE(g.ref("%s_cm", name))
-		chunk(0, 0, nil)
-		g.ADDQ(operand.U32(V), i)
-		g.JMP(g.ref("%s_c1", name))
-		g.at("%s_cm", name)
-		g.CMPQ(i, n)
-		g.JAE(g.ref("%s_end", name))
-		chunk(0, 0, kTail)
-		g.at("%s_end", name)
+		g.colSweep(name, i, n4, n1, n, kTail, chunk)
 	}
 	if 4 > gemvTNarrow {
 		panic("gemvTWide assumes n > 4 chunks")
@@ -421,4 +401,34 @@ func (g *gen) gemvTWide(a, x, y, m, n, lda reg.GPPhysical, kTail reg.OpmaskPhysi
 		group(r, false)
 		g.JMP(g.ref("done"))
 	}
+}
+
+// colSweep emits a sweep over the n columns of a row, as wide GemvT and
+// wide LossGrad make over y and g: chunk(c, off, k) emits the chunk at
+// element index i plus off bytes, which it may keep in Z(c), masked by k
+// unless k is nil. It runs groups of four chunks (n must be more than four
+// chunks: there is at least one group), then single chunks, then the last
+// partial chunk under kTail. n4 and n1 hold n rounded down to four chunks
+// and to one.
+func (g *gen) colSweep(name string, i, n4, n1, n reg.GPPhysical, kTail reg.OpmaskPhysical, chunk func(c, off int, k reg.OpmaskPhysical)) {
+	V, S := g.e.V(), g.e.Size
+	g.XORL(i.As32(), i.As32())
+	g.at("%s_c4", name)
+	for c := range 4 {
+		chunk(c, c*V*S, nil)
+	}
+	g.ADDQ(operand.U32(4*V), i)
+	g.CMPQ(i, n4)
+	g.JB(g.ref("%s_c4", name))
+	g.at("%s_c1", name)
+	g.CMPQ(i, n1)
+	g.JAE(g.ref("%s_cm", name))
+	chunk(0, 0, nil)
+	g.ADDQ(operand.U32(V), i)
+	g.JMP(g.ref("%s_c1", name))
+	g.at("%s_cm", name)
+	g.CMPQ(i, n)
+	g.JAE(g.ref("%s_end", name))
+	chunk(0, 0, kTail)
+	g.at("%s_end", name)
 }

@@ -476,28 +476,11 @@ func (lg *lossGrad) wide() {
 	g.MOVQ(lg.n, rem)
 	g.ANDQ(operand.U32(L-1), rem)
 
-	// cols runs chunk(c, off, k) over the columns of g, as GemvT's wide
-	// path does: blocks of four chunks, single chunks, the masked last one.
+	// cols runs chunk(c, off, k) over the columns of g as GemvT's wide
+	// path does (n > 8V here; a block is four chunks, so nb is n rounded
+	// down to four chunks).
 	cols := func(name string, chunk func(c, off int, k reg.OpmaskPhysical)) {
-		g.XORL(i.As32(), i.As32())
-		g.at("%s_c4", name) // n > 4V here, so at least one pass
-		for c := range 4 {
-			chunk(c, c*V*S, nil)
-		}
-		g.ADDQ(operand.U32(4*V), i)
-		g.CMPQ(i, nb)
-		g.JB(g.ref("%s_c4", name))
-		g.at("%s_c1", name)
-		g.CMPQ(i, n1)
-		g.JAE(g.ref("%s_cm", name))
-		chunk(0, 0, nil)
-		g.ADDQ(operand.U32(V), i)
-		g.JMP(g.ref("%s_c1", name))
-		g.at("%s_cm", name)
-		g.CMPQ(i, lg.n)
-		g.JAE(g.ref("%s_end", name))
-		chunk(0, 0, lg.kTail)
-		g.at("%s_end", name)
+		g.colSweep(name, i, nb, n1, lg.n, lg.kTail, chunk)
 	}
 
 	// g = +0.

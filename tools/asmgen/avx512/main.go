@@ -1,5 +1,5 @@
 // Command avx512 generates the AVX-512F kernels of package
-// github.com/lanes-go/lanes/kernels/amd64 with avo.
+// github.com/lanes-go/lanes/kernels/internal/amd64 with avo.
 //
 // Every reduction reproduces the canonical order of package
 // github.com/lanes-go/lanes/kernels/generic bit for bit: L = 256/S lanes
@@ -13,29 +13,25 @@
 // masked tail.
 //
 // The code uses only Z0–Z15, which VZEROUPPER returns to their initial
-// state, and only AVX-512F, AVX, AVX2 and FMA instructions (plus SSE2 for
-// the scalar result store): a pass checks both before printing.
+// state, and only AVX-512F, AVX, AVX2 and FMA instructions besides the
+// amd64 baseline, and ends in VZEROUPPER on every path: the check pass of
+// package avogen refuses anything else before a file is written.
 package main
 
-//go:generate go run . -out ../../../kernels/amd64/avx512_amd64.s -stubs ../../../kernels/amd64/avx512_amd64.go -pkg amd64
+//go:generate go run .
 
 import (
-	"flag"
-	"fmt"
-	"os"
-
-	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/build"
-	"github.com/mmcloughlin/avo/pass"
 
+	"github.com/lanes-go/lanes/tools/asmgen/internal/avogen"
 	"github.com/lanes-go/lanes/tools/asmgen/internal/spec"
 )
 
-// isa is the suffix of every generated symbol and the name used in the docs.
-const isa = "AVX512"
+// isa is the instruction set this program generates.
+var isa = spec.LookupISA("AVX512")
 
 // emitters maps a kernel name from spec.Kernels to the function that emits
-// its body. The TEXT header, doc and pragmas are written by main.
+// its body. The TEXT header, doc and pragmas are written by avogen.
 var emitters = map[string]func(g *gen){
 	"Dot":         (*gen).dot,
 	"Sum":         (*gen).sum,
@@ -51,37 +47,19 @@ var emitters = map[string]func(g *gen){
 	"LossGrad":    (*gen).lossGrad,
 }
 
-func main() {
-	// package build registers the same flags on flag.CommandLine for its
-	// Generate; this program runs its own passes, so it uses its own set.
-	fs := flag.NewFlagSet(os.Args[0], flag.ExitOnError)
-	flags := build.NewFlags(fs)
-	fs.Parse(os.Args[1:])
+// files are the outputs, from this directory.
+var files = avogen.Files{
+	Asm:   "../../../kernels/internal/amd64/avx512_amd64.s",
+	Stubs: "../../../kernels/internal/amd64/avx512_amd64.go",
+	Pkg:   "amd64",
+}
 
-	ctx := build.NewContext()
-	// avo parses the old "+build" syntax (comma is and) and prints
-	// "//go:build !purego && !noasm".
-	ctx.ConstraintExpr("!purego,!noasm")
+func main() { avogen.Main("avx512", files, avogen.Check(isa), emit) }
 
-	for _, e := range []elem{float64Elem} {
-		for _, k := range spec.Kernels {
-			emit, ok := emitters[k.Name]
-			if !ok {
-				fmt.Fprintf(os.Stderr, "avx512: no emitter for kernel %s\n", k.Name)
-				os.Exit(1)
-			}
-			ctx.Function(k.Symbol(e.Elem, isa))
-			ctx.Attributes(attr.NOSPLIT)
-			ctx.SignatureExpr(k.Signature(e.Elem))
-			ctx.Doc(k.Doc(e.Elem, isa)...)
-			ctx.Pragma("noescape")
-			emit(&gen{Context: ctx, e: e, name: k.Symbol(e.Elem, isa)})
-		}
-	}
-
-	cfg := flags.Config()
-	// Compile first, then check the compiled code, then print.
-	passes := []pass.Interface{cfg.Passes[0], pass.FunctionPass(check)}
-	cfg.Passes = append(passes, cfg.Passes[1:]...)
-	os.Exit(build.Main(cfg, ctx))
+// emit writes every kernel for float64.
+func emit(ctx *build.Context) error {
+	e := float64Elem
+	return avogen.Kernels(ctx, isa, e.Elem, emitters, func(sym string) *gen {
+		return &gen{Context: ctx, e: e, name: sym}
+	})
 }

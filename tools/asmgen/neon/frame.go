@@ -30,38 +30,27 @@ func layout(k spec.Kernel, e elem) frame {
 	}
 	// list lays out a Go parameter list, names grouped before their type.
 	list := func(what, params string) {
-		var pending []string
-		for _, p := range strings.Split(params, ",") {
-			fields := strings.Fields(p)
-			if len(fields) == 0 || len(fields) > 2 {
-				panic(fmt.Sprintf("neon: %s: %s %q", k.Name, what, p))
-			}
-			pending = append(pending, fields[0])
-			if len(fields) == 1 {
-				continue // the type comes with a later name
-			}
-			for _, name := range pending {
-				_, dup := f.slots[name]
-				if _, slice := f.slots[name+"_base"]; dup || slice {
-					panic(fmt.Sprintf("neon: %s: %s %q named twice", k.Name, what, name))
-				}
-				switch fields[1] {
-				case "[]T":
-					place(name+"_base", 8)
-					place(name+"_len", 8)
-					place(name+"_cap", 8)
-				case "T":
-					place(name, e.Size)
-				case "int":
-					place(name, 8)
-				default:
-					panic(fmt.Sprintf("neon: %s: %s type %q", k.Name, what, fields[1]))
-				}
-			}
-			pending = nil
+		ps, err := spec.ParseParams(params)
+		if err != nil {
+			panic(fmt.Sprintf("neon: %s: %s: %v", k.Name, what, err))
 		}
-		if pending != nil {
-			panic(fmt.Sprintf("neon: %s: %s %v have no type", k.Name, what, pending))
+		for _, p := range ps {
+			_, dup := f.slots[p.Name]
+			if _, slice := f.slots[p.Name+"_base"]; dup || slice {
+				panic(fmt.Sprintf("neon: %s: %s %q named twice", k.Name, what, p.Name))
+			}
+			switch p.Type {
+			case "[]T":
+				place(p.Name+"_base", 8)
+				place(p.Name+"_len", 8)
+				place(p.Name+"_cap", 8)
+			case "T":
+				place(p.Name, e.Size)
+			case "int":
+				place(p.Name, 8)
+			default:
+				panic(fmt.Sprintf("neon: %s: %s type %q", k.Name, what, p.Type))
+			}
 		}
 	}
 	list("parameter", k.Params)

@@ -1,8 +1,16 @@
 // Package spec is the one description of every lanes kernel that the
-// assembly generators share: its name, its Go signature for an element
-// type, and the plain loop it implements. The canonical order itself is
+// generators share: its name, its Go signature for an element type, and
+// the plain loop it implements; and the instruction sets there is assembly
+// for, with the CPU features each may use. The canonical order itself is
 // specified in the package doc of github.com/lanes-go/lanes/kernels/generic;
 // generators reproduce it, and the tests in package kernels prove they do.
+//
+// Adding a kernel is an entry in Kernels; an emitter for each instruction
+// set (registered in each generator's emitters map); its twin in package
+// generic, with its order in the package doc there; and an entry and a
+// fuzz target in the kernel table of package kernels' tests
+// (kernels/table_test.go). go generate writes the rest: the assembly, its
+// Go declarations, and the dispatch and function table of package kernels.
 package spec
 
 import (
@@ -23,8 +31,12 @@ type Elem struct {
 // Float64 is the element type of every kernel today.
 var Float64 = Elem{GoType: "float64", Size: 8}
 
-// Float32 is the element type of the float32 kernels to come; generators
-// keep it compiling so the element type stays a real parameter.
+// Float32 is the element type of the float32 kernels to come. Where it
+// stands: package kernels has no float32 API yet, so nothing generates
+// float32 code. The generators keep their element type a parameter and
+// describe float32 next to float64 (avx2/elem.go, neon/elem.go), and the
+// NEON frame layout is tested for it; what each generator still lacks is
+// said where it would fail (avx512/elem.go, neon's mustPairs).
 var Float32 = Elem{GoType: "float32", Size: 4, Infix: "F32"}
 
 // BlockBytes is the width of the accumulator block of every reduction:
@@ -48,12 +60,19 @@ type Kernel struct {
 
 // Signature returns the Go signature "func(...) result" for element type e.
 func (k Kernel) Signature(e Elem) string {
-	s := "func(" + strings.ReplaceAll(k.Params, "T", e.GoType) + ")"
-	if k.Result != "" {
-		s += " " + strings.ReplaceAll(k.Result, "T", e.GoType)
+	s := "func(" + k.GoParams(e) + ")"
+	if r := k.GoResult(e); r != "" {
+		s += " " + r
 	}
 	return s
 }
+
+// GoParams returns the Go parameter list for element type e: "x, y
+// []float64".
+func (k Kernel) GoParams(e Elem) string { return strings.ReplaceAll(k.Params, "T", e.GoType) }
+
+// GoResult returns the Go result type for element type e, or "".
+func (k Kernel) GoResult(e Elem) string { return strings.ReplaceAll(k.Result, "T", e.GoType) }
 
 // Symbol returns the assembly function name for an element type and an
 // instruction set, such as "DotAVX2" or "DotF32AVX2".
@@ -62,7 +81,7 @@ func (k Kernel) Symbol(e Elem, isa string) string { return k.Name + e.Infix + is
 // Doc returns the doc comment lines for the generated declaration.
 func (k Kernel) Doc(e Elem, isa string) []string {
 	doc := []string{
-		fmt.Sprintf("%s is the %s implementation of kernels.%s. It computes", k.Symbol(e, isa), isa, k.Name),
+		fmt.Sprintf("%s is the %s twin of generic.%s. It computes", k.Symbol(e, isa), isa, k.Name),
 		"exactly what this loop computes, where fma rounds once and, for",
 		fmt.Sprintf("reductions, L = %d lanes and fold is the tree of package generic:", e.Lanes()),
 		"",
@@ -71,8 +90,52 @@ func (k Kernel) Doc(e Elem, isa string) []string {
 		doc = append(doc, "\t"+l)
 	}
 	return append(doc, "",
-		"It does not check its arguments: the caller guarantees the lengths",
-		"stated in package kernels. Use package kernels, not this function.")
+		"It does not check its arguments: package kernels checks the lengths",
+		"before it calls this function.")
+}
+
+// Param is one parameter or named result of a kernel, its type written
+// with the element type as T: "x []T", "lda int".
+type Param struct{ Name, Type string }
+
+// ParseParams parses a Go parameter list as Kernel.Params and a
+// parenthesised Kernel.Result are written, names grouped before their
+// type: "m, n int, a []T".
+func ParseParams(list string) ([]Param, error) {
+	var out []Param
+	var pending []string
+	for _, p := range strings.Split(list, ",") {
+		fields := strings.Fields(p)
+		if len(fields) == 0 || len(fields) > 2 {
+			return nil, fmt.Errorf("parameter %q", p)
+		}
+		pending = append(pending, fields[0])
+		if len(fields) == 1 {
+			continue // the type comes with a later name
+		}
+		for _, name := range pending {
+			out = append(out, Param{name, fields[1]})
+		}
+		pending = nil
+	}
+	if pending != nil {
+		return nil, fmt.Errorf("parameters %v have no type", pending)
+	}
+	return out, nil
+}
+
+// Args returns the names of k's parameters in order, the arguments of a
+// call that passes them on.
+func (k Kernel) Args() []string {
+	ps, err := ParseParams(k.Params)
+	if err != nil {
+		panic(fmt.Sprintf("spec: %s: %v", k.Name, err))
+	}
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name
+	}
+	return names
 }
 
 // Kernels lists every kernel in the order the generators emit them.
@@ -167,4 +230,75 @@ var Kernels = []Kernel{
 			"}",
 		},
 	},
+}
+
+// Feature is a CPU feature that an instruction set needs beyond what every
+// CPU of its GOARCH has.
+type Feature struct {
+	Name string // as package kernels reports it: "AVX-512F"
+	// Avo is avo's name for the extension, which the check pass of the
+	// avo generators allows ("AVX512F"); "" for arm64, which avo lacks.
+	Avo string
+	// Go is the golang.org/x/sys/cpu field that reports it, after GODEBUG:
+	// "X86.HasAVX512F". Dispatch reads it.
+	Go string
+}
+
+// The features the instruction sets below require. x/sys/cpu reports AVX,
+// AVX2 and AVX-512F only when the OS also saves the YMM (or ZMM and
+// opmask) registers, so a requirement met is one the code can use.
+var (
+	AVX     = Feature{Name: "AVX", Avo: "AVX", Go: "X86.HasAVX"}
+	AVX2    = Feature{Name: "AVX2", Avo: "AVX2", Go: "X86.HasAVX2"}
+	FMA     = Feature{Name: "FMA", Avo: "FMA3", Go: "X86.HasFMA"}
+	AVX512F = Feature{Name: "AVX-512F", Avo: "AVX512F", Go: "X86.HasAVX512F"}
+	ASIMD   = Feature{Name: "ASIMD", Go: "ARM64.HasASIMD"}
+	FP      = Feature{Name: "FP", Go: "ARM64.HasFP"}
+)
+
+// ISA is an instruction set that kernels are generated for.
+type ISA struct {
+	// Name is the suffix of every symbol (DotAVX2), and names the
+	// implementation's kind in package kernels (kindAVX2).
+	Name   string
+	GOARCH string // the code is built for this GOARCH alone
+	// Requires lists every feature the code may use beyond its GOARCH's
+	// baseline: the avo generators refuse any other extension, and
+	// package kernels runs the code only where x/sys/cpu reports all of
+	// them.
+	Requires []Feature
+}
+
+// Package is the import path of the generated Go package that holds the
+// instruction set's kernels. It is internal: the kernels do not check their
+// arguments, so only package kernels may call them.
+func (isa ISA) Package() string {
+	return "github.com/lanes-go/lanes/kernels/internal/" + isa.GOARCH
+}
+
+// ISAs lists the instruction sets in order of preference, which is the
+// order the dispatch switches test them in.
+var ISAs = []ISA{
+	// AVX-512F for the ZMM and opmask instructions and its FMAs, and
+	// VEX-encoded AVX for the fold and VZEROUPPER; the generator also
+	// allows AVX2 and FMA3. Every CPU with AVX-512F has all of them.
+	{Name: "AVX512", GOARCH: "amd64", Requires: []Feature{AVX512F, AVX, AVX2, FMA}},
+	// AVX for the VEX encoding, YMM registers, masked loads and stores;
+	// AVX2, the level the code is written for; and FMA3.
+	{Name: "AVX2", GOARCH: "amd64", Requires: []Feature{AVX, AVX2, FMA}},
+	// Advanced SIMD with double-precision lanes is part of every ARMv8-A
+	// core Linux runs on, but the kernel still reports it, and a missing
+	// bit means the code must not run.
+	{Name: "NEON", GOARCH: "arm64", Requires: []Feature{ASIMD, FP}},
+}
+
+// LookupISA returns the instruction set named name; it panics if there is
+// none, which is a generator's programming error.
+func LookupISA(name string) ISA {
+	for _, isa := range ISAs {
+		if isa.Name == name {
+			return isa
+		}
+	}
+	panic("spec: no instruction set " + name)
 }

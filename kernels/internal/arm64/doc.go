@@ -2,7 +2,7 @@
 // tools/asmgen/neon (run go generate there; never edit the generated
 // files). They are built only on arm64 without the purego and noasm tags.
 //
-// The functions do not check their arguments. Call them through package
-// kernels, which checks lengths and picks the implementation the CPU
-// supports.
+// The functions do not check their arguments, so the package is internal:
+// package kernels checks lengths and picks the implementation the CPU
+// supports before it calls them.
 package arm64

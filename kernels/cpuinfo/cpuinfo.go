@@ -1,15 +1,22 @@
-package kernels
+// Package cpuinfo describes the processor for reports: its vendor, brand,
+// microarchitecture, features and caches, as github.com/klauspost/cpuid/v2
+// detects them. It is for tools such as the command lanes cpu and the
+// benchmarks; package kernels does not use it (it chooses with
+// golang.org/x/sys/cpu, which honours GODEBUG), so programs that only run
+// kernels do not pay for cpuid's detection at start-up.
+package cpuinfo
 
 import (
 	"fmt"
 	"runtime"
+	"slices"
 
 	"github.com/klauspost/cpuid/v2"
 )
 
-// CPUInfo describes the processor as far as choosing and judging kernels
+// Info describes the processor as far as choosing and judging kernels
 // goes. Fields the CPU does not report are empty or zero.
-type CPUInfo struct {
+type Info struct {
 	Arch      string   // runtime.GOARCH
 	Vendor    string   // e.g. "AuthenticAMD"
 	Brand     string   // the brand string, e.g. "AMD EPYC 9R45"
@@ -26,9 +33,9 @@ type CPUInfo struct {
 // CPU returns what github.com/klauspost/cpuid/v2 reports about this
 // processor. Dispatch does not use it (golang.org/x/sys/cpu decides, so
 // GODEBUG applies); it is for reports such as `lanes cpu` and benchmarks.
-func CPU() CPUInfo {
+func CPU() Info {
 	c := cpuid.CPU
-	info := CPUInfo{
+	info := Info{
 		Arch:      runtime.GOARCH,
 		Vendor:    c.VendorString,
 		Brand:     c.BrandName,
@@ -43,6 +50,10 @@ func CPU() CPUInfo {
 	info.Microarch = microarch(c.VendorID, c.Family, c.Model)
 	return info
 }
+
+// Has reports whether Features lists the named feature, as cpuid/v2 names
+// it: "AVX2", "FMA3", "AVX512F", "ASIMD".
+func (i Info) Has(feature string) bool { return slices.Contains(i.Features, feature) }
 
 // microarch names the AMD Zen generations from family and model, the ones
 // whose AVX-512 and FMA behaviour differ enough to matter for benchmarks.
