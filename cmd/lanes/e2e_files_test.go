@@ -5,7 +5,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -87,13 +86,11 @@ func TestCLIOutputKinds(t *testing.T) {
 	lanes(t, dir, "fit", "--data", good, "--out", "somedir").expect(t, 2, "--out somedir", "directory")
 	lanes(t, dir, "fit", "--data", good, "--out", "m.json", "--plot", "loss.svg").expect(t, 2, "--plot loss.svg", "directory")
 	lanes(t, dir, "fit", "--data", good, "--out", "no/such/dir/m.json").expect(t, 2, "--out", "does not exist")
-	if runtime.GOOS != "windows" {
-		lanes(t, dir, "fit", "--data", good, "--out", "/dev/null").expect(t, 2, "--out /dev/null", "character device")
-		if err := unix.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		lanes(t, dir, "fit", "--data", good, "--out", "fifo").expect(t, 2, "--out fifo", "named pipe")
+	lanes(t, dir, "fit", "--data", good, "--out", "/dev/null").expect(t, 2, "--out /dev/null", "character device")
+	if err := unix.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
 	}
+	lanes(t, dir, "fit", "--data", good, "--out", "fifo").expect(t, 2, "--out fifo", "named pipe")
 	if os.Geteuid() == 0 {
 		// The device replaced by a regular file in the report: root can do
 		// it, so make a node here and see it survive.

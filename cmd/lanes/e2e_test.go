@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/lanes-go/lanes/kernels"
 )
 
 // The end-to-end tests build the lanes binary once and run it as a user
@@ -163,8 +165,9 @@ func TestCLIDefaultRunGolden(t *testing.T) {
 	if got != string(want) {
 		t.Errorf("default run output differs from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
 	}
-	// The same numbers whichever kernels run.
-	for _, impl := range []string{"generic"} {
+	// The same numbers whichever kernels run: every implementation this
+	// CPU supports, forced as a user would.
+	for _, impl := range kernels.Available() {
 		cmd := lanesCmd(t)
 		cmd.Env = append(os.Environ(), "LANES_KERNELS="+impl)
 		out, err := cmd.Output()
@@ -173,6 +176,9 @@ func TestCLIDefaultRunGolden(t *testing.T) {
 		}
 		if normalize(string(out)) != got {
 			t.Errorf("LANES_KERNELS=%s prints other numbers:\n%s", impl, out)
+		}
+		if !strings.Contains(string(out), "Kernels: "+impl+"\n") {
+			t.Errorf("LANES_KERNELS=%s ran other kernels:\n%s", impl, out)
 		}
 	}
 }

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/lanes-go/lanes/gd"
+	"github.com/lanes-go/lanes/internal/dataset"
 	"github.com/lanes-go/lanes/internal/outfile"
 	"github.com/lanes-go/lanes/linreg"
 )
@@ -194,43 +194,46 @@ func runFit(e *env, o fitOptions) error {
 	defer in.stop()
 	in.onExit(outs.Discard)
 
+	if err := checkDataFlags(o.data, o.labels, o.target); err != nil {
+		return err
+	}
 	var (
-		ds, train, val *dataset
+		ds, train, val *dataset.Set
 		x              linreg.Matrix
-		ms             *mappedSet
+		mapped         *dataset.Mapped
 	)
 	if o.valFraction == 0 {
-		if ds, x, ms, err = mapTraining(o.data, o.labels, o.target); err != nil {
+		if mapped, err = mapTraining(o.data, o.labels); err != nil {
 			return err
 		}
-		if ms != nil {
-			defer ms.close()
-			train = ds
+		if mapped != nil {
+			defer mapped.Close()
+			ds, train, x = mapped.Set(), mapped.Set(), mapped.Matrix()
 		}
 	}
-	if ms == nil {
+	if mapped == nil {
 		if ds, err = readTraining(in.ctx, o.data, o.labels, o.target); errors.Is(err, context.Canceled) {
 			return errors.New("interrupted: no model written")
 		} else if err != nil {
-			return asUsage(err)
-		}
-		if train, val, err = splitValidation(ds, o.valFraction, o.seed); err != nil {
 			return err
 		}
-		x = linreg.NewMatrix(train.x, train.rows, len(ds.features))
+		if train, val, err = ds.Split(o.valFraction, o.seed); err != nil {
+			return usagef("--val-fraction %w", err)
+		}
+		x = train.Matrix()
 	}
-	if train.rows < 2 {
-		return usagef("%s has %d data row: a fit needs at least 2", o.data, train.rows)
+	if train.Rows < 2 {
+		return usagef("%s has %d data row: a fit needs at least 2", o.data, train.Rows)
 	}
-	if plan.method == linreg.MiniBatch && o.batch > train.rows {
-		return usagef("--batch %d is more than the %d training rows", o.batch, train.rows)
+	if plan.method == linreg.MiniBatch && o.batch > train.Rows {
+		return usagef("--batch %d is more than the %d training rows", o.batch, train.Rows)
 	}
 	r := linreg.Regressor{
 		Method: plan.method, Rate: plan.rate, Update: plan.update,
 		Epochs: o.epochs, Tol: o.tol, Seed: o.seed, L1: o.l1, L2: o.l2,
-		Features: ds.features, ShuffleBlock: o.shuffleBlock, Workers: o.workers,
+		Features: ds.Features, ShuffleBlock: o.shuffleBlock, Workers: o.workers,
 	}
-	if w := linreg.WindowRows(x.Cols); ms != nil && !o.set["shuffle-block"] && x.Rows > w &&
+	if w := linreg.WindowRows(x.Cols); mapped != nil && !o.set["shuffle-block"] && x.Rows > w &&
 		(plan.method == linreg.SGD || plan.method == linreg.MiniBatch) {
 		// Out of core: shuffle windows, not rows, so that the steps read
 		// one window of the file at a time.
@@ -240,17 +243,17 @@ func runFit(e *env, o fitOptions) error {
 		r.BatchSize = o.batch
 	}
 	if val != nil {
-		r.ValX, r.ValY = linreg.NewMatrix(val.x, val.rows, len(ds.features)), val.y
+		r.ValX, r.ValY = val.Matrix(), val.Y
 	}
 	if o.schedule != "" {
-		steps := plannedSteps(plan.method, o.epochs, train.rows, o.batch)
+		steps := plannedSteps(plan.method, o.epochs, train.Rows, o.batch)
 		if r.Schedule, err = parseSchedule(o.schedule, plan.rate, steps); err != nil {
 			return err
 		}
 		r.Rate = 0
 	}
 	bar := newProgress(e.stderr, e.stderrTTY && !o.quiet && plan.method != linreg.Exact,
-		plannedEpochs(plan.method, o.epochs, train.rows, o.batch))
+		plannedEpochs(plan.method, o.epochs, train.Rows, o.batch))
 	if plan.method != linreg.Exact {
 		r.Callback = func(p gd.Progress) error { bar.update(p); return nil }
 		r.CallbackEvery = 1000
@@ -264,7 +267,7 @@ func runFit(e *env, o fitOptions) error {
 	)
 	fitAndDescribe := func() error {
 		start := time.Now()
-		m, err = r.Fit(in.ctx, x, train.y)
+		m, err = r.Fit(in.ctx, x, train.Y)
 		elapsed := time.Since(start)
 		bar.finish()
 		if errors.Is(err, context.Canceled) {
@@ -276,8 +279,8 @@ func runFit(e *env, o fitOptions) error {
 		summary, err = fitSummary(o, ds, train, val, x, m, elapsed)
 		return err
 	}
-	if ms != nil {
-		err = ms.guard(fitAndDescribe)
+	if mapped != nil {
+		err = noModel(mapped.Guard(fitAndDescribe))
 	} else {
 		err = fitAndDescribe()
 	}
@@ -305,38 +308,6 @@ func runFit(e *env, o fitOptions) error {
 		return fmt.Errorf("%w; no model or plot written", err)
 	}
 	return outs.Commit()
-}
-
-// splitValidation holds out a fraction of the rows, chosen by a seeded
-// shuffle so that sorted files still give a fair sample, and returns the
-// training and validation sets (nil without a fraction). Both keep the
-// file's row order.
-func splitValidation(ds *dataset, fraction float64, seed uint64) (train, val *dataset, err error) {
-	nVal := int(math.Round(fraction * float64(ds.rows)))
-	if fraction == 0 {
-		return ds, nil, nil
-	}
-	if nVal < 2 || ds.rows-nVal < 2 {
-		return nil, nil, usagef("--val-fraction %v of %d rows leaves %d for validation and %d for training; each needs at least two",
-			fraction, ds.rows, nVal, ds.rows-nVal)
-	}
-	held := make([]bool, ds.rows)
-	for _, i := range rand.New(rand.NewPCG(seed, 0x7a1)).Perm(ds.rows)[:nVal] {
-		held[i] = true
-	}
-	d := len(ds.features)
-	train = &dataset{path: ds.path, features: ds.features, target: ds.target}
-	val = &dataset{path: ds.path, features: ds.features, target: ds.target}
-	for i := range ds.rows {
-		to := train
-		if held[i] {
-			to = val
-		}
-		to.x = append(to.x, ds.x[i*d:(i+1)*d]...)
-		to.y = append(to.y, ds.y[i])
-		to.rows++
-	}
-	return train, val, nil
 }
 
 // plannedEpochs is the number of epochs a gradient run will take at most,
@@ -388,14 +359,14 @@ func plannedSteps(method linreg.Method, epochs, rows, batch int) int {
 
 // fitSummary returns what ends every run: a paragraph describing it,
 // then the coefficients.
-func fitSummary(o fitOptions, ds, train, val *dataset, x linreg.Matrix, m *linreg.Model, elapsed time.Duration) (string, error) {
-	r2, err := m.Score(x, train.y)
+func fitSummary(o fitOptions, ds, train, val *dataset.Set, x linreg.Matrix, m *linreg.Model, elapsed time.Duration) (string, error) {
+	r2, err := m.Score(x, train.Y)
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Fitted y ≈ x·w + b to %d rows × %d features of %s (target %q) by %s",
-		train.rows, len(ds.features), filepath.Base(ds.path), ds.target, m.Summary.Method)
+		train.Rows, len(ds.Features), filepath.Base(ds.Path), ds.Target, m.Summary.Method)
 	if o.l1 > 0 || o.l2 > 0 {
 		fmt.Fprintf(&b, " with penalties l1 = %g and l2 = %g", o.l1, o.l2)
 	}
@@ -406,11 +377,11 @@ func fitSummary(o fitOptions, ds, train, val *dataset, x linreg.Matrix, m *linre
 	fmt.Fprintf(&b, "; %s on the %s kernels. ", roundDuration(elapsed), m.Summary.Kernels)
 	fmt.Fprintf(&b, "Training MSE %.6g, R² %.6f", m.Summary.MSE, r2)
 	if val != nil {
-		vr2, err := m.Score(linreg.NewMatrix(val.x, val.rows, len(ds.features)), val.y)
+		vr2, err := m.Score(val.Matrix(), val.Y)
 		if err != nil {
 			return "", err
 		}
-		fmt.Fprintf(&b, "; validation (%d rows) MSE %.6g, R² %.6f", val.rows, *m.Summary.ValMSE, vr2)
+		fmt.Fprintf(&b, "; validation (%d rows) MSE %.6g, R² %.6f", val.Rows, *m.Summary.ValMSE, vr2)
 	}
 	b.WriteString(".")
 	if o.out != "" {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/lanes-go/lanes/internal/dataset"
 	"github.com/lanes-go/lanes/internal/outfile"
 	"github.com/lanes-go/lanes/linreg"
 )
@@ -57,14 +58,14 @@ func cmdPredict(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ds, err := readFeatures(in.ctx, dataPath, m.Features, len(m.Coef))
+	ds, err := dataset.ReadFeatures(in.ctx, dataPath, m.Features, len(m.Coef))
 	if errors.Is(err, context.Canceled) {
 		return errors.New("interrupted: no predictions written")
 	} else if err != nil {
 		return asUsage(err)
 	}
-	pred := make([]float64, ds.rows)
-	if err := m.Predict(linreg.NewMatrix(ds.x, ds.rows, len(m.Coef)), pred); err != nil {
+	pred := make([]float64, ds.Rows)
+	if err := m.Predict(linreg.NewMatrix(ds.X, ds.Rows, len(m.Coef)), pred); err != nil {
 		return err
 	}
 	write := func(w io.Writer) error {
