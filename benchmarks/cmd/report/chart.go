@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -39,17 +40,24 @@ func chartable(k *kernel) bool {
 // implementation, and the bandwidth ceiling, and saves it as
 // dir/<kernel>.<format>. It returns the file's base name.
 func chart(d *dataset, k *kernel, bw bandwidth, haveBW bool, dir, format string) (string, error) {
+	f, err := lineFigure(d, k, bw, haveBW)
+	if err != nil {
+		return "", err
+	}
+	return save(f, k, dir, format)
+}
+
+// lineFigure is chart's figure.
+func lineFigure(d *dataset, k *kernel, bw bandwidth, haveBW bool) (*figure, error) {
 	p := newPlot(d, fmt.Sprintf("%s: GFLOP/s against n (median of the runs)", k.name))
 	p.X.Label.Text = "n (elements per vector, log scale)"
 	p.Y.Label.Text = "GFLOP/s"
+	p.Y.Tick.Marker = roundTicks{}
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = siTicks{plot.LogTicks{Prec: -1}}
 	p.Y.Min = 0
 	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
-	p.Legend.Left = false
-	p.Legend.XOffs = -vg.Millimeter
-	p.Legend.YOffs = -vg.Millimeter
+	f := &figure{plot: p, legend: newLegend()}
 
 	xmin, xmax, ymax := 0.0, 0.0, 0.0
 	for i, im := range k.columns() {
@@ -74,7 +82,7 @@ func chart(d *dataset, k *kernel, bw bandwidth, haveBW bool, dir, format string)
 		}
 		l, sc, err := plotter.NewLinePoints(pts)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		l.Color = plotutil.Color(i)
 		l.Width = vg.Points(1.5)
@@ -82,7 +90,7 @@ func chart(d *dataset, k *kernel, bw bandwidth, haveBW bool, dir, format string)
 		sc.Shape = plotutil.Shape(i)
 		sc.Radius = vg.Points(3)
 		p.Add(l, sc)
-		p.Legend.Add(im, l, sc)
+		f.legend.add(im, l, sc)
 	}
 	if haveBW {
 		fpb, how, ok := d.intensity(k)
@@ -90,20 +98,45 @@ func chart(d *dataset, k *kernel, bw bandwidth, haveBW bool, dir, format string)
 			y := bw.bytesPerSec * fpb / 1e9
 			l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: y}, {X: xmax, Y: y}})
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			l.Color = color.Gray{Y: 0x40}
 			l.Width = vg.Points(1.5)
 			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 			p.Add(l)
 			ymax = max(ymax, y)
-			p.Legend.Add(fmt.Sprintf("memory bandwidth %.1f GB/s × %s = %.3g GFLOP/s", bw.bytesPerSec/1e9, how, y), l)
+			f.legend.addOwnRow(bandwidthLabel(bw, how, y), l)
 		}
 	}
-	// Headroom for the legend in the top right corner.
-	p.Y.Max = 1.3 * ymax
+	p.Y.Max = roundUp(headroom * ymax)
+	return f, nil
+}
+
+// headroom keeps the highest point of a chart a little below its top.
+const headroom = 1.05
+
+// roundUp returns the first of 1, 2, 2.5, 3, 4, 5, 6, 8 or 10 times a
+// power of ten that is at least v > 0: the top of the y axis, where
+// gonum/plot's tick marks then fall on round numbers (at the top of 29,
+// they fell on 0 and 25 only).
+func roundUp(v float64) float64 {
+	mag := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 3, 4, 5, 6, 8} {
+		if m*mag >= v {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+func bandwidthLabel(bw bandwidth, how string, gflops float64) string {
+	return fmt.Sprintf("memory bandwidth %.1f GB/s × %s = %.3g GFLOP/s", bw.bytesPerSec/1e9, how, gflops)
+}
+
+// save saves f as dir/<kernel>.<format> and returns the file's base name.
+func save(f *figure, k *kernel, dir, format string) (string, error) {
 	name := strings.ToLower(k.name) + "." + format
-	if err := p.Save(8*vg.Inch, 5*vg.Inch, filepath.Join(dir, name)); err != nil {
+	if err := f.save(filepath.Join(dir, name), format); err != nil {
 		return "", err
 	}
 	return name, nil
@@ -118,6 +151,20 @@ func (t siTicks) Ticks(min, max float64) []plot.Tick {
 	for i := range ticks {
 		if ticks[i].Label != "" {
 			ticks[i].Label = siLabel(ticks[i].Value)
+		}
+	}
+	return ticks
+}
+
+// roundTicks is plot.DefaultTicks with labels written as short as they
+// go: 25, not 25.00 (and 0.3, not 0.30000000000000004).
+type roundTicks struct{ plot.DefaultTicks }
+
+func (t roundTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := t.DefaultTicks.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', 6, 64)
 		}
 	}
 	return ticks
@@ -153,16 +200,25 @@ func barChartable(k *kernel) bool {
 
 // barChart draws GFLOP/s per shape for one kernel, a group of bars per
 // shape and one bar per implementation, with the bandwidth ceiling at the
-// kernel's flops per byte, and saves it as dir/<kernel>.<format>.
+// kernel's flops per byte, and saves it as dir/<kernel>.<format>. It
+// returns the file's base name.
 func barChart(d *dataset, k *kernel, bw bandwidth, haveBW bool, dir, format string) (string, error) {
+	f, err := barFigure(d, k, bw, haveBW)
+	if err != nil {
+		return "", err
+	}
+	return save(f, k, dir, format)
+}
+
+// barFigure is barChart's figure.
+func barFigure(d *dataset, k *kernel, bw bandwidth, haveBW bool) (*figure, error) {
 	p := newPlot(d, fmt.Sprintf("%s: GFLOP/s per shape m×n (median of the runs)", k.name))
 	p.X.Label.Text = "shape m×n (row-major A)"
 	p.Y.Label.Text = "GFLOP/s"
+	p.Y.Tick.Marker = roundTicks{}
 	p.Y.Min = 0
 	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
-	p.Legend.XOffs = -vg.Millimeter
-	p.Legend.YOffs = -vg.Millimeter
+	f := &figure{plot: p, legend: newLegend()}
 	var labels []string
 	for _, r := range k.rows {
 		labels = append(labels, strings.TrimPrefix(r.label, "shape="))
@@ -180,34 +236,30 @@ func barChart(d *dataset, k *kernel, bw bandwidth, haveBW bool, dir, format stri
 		}
 		bars, err := plotter.NewBarChart(vals, width)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		bars.Color = plotutil.Color(i)
 		bars.LineStyle.Width = 0
 		bars.Offset = width * vg.Length(float64(i)-float64(len(cols)-1)/2)
 		p.Add(bars)
-		p.Legend.Add(im, bars)
+		f.legend.add(im, bars)
 	}
 	p.NominalX(labels...)
 	if fpb, how, ok := d.intensity(k); haveBW && ok {
 		y := bw.bytesPerSec * fpb / 1e9
 		l, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: y}, {X: float64(len(k.rows)) - 0.5, Y: y}})
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		l.Color = color.Gray{Y: 0x40}
 		l.Width = vg.Points(1.5)
 		l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("memory bandwidth %.1f GB/s × %s = %.3g GFLOP/s", bw.bytesPerSec/1e9, how, y), l)
+		f.legend.addOwnRow(bandwidthLabel(bw, how, y), l)
 		ymax = max(ymax, y)
 	}
-	p.Y.Max = 1.3 * ymax
-	name := strings.ToLower(k.name) + "." + format
-	if err := p.Save(8*vg.Inch, 5*vg.Inch, filepath.Join(dir, name)); err != nil {
-		return "", err
-	}
-	return name, nil
+	p.Y.Max = roundUp(headroom * ymax)
+	return f, nil
 }
 
 // newPlot returns a plot titled title over a second line naming the CPU
