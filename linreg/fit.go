@@ -195,7 +195,7 @@ func (r Regressor) gdConfig(c *canceller, obj *scaled, m *Model) (gd.Config, err
 	cfg := gd.Config{
 		Seed: r.Seed, L1: r.L1, L2: r.L2, Update: r.Update,
 		Callback: r.Callback, CallbackEvery: r.CallbackEvery,
-		MaxEpochs: r.Epochs, Tol: r.Tol, ShuffleBlock: r.ShuffleBlock,
+		MaxEpochs: r.PlannedEpochs(n), Tol: r.Tol, ShuffleBlock: r.ShuffleBlock,
 	}
 	// The curvature of the penalised problem: the loss's, plus L2 times the
 	// largest squared penalty weight.
@@ -218,9 +218,6 @@ func (r Regressor) gdConfig(c *canceller, obj *scaled, m *Model) (gd.Config, err
 	switch method {
 	case GD:
 		cfg.Method = gd.FullBatch
-		if cfg.MaxEpochs == 0 {
-			cfg.MaxEpochs = 10000
-		}
 		if cfg.Update == nil {
 			cfg.Update = gd.Nesterov{Mu: 0.9}
 		}
@@ -244,19 +241,8 @@ func (r Regressor) gdConfig(c *canceller, obj *scaled, m *Model) (gd.Config, err
 		cfg.Method, cfg.BatchSize = gd.SGD, 0
 		batch := 1
 		if method == MiniBatch {
-			batch = r.BatchSize
-			if batch == 0 {
-				batch = 32
-			}
-			batch = min(batch, n)
+			batch = r.batchRows(n)
 			cfg.Method, cfg.BatchSize = gd.MiniBatch, batch
-		}
-		perEpoch := (n-1)/batch + 1 // ⌈n/batch⌉; n + batch − 1 could overflow
-		if cfg.MaxEpochs == 0 {
-			// 100 epochs, and at least 10,000 steps: on small data a
-			// hundred epochs of large batches are too few steps to cross
-			// an ill-conditioned valley.
-			cfg.MaxEpochs = max(100, (10000+perEpoch-1)/perEpoch)
 		}
 		if m.Options.AutoRate {
 			// A standardised row has squared norm d on average, so a step of
@@ -267,16 +253,12 @@ func (r Regressor) gdConfig(c *canceller, obj *scaled, m *Model) (gd.Config, err
 				return cfg, err
 			}
 			base = min(float64(batch)/float64(2*d), 1/l)
-			// Epochs may be up to math.MaxInt: a product past it saturates,
-			// a decay over more steps than any run takes, instead of
-			// wrapping to a negative Total.
-			steps := math.MaxInt
-			if cfg.MaxEpochs <= math.MaxInt/perEpoch {
-				steps = cfg.MaxEpochs * perEpoch
-			}
 			// Decay linearly to a thousandth over the planned steps, so
-			// that the noise of the last epochs is small.
-			r.Schedule = gd.WarmupLinear{Base: base, Final: base / 1000, Total: steps}
+			// that the noise of the last epochs is small. (Epochs may be
+			// up to math.MaxInt: PlannedSteps saturates, a decay over more
+			// steps than any run takes, instead of wrapping to a negative
+			// Total.)
+			r.Schedule = gd.WarmupLinear{Base: base, Final: base / 1000, Total: r.PlannedSteps(n)}
 		}
 	}
 	if r.Schedule != nil {

@@ -47,7 +47,7 @@ type Regressor struct {
 	// XᵀX/n, found by power iteration, plus L2 times the largest squared
 	// penalty weight), GD takes 1/L; SGD and MiniBatch take min(B/(2d),
 	// 1/L), for B rows per step and d parameters, decayed linearly to a
-	// thousandth of it over the planned steps. A given rate is used as is:
+	// thousandth of it over the PlannedSteps. A given rate is used as is:
 	// if it diverges, Fit says so.
 	Rate float64
 	// Schedule, if set, gives the rate of every step instead of Rate.
@@ -56,7 +56,8 @@ type Regressor struct {
 	// otherwise.
 	Update gd.Update
 	// Epochs bounds the passes over the data; 0 means 10000 for GD and,
-	// for SGD and MiniBatch, 100 or as many as make 10,000 steps.
+	// for SGD and MiniBatch, 100 or as many as make 10,000 steps
+	// (PlannedEpochs and PlannedSteps give the numbers for a data size).
 	Epochs int
 	// BatchSize is the rows per step of MiniBatch; 0 means 32.
 	BatchSize int

@@ -4,20 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
-	"math/rand/v2"
 	"os"
 	"runtime"
 	"slices"
 	"strings"
-	"testing"
 	"time"
-	"unsafe"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
-	"gonum.org/v1/gonum/floats"
-
+	"github.com/lanes-go/lanes/internal/kbench"
 	"github.com/lanes-go/lanes/kernels"
 	"github.com/lanes-go/lanes/kernels/cpuinfo"
 )
@@ -47,231 +40,6 @@ Examples:
   LANES_KERNELS=avx2 lanes bench       make avx2 the default (the ratio column)
 `
 
-// benchKernelNames are the kernels lanes bench knows, in table order.
-var benchKernelNames = []string{"dot", "axpy", "sum", "nrm2", "gemvn", "gemvt"}
-
-// gonumImpl names the gonum column.
-const gonumImpl = "gonum"
-
-// benchShape is one size of a kernel: a vector length (m == 0) or a
-// matrix shape m×n.
-type benchShape struct{ m, n int }
-
-func (s benchShape) String() string {
-	if s.m == 0 {
-		return "n=" + benchSizeLabel(s.n)
-	}
-	return fmt.Sprintf("%dx%d", s.m, s.n)
-}
-
-// benchSizeLabel writes powers of two from 1<<16 up as 1<<k.
-func benchSizeLabel(n int) string {
-	if n >= 1<<16 && n&(n-1) == 0 {
-		k := 0
-		for 1<<k < n {
-			k++
-		}
-		return fmt.Sprintf("1<<%d", k)
-	}
-	return fmt.Sprint(n)
-}
-
-// flops is the conventional floating-point operation count of one call.
-func (s benchShape) flops(kernel string) float64 {
-	switch kernel {
-	case "sum":
-		return float64(s.n)
-	case "gemvn", "gemvt":
-		return 2 * float64(s.m) * float64(s.n)
-	}
-	return 2 * float64(s.n) // dot, axpy, nrm2: a multiply and an add each
-}
-
-// benchSizes returns the sizes of a kernel.
-func benchSizes(kernel string, quick bool) []benchShape {
-	gemv := strings.HasPrefix(kernel, "gemv")
-	switch {
-	case quick && gemv:
-		return []benchShape{{64, 16}}
-	case quick:
-		return []benchShape{{0, 64}, {0, 1024}}
-	case gemv:
-		return []benchShape{{1000, 128}, {4096, 4096}}
-	}
-	return []benchShape{{0, 256}, {0, 4096}, {0, 1 << 20}}
-}
-
-// benchInputs are the seeded operands of one size, shared by every column.
-type benchInputs struct {
-	x, y, a []float64 // a only for gemv; then x has n and y has m elements (GemvN)
-	xt, yt  []float64 // GemvT's x (m) and y (n)
-}
-
-type benchData struct{ cache map[benchShape]*benchInputs }
-
-func (d *benchData) inputs(s benchShape) *benchInputs {
-	if in := d.cache[s]; in != nil {
-		return in
-	}
-	in := &benchInputs{}
-	if s.m == 0 {
-		in.x, in.y = benchRandom(s.n, 1), benchRandom(s.n, 2)
-	} else {
-		in.a = benchRandom(s.m*s.n, 3)
-		in.x, in.y = benchRandom(s.n, 1), benchAligned(s.m)
-		in.xt, in.yt = benchRandom(s.m, 2), benchAligned(s.n)
-	}
-	d.cache[s] = in
-	return in
-}
-
-// benchAligned returns n zeros starting on a 64-byte boundary, as the
-// benchmarks in benchmarks/ use, so no column gains from luck of alignment.
-func benchAligned(n int) []float64 {
-	buf := make([]float64, n+8)
-	off := 0
-	for uintptr(unsafe.Pointer(&buf[off]))%64 != 0 {
-		off++
-	}
-	return buf[off : off+n : off+n]
-}
-
-// benchRandom returns n values uniform in [−1, 1) from a fixed seed.
-func benchRandom(n int, seed uint64) []float64 {
-	r := rand.New(rand.NewPCG(seed, 0x6c616e6573))
-	s := benchAligned(n)
-	for i := range s {
-		s[i] = 2*r.Float64() - 1
-	}
-	return s
-}
-
-// benchFunc returns the benchmark of kernel on in, through lanes (the
-// current implementation) or gonum. Its loop is b.Loop's, which keeps
-// every call's arguments and results alive, so that none is optimized
-// away.
-func benchFunc(kernel, impl string, s benchShape, in *benchInputs) func(b *testing.B) {
-	var g gonum.Implementation
-	x, y, a, m, n := in.x, in.y, in.a, s.m, s.n
-	xt, yt := in.xt, in.yt
-	const alpha = 1e-9 // small, so that y stays far from overflow however long Axpy runs
-	if kernel == "axpy" {
-		y = slices.Clone(y) // Axpy writes y; leave the shared input alone
-	}
-	if impl != gonumImpl {
-		switch kernel {
-		case "dot":
-			return func(b *testing.B) {
-				for b.Loop() {
-					kernels.Dot(x, y)
-				}
-			}
-		case "axpy":
-			return func(b *testing.B) {
-				for b.Loop() {
-					kernels.Axpy(alpha, x, y)
-				}
-			}
-		case "sum":
-			return func(b *testing.B) {
-				for b.Loop() {
-					kernels.Sum(x)
-				}
-			}
-		case "nrm2":
-			return func(b *testing.B) {
-				for b.Loop() {
-					kernels.Nrm2(x)
-				}
-			}
-		case "gemvn":
-			return func(b *testing.B) {
-				for b.Loop() {
-					kernels.GemvN(m, n, a, n, x, y)
-				}
-			}
-		case "gemvt":
-			return func(b *testing.B) {
-				for b.Loop() {
-					kernels.GemvT(m, n, a, n, xt, yt)
-				}
-			}
-		}
-	} else {
-		switch kernel {
-		case "dot":
-			return func(b *testing.B) {
-				for b.Loop() {
-					g.Ddot(n, x, 1, y, 1)
-				}
-			}
-		case "axpy":
-			return func(b *testing.B) {
-				for b.Loop() {
-					g.Daxpy(n, alpha, x, 1, y, 1)
-				}
-			}
-		case "sum":
-			return func(b *testing.B) {
-				for b.Loop() {
-					floats.Sum(x)
-				}
-			}
-		case "nrm2":
-			return func(b *testing.B) {
-				for b.Loop() {
-					g.Dnrm2(n, x, 1)
-				}
-			}
-		case "gemvn":
-			return func(b *testing.B) {
-				for b.Loop() {
-					g.Dgemv(blas.NoTrans, m, n, 1, a, n, x, 1, 0, y, 1)
-				}
-			}
-		case "gemvt":
-			return func(b *testing.B) {
-				for b.Loop() {
-					g.Dgemv(blas.Trans, m, n, 1, a, n, xt, 1, 0, yt, 1)
-				}
-			}
-		}
-	}
-	panic("lanes bench: unknown kernel " + kernel)
-}
-
-// benchTime returns the time per call of the benchmark f in nanoseconds:
-// the fastest of runs runs of testing.Benchmark, which take about budget
-// in all (a busy machine only ever makes a run slower). Each run includes
-// its first call, which also warms the caches and branch predictors, and
-// the calls of b.Loop's ramp-up. Each also starts with a garbage
-// collection, which lasts milliseconds on a busy machine: --quick makes
-// one run.
-func benchTime(f func(b *testing.B), budget time.Duration, runs int) float64 {
-	defer setBenchTime(max(budget/time.Duration(runs), 1))() // testing refuses 0
-	best := math.Inf(1)
-	for range runs {
-		if r := testing.Benchmark(f); r.N > 0 {
-			best = min(best, float64(r.T)/float64(r.N))
-		}
-	}
-	return best
-}
-
-// setBenchTime sets how long testing.Benchmark runs a benchmark, which
-// only its flag -test.benchtime sets (testing.Init registers it in a
-// program that is not a test, and does nothing in one), and returns the
-// function that restores the flag.
-func setBenchTime(d time.Duration) (restore func()) {
-	testing.Init()
-	f := flag.Lookup("test.benchtime")
-	old := f.Value.String()
-	if err := f.Value.Set(d.String()); err != nil {
-		panic("lanes bench: -test.benchtime: " + err.Error())
-	}
-	return func() { f.Value.Set(old) }
-}
-
 // benchParseList splits a comma-separated flag value into lower-case names.
 func benchParseList(s string) []string {
 	var out []string
@@ -285,7 +53,8 @@ func benchParseList(s string) []string {
 
 func cmdBench(e *env, args []string) error {
 	fs := newFlags(e, "bench", benchHelp)
-	kernelList := fs.String("kernels", strings.Join(benchKernelNames, ","), "comma-separated `kernels` to time: "+strings.Join(benchKernelNames, ", "))
+	allKernels := kbench.Kernels()
+	kernelList := fs.String("kernels", strings.Join(allKernels, ","), "comma-separated `kernels` to time: "+strings.Join(allKernels, ", "))
 	impls := fs.String("impls", "", "comma-separated `implementations` to time (default: every one this CPU supports, and gonum)")
 	budget := fs.Duration("time", 100*time.Millisecond, "about how long to time each cell (the best of three runs, or one with --quick)")
 	nsPerCall := fs.Bool("ns", false, "report the time per call instead of GFLOP/s")
@@ -308,19 +77,19 @@ func cmdBench(e *env, args []string) error {
 
 	ks := benchParseList(*kernelList)
 	if len(ks) == 0 {
-		return usagef("--kernels is empty; want some of %s", strings.Join(benchKernelNames, ", "))
+		return usagef("--kernels is empty; want some of %s", strings.Join(allKernels, ", "))
 	}
 	for _, k := range ks {
-		if !slices.Contains(benchKernelNames, k) {
-			return usagef("unknown kernel %q in --kernels; want some of %s", k, strings.Join(benchKernelNames, ", "))
+		if !slices.Contains(allKernels, k) {
+			return usagef("unknown kernel %q in --kernels; want some of %s", k, strings.Join(allKernels, ", "))
 		}
 	}
 	// Table order, whatever the order asked for.
-	ks = slices.DeleteFunc(slices.Clone(benchKernelNames), func(k string) bool { return !slices.Contains(ks, k) })
+	ks = slices.DeleteFunc(kbench.Kernels(), func(k string) bool { return !slices.Contains(ks, k) })
 
 	def := kernels.Impl()
 	available := kernels.Available()
-	cols := append(slices.Clone(available), gonumImpl)
+	cols := append(slices.Clone(available), kbench.Gonum)
 	if *impls != "" {
 		want := benchParseList(*impls)
 		if len(want) == 0 {
@@ -337,19 +106,18 @@ func cmdBench(e *env, args []string) error {
 		}
 		cols = slices.DeleteFunc(cols, func(c string) bool { return !slices.Contains(want, c) })
 	}
-	ratio := slices.Contains(cols, def) && slices.Contains(cols, gonumImpl)
+	ratio := slices.Contains(cols, def) && slices.Contains(cols, kbench.Gonum)
 
 	writeBenchHeader(e.stdout, def, available, *budget, runs)
 	t := newBenchTable(e.stdout, ks, *quick, cols, def, ratio, *nsPerCall)
 	t.header()
-	data := &benchData{cache: map[benchShape]*benchInputs{}}
+	h := &kbench.Harness{Budget: *budget, Runs: runs}
 	for _, k := range ks {
-		for _, s := range benchSizes(k, *quick) {
-			in := data.inputs(s)
+		for _, s := range kbench.Sizes(k, *quick) {
 			times := make([]float64, len(cols))
 			for i, c := range cols {
 				var err error
-				times[i], err = benchOne(k, c, s, in, *budget, runs)
+				times[i], err = h.Time(k, c, s)
 				if err != nil {
 					return err
 				}
@@ -368,19 +136,6 @@ under 10-20% mean little. For real comparisons, from the lanes source tree:
 See benchmarks/README.md.
 `)
 	return nil
-}
-
-// benchOne times one cell, switching the lanes implementation for it and
-// restoring the previous one afterwards.
-func benchOne(kernel, impl string, s benchShape, in *benchInputs, budget time.Duration, runs int) (float64, error) {
-	if impl != gonumImpl {
-		restore, err := kernels.Use(impl)
-		if err != nil {
-			return 0, err
-		}
-		defer restore()
-	}
-	return benchTime(benchFunc(kernel, impl, s, in), budget, runs), nil
 }
 
 func writeBenchHeader(w io.Writer, def string, available []string, budget time.Duration, runs int) {
@@ -429,7 +184,7 @@ func newBenchTable(w io.Writer, ks []string, quick bool, cols []string, def stri
 	t := &benchTable{w: w, cols: cols, def: def, ratio: ratio, ns: ns, kw: len("kernel"), sw: len("size")}
 	for _, k := range ks {
 		t.kw = max(t.kw, len(k))
-		for _, s := range benchSizes(k, quick) {
+		for _, s := range kbench.Sizes(k, quick) {
 			t.sw = max(t.sw, len(s.String()))
 		}
 	}
@@ -482,18 +237,18 @@ func (t *benchTable) line(kernel, size string, cells []string) {
 }
 
 // row prints one kernel and size; times are nanoseconds per call.
-func (t *benchTable) row(kernel string, s benchShape, times []float64) {
+func (t *benchTable) row(kernel string, s kbench.Shape, times []float64) {
 	var cells []string
 	for _, ns := range times {
 		if t.ns {
 			cells = append(cells, benchFormatNanos(ns))
 		} else {
-			cells = append(cells, benchSig3(s.flops(kernel)/max(ns, 1e-3)))
+			cells = append(cells, benchSig3(s.Flops(kernel)/max(ns, 1e-3)))
 		}
 	}
 	if t.ratio {
 		def := times[slices.Index(t.cols, t.def)]
-		g := times[slices.Index(t.cols, gonumImpl)]
+		g := times[slices.Index(t.cols, kbench.Gonum)]
 		cells = append(cells, benchSig3(g/max(def, 1e-3))+"x")
 	}
 	t.line(kernel, s.String(), cells)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lanes-go/lanes/internal/kbench"
 	"github.com/lanes-go/lanes/kernels"
 )
 
@@ -97,8 +98,8 @@ func TestBenchQuickTable(t *testing.T) {
 	}
 
 	rows := benchRows(t, out)
-	for _, k := range benchKernelNames {
-		for _, s := range benchSizes(k, true) {
+	for _, k := range kbench.Kernels() {
+		for _, s := range kbench.Sizes(k, true) {
 			cells, ok := rows[k+" "+s.String()]
 			if !ok {
 				t.Errorf("no row for %s %s", k, s)
@@ -173,7 +174,7 @@ func TestBenchUsageErrors(t *testing.T) {
 		}
 	}
 	_, err := benchRun(t, "--kernels", "dot,gemm")
-	for _, k := range benchKernelNames {
+	for _, k := range kbench.Kernels() {
 		if err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("error %v does not list kernel %q", err, k)
 		}
@@ -189,34 +190,6 @@ func TestBenchHelp(t *testing.T) {
 		if !strings.Contains(out, s) {
 			t.Errorf("help lacks %q:\n%s", s, out)
 		}
-	}
-}
-
-// TestBenchTime: benchTime scales a benchmark up to its budget and
-// reports the time of one call, and leaves testing's own -benchtime as it
-// found it.
-func TestBenchTime(t *testing.T) {
-	before := flag.Lookup("test.benchtime").Value.String()
-	calls := 0
-	start := time.Now()
-	ns := benchTime(func(b *testing.B) {
-		for b.Loop() {
-			calls++
-			time.Sleep(10 * time.Microsecond)
-		}
-	}, 30*time.Millisecond, 3)
-	took := time.Since(start)
-	if ns < 10e3 || ns > 1e6 {
-		t.Errorf("benchTime = %.0f ns per call, want about 10µs or a bit more", ns)
-	}
-	if calls < 6 {
-		t.Errorf("benchTime made %d calls, want it to scale up", calls)
-	}
-	if took < 25*time.Millisecond || took > 2*time.Second {
-		t.Errorf("benchTime took %v for a budget of 30ms", took)
-	}
-	if after := flag.Lookup("test.benchtime").Value.String(); after != before {
-		t.Errorf("-test.benchtime is %s after benchTime, want %s", after, before)
 	}
 }
 

@@ -59,7 +59,7 @@ func TestCPUJSON(t *testing.T) {
 	if err != nil {
 		t.Fatalf("lanes cpu --json: %v", err)
 	}
-	var r cpuReport
+	var r cpuinfo.Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("lanes cpu --json does not parse: %v\n%s", err, out)
 	}
@@ -122,42 +122,6 @@ func TestCPUHelpAndUsage(t *testing.T) {
 		if _, err := cpuRun(t, args...); !isUsage(err) {
 			t.Errorf("lanes cpu %q: err = %v, want a usage error", args, err)
 		}
-	}
-}
-
-// TestCPUFollowsKernels proves the report is kernels.Implementations, not
-// a copy of its knowledge: every implementation with the same state and
-// requirements, the reason for the choice, and a features row, with its
-// "needed by", for every requirement of an implementation of this GOARCH.
-func TestCPUFollowsKernels(t *testing.T) {
-	r := newCPUReport()
-	impls := kernels.Implementations()
-	if len(r.Implementations) != len(impls) {
-		t.Fatalf("%d implementations reported, kernels has %d", len(r.Implementations), len(impls))
-	}
-	for i, in := range impls {
-		st := r.Implementations[i]
-		if st.Name != in.Name || st.BuiltIn != in.Built || st.Supported != in.Supported || st.Chosen != in.Active ||
-			!slices.Equal(st.Requires, in.Requires) || (st.Reason == "") != in.Supported {
-			t.Errorf("reported %+v for %+v", st, in)
-		}
-		if in.Active && r.Why != in.Why {
-			t.Errorf("why = %q, kernels says %q", r.Why, in.Why)
-		}
-		if !in.Built {
-			continue
-		}
-		for _, req := range in.Requires {
-			i := slices.IndexFunc(r.Features, func(f cpuFeature) bool { return f.Name == req })
-			if i < 0 {
-				t.Errorf("%s requires %s, which the features table lacks", in.Name, req)
-			} else if !slices.Contains(r.Features[i].NeededBy, in.Name) {
-				t.Errorf("feature %s is not needed by %s, which requires it", req, in.Name)
-			}
-		}
-	}
-	if r.Why == "" {
-		t.Errorf("the report gives no reason for the choice")
 	}
 }
 

@@ -4,13 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
-
-	"golang.org/x/sys/cpu"
 
 	"github.com/lanes-go/lanes/kernels"
 	"github.com/lanes-go/lanes/kernels/cpuinfo"
@@ -34,183 +29,25 @@ Examples:
   GODEBUG=cpu.avx512f=off lanes cpu        hide AVX-512 from Go
 `
 
-// cpuReport is what lanes cpu prints; --json writes it as is.
-type cpuReport struct {
-	GOOS      string `json:"goos"`
-	GOARCH    string `json:"goarch"`
-	GoVersion string `json:"go_version"`
-	// GOAMD64 or GOARM64, when the build recorded it.
-	ArchLevel string `json:"arch_level,omitempty"`
-	NumCPU    int    `json:"num_cpu"`
-
-	CPU struct {
-		Brand     string `json:"brand"`
-		Vendor    string `json:"vendor"`
-		Microarch string `json:"microarch,omitempty"`
-		Family    int    `json:"family,omitempty"`
-		Model     int    `json:"model,omitempty"`
-		CacheLine int    `json:"cache_line,omitempty"`
-		L1D       int    `json:"l1d_bytes,omitempty"`
-		L2        int    `json:"l2_bytes,omitempty"`
-		L3        int    `json:"l3_bytes,omitempty"`
-	} `json:"cpu"`
-
-	// Features are the ones that matter to the kernels, as the CPU
-	// reports them (kernels/cpuinfo, through klauspost/cpuid) and as Go
-	// sees them (golang.org/x/sys/cpu, after GODEBUG; dispatch uses these).
-	Features []cpuFeature `json:"features"`
-	// AllFeatures is everything cpuid reports.
-	AllFeatures []string `json:"all_features"`
-
-	Implementations []cpuImplStatus `json:"implementations"`
-	Available       []string        `json:"available"` // kernels.Available(): supported, best first
-	Chosen          string          `json:"chosen"`    // kernels.Impl()
-	Why             string          `json:"why"`
-
-	LanesKernels    string `json:"lanes_kernels"` // the value of LANES_KERNELS
-	LanesKernelsSet bool   `json:"lanes_kernels_set"`
-	GODEBUG         string `json:"godebug,omitempty"`
-}
-
-type cpuFeature struct {
-	Name     string   `json:"name"`
-	CPU      bool     `json:"cpu"`                 // the processor and OS report it (cpuid)
-	Go       bool     `json:"go"`                  // golang.org/x/sys/cpu reports it (after GODEBUG)
-	NeededBy []string `json:"needed_by,omitempty"` // lanes implementations that require it
-}
-
-type cpuImplStatus struct {
-	Name      string `json:"name"`
-	BuiltIn   bool   `json:"built_in"`
-	Supported bool   `json:"supported"`
-	Chosen    bool   `json:"chosen"`
-	// Requires lists the CPU features it needs, as kernels.Implementations
-	// names them.
-	Requires []string `json:"requires,omitempty"`
-	// Reason says why it cannot run here.
-	Reason string `json:"reason,omitempty"`
-}
-
-// cpuArchFeature is a row of the features table: its name (for the ones
-// the kernels require, the name kernels.Implementations gives them), its
-// name in cpuid/v2's list, and whether golang.org/x/sys/cpu reports it.
-type cpuArchFeature struct {
-	name, cpuid string
-	goHas       bool
-}
-
-// cpuArchFeatures lists the features of this GOARCH that lanes cares about:
-// every one the implementations require, and a few that tell more about
-// the CPU.
-func cpuArchFeatures() []cpuArchFeature {
-	switch runtime.GOARCH {
-	case "amd64":
-		return []cpuArchFeature{
-			{"SSE2", "SSE2", cpu.X86.HasSSE2},
-			{"SSE4.1", "SSE4", cpu.X86.HasSSE41},
-			{"AVX", "AVX", cpu.X86.HasAVX},
-			{"AVX2", "AVX2", cpu.X86.HasAVX2},
-			{"FMA", "FMA3", cpu.X86.HasFMA},
-			{"AVX-512F", "AVX512F", cpu.X86.HasAVX512F},
-			{"AVX-512DQ", "AVX512DQ", cpu.X86.HasAVX512DQ},
-			{"AVX-512VL", "AVX512VL", cpu.X86.HasAVX512VL},
-			{"AVX-512BW", "AVX512BW", cpu.X86.HasAVX512BW},
-		}
-	case "arm64":
-		return []cpuArchFeature{
-			{"FP", "FP", cpu.ARM64.HasFP},
-			{"ASIMD", "ASIMD", cpu.ARM64.HasASIMD},
-			{"ASIMDDP", "ASIMDDP", cpu.ARM64.HasASIMDDP},
-			{"SVE", "SVE", cpu.ARM64.HasSVE},
-			{"SVE2", "SVE2", cpu.ARM64.HasSVE2},
-		}
-	}
-	return nil
-}
-
-func newCPUReport() *cpuReport {
-	r := &cpuReport{
-		GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, GoVersion: runtime.Version(),
-		NumCPU: runtime.NumCPU(), GODEBUG: os.Getenv("GODEBUG"),
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "GO"+strings.ToUpper(runtime.GOARCH) {
-				r.ArchLevel = s.Key + "=" + s.Value
-			}
-		}
-	}
-	c := cpuinfo.CPU()
-	r.CPU.Brand, r.CPU.Vendor, r.CPU.Microarch = c.Brand, c.Vendor, c.Microarch
-	r.CPU.Family, r.CPU.Model, r.CPU.CacheLine = c.Family, c.Model, c.CacheLine
-	r.CPU.L1D, r.CPU.L2, r.CPU.L3 = c.L1D, c.L2, c.L3
-	r.AllFeatures = c.Features
-
-	impls := kernels.Implementations()
-	for _, f := range cpuArchFeatures() {
-		row := cpuFeature{Name: f.name, CPU: c.Has(f.cpuid), Go: f.goHas}
-		for _, im := range impls {
-			if slices.Contains(im.Requires, f.name) {
-				row.NeededBy = append(row.NeededBy, im.Name)
-			}
-		}
-		r.Features = append(r.Features, row)
-	}
-
-	r.Chosen = kernels.Impl()
-	r.Available = kernels.Available()
-	for _, im := range impls {
-		st := cpuImplStatus{Name: im.Name, BuiltIn: im.Built, Supported: im.Supported, Chosen: im.Active, Requires: im.Requires}
-		switch {
-		case !im.Built:
-			st.Reason = im.WhyNot
-		case !im.Supported:
-			st.Reason = r.missing(im.Missing)
-		}
-		if im.Active {
-			r.Why = im.Why
-		}
-		r.Implementations = append(r.Implementations, st)
-	}
-
-	r.LanesKernels, r.LanesKernelsSet = os.LookupEnv(kernels.EnvVar)
-	return r
-}
-
-// missing names the features, as Go sees them, that keep an
-// implementation from running, and says which of them the CPU has.
-func (r *cpuReport) missing(features []string) string {
-	var out []string
-	for _, name := range features {
-		i := slices.IndexFunc(r.Features, func(f cpuFeature) bool { return f.Name == name })
-		if i >= 0 && r.Features[i].CPU {
-			name += " (the CPU has it; hidden by GODEBUG or the OS)"
-		}
-		out = append(out, name)
-	}
-	if len(out) == 0 {
-		return "not supported on this CPU"
-	}
-	return "no " + strings.Join(out, ", no ")
-}
-
 func cmdCPU(e *env, args []string) error {
 	fs := newFlags(e, "cpu", cpuHelp)
 	asJSON := fs.Bool("json", false, "write the report as JSON")
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
 	}
-	r := newCPUReport()
+	r := cpuinfo.NewReport()
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	r.write(e.stdout)
+	writeCPUReport(e.stdout, r)
 	return nil
 }
 
-func (r *cpuReport) write(w io.Writer) {
+// writeCPUReport prints r as text, then how to force another
+// implementation.
+func writeCPUReport(w io.Writer, r *cpuinfo.Report) {
 	c := r.CPU
 	name := c.Brand
 	if name == "" {

@@ -80,23 +80,15 @@ func runDemo(e *env, o demoOptions) error {
 		return err
 	}
 	x, y := classicData(o.points, o.seed)
-	perEpoch := 1 // full batch
-	switch method {
-	case linreg.SGD:
-		perEpoch = o.points
-	case linreg.MiniBatch:
-		perEpoch = ceilDiv(o.points, o.batch)
-	}
-	r := linreg.Regressor{
-		Method: method, Update: update, Seed: o.seed,
-		Epochs:   ceilDiv(o.steps, perEpoch),
-		Features: []string{"x"},
-	}
+	r := linreg.Regressor{Method: method, Update: update, Seed: o.seed, Features: []string{"x"}}
 	if method == linreg.MiniBatch {
 		r.BatchSize = o.batch
 	}
+	// Whole epochs, as few as take --steps steps.
+	perEpoch := r.StepsPerEpoch(o.points)
+	r.Epochs = (o.steps-1)/perEpoch + 1
 	if o.schedule != "" {
-		if r.Schedule, err = parseSchedule(o.schedule, o.lr, mulSat(r.Epochs, perEpoch)); err != nil {
+		if r.Schedule, err = parseSchedule(o.schedule, o.lr, r.PlannedSteps(o.points)); err != nil {
 			return err
 		}
 	} else {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lanes-go/lanes/gd"
 	"github.com/lanes-go/lanes/internal/dataset"
+	"github.com/lanes-go/lanes/internal/lossplot"
 	"github.com/lanes-go/lanes/internal/outfile"
 	"github.com/lanes-go/lanes/linreg"
 )
@@ -170,10 +171,8 @@ func (o fitOptions) check() (fitPlan, error) {
 	case o.set["lr"] && o.set["schedule"] && p.rate == 0:
 		return p, usagef("--lr auto and --schedule: a schedule needs a base rate, from --lr X or its base=")
 	}
-	if o.plot != "" {
-		if err := checkPlotPath(o.plot); err != nil {
-			return p, err
-		}
+	if o.plot != "" && lossplot.Format(o.plot) == "" {
+		return p, usagef("--plot %q: the file name must end in .svg or .png", o.plot)
 	}
 	return p, nil
 }
@@ -246,14 +245,12 @@ func runFit(e *env, o fitOptions) error {
 		r.ValX, r.ValY = val.Matrix(), val.Y
 	}
 	if o.schedule != "" {
-		steps := plannedSteps(plan.method, o.epochs, train.Rows, o.batch)
-		if r.Schedule, err = parseSchedule(o.schedule, plan.rate, steps); err != nil {
+		if r.Schedule, err = parseSchedule(o.schedule, plan.rate, r.PlannedSteps(train.Rows)); err != nil {
 			return err
 		}
 		r.Rate = 0
 	}
-	bar := newProgress(e.stderr, e.stderrTTY && !o.quiet && plan.method != linreg.Exact,
-		plannedEpochs(plan.method, o.epochs, train.Rows, o.batch))
+	bar := newProgress(e.stderr, e.stderrTTY && !o.quiet && plan.method != linreg.Exact, r.PlannedEpochs(train.Rows))
 	if plan.method != linreg.Exact {
 		r.Callback = func(p gd.Progress) error { bar.update(p); return nil }
 		r.CallbackEvery = 1000
@@ -298,7 +295,7 @@ func runFit(e *env, o fitOptions) error {
 	}
 	if outs.Has("--plot") {
 		err := outs.Stage("--plot", func(w io.Writer) error {
-			return drawLossPlot(w, o.plot, "lanes fit "+filepath.Base(o.data), m.History, m.ValHistory)
+			return lossplot.Draw(w, o.plot, "lanes fit "+filepath.Base(o.data), m.History, m.ValHistory)
 		})
 		if err != nil {
 			return err
@@ -308,53 +305,6 @@ func runFit(e *env, o fitOptions) error {
 		return fmt.Errorf("%w; no model or plot written", err)
 	}
 	return outs.Commit()
-}
-
-// plannedEpochs is the number of epochs a gradient run will take at most,
-// as linreg chooses it when --epochs is not given; for the progress bar.
-func plannedEpochs(method linreg.Method, epochs, rows, batch int) int {
-	if epochs > 0 {
-		return epochs
-	}
-	switch method {
-	case linreg.GD:
-		return 10000
-	case linreg.SGD:
-		batch = 1
-	}
-	perEpoch := ceilDiv(rows, batch)
-	return max(100, ceilDiv(10000, perEpoch))
-}
-
-// ceilDiv is ⌈a/b⌉ for a ≥ 0 and b ≥ 1, without the overflow of
-// (a+b−1)/b when b is huge.
-func ceilDiv(a, b int) int {
-	if a == 0 {
-		return 0
-	}
-	return (a-1)/b + 1
-}
-
-// mulSat is a·b for a, b ≥ 0, saturating at math.MaxInt: a count of steps
-// from a huge --epochs means "more than will ever run".
-func mulSat(a, b int) int {
-	if a != 0 && b > math.MaxInt/a {
-		return math.MaxInt
-	}
-	return a * b
-}
-
-// plannedSteps is the number of steps of the planned epochs, the default
-// total of a schedule.
-func plannedSteps(method linreg.Method, epochs, rows, batch int) int {
-	e := plannedEpochs(method, epochs, rows, batch)
-	switch method {
-	case linreg.SGD:
-		return mulSat(e, rows)
-	case linreg.MiniBatch:
-		return mulSat(e, ceilDiv(rows, batch))
-	}
-	return e
 }
 
 // fitSummary returns what ends every run: a paragraph describing it,

@@ -1,9 +1,15 @@
 // Package cpuinfo describes the processor for reports: its vendor, brand,
 // microarchitecture, features and caches, as github.com/klauspost/cpuid/v2
-// detects them. It is for tools such as the command lanes cpu and the
-// benchmarks; package kernels does not use it (it chooses with
-// golang.org/x/sys/cpu, which honours GODEBUG), so programs that only run
-// kernels do not pay for cpuid's detection at start-up.
+// detects them (CPU), and, in a Report, what the kernels make of it: the
+// features they need as the CPU reports them and as Go sees them after
+// GODEBUG, every implementation of package kernels, whether it can run
+// here and why not, and which one is chosen and why.
+//
+// It is for tools such as the command lanes cpu and the benchmarks.
+// Package kernels does not use it (it chooses with golang.org/x/sys/cpu,
+// which honours GODEBUG), so programs that only run kernels do not pay for
+// cpuid's detection at start-up; cpuinfo imports kernels, never the
+// reverse.
 package cpuinfo
 
 import (

@@ -1,4 +1,4 @@
-package main
+package lossplot
 
 import (
 	"bytes"
@@ -9,20 +9,13 @@ import (
 	"testing"
 )
 
-func TestCheckPlotPath(t *testing.T) {
-	for _, p := range []string{"loss.svg", "loss.png", "out/LOSS.SVG", "a.b.Png", "/tmp/x.svg"} {
-		if err := checkPlotPath(p); err != nil {
-			t.Errorf("checkPlotPath(%q): %v", p, err)
-		}
-	}
-	for _, p := range []string{"", "loss", "loss.pdf", "loss.svg.txt", "svg", "loss.jpg", "png/loss"} {
-		err := checkPlotPath(p)
-		if err == nil {
-			t.Errorf("checkPlotPath(%q) = nil, want an error", p)
-			continue
-		}
-		if !isUsage(err) || !strings.Contains(err.Error(), ".svg or .png") {
-			t.Errorf("checkPlotPath(%q) = %v, want a usage error naming .svg or .png", p, err)
+func TestFormat(t *testing.T) {
+	for p, want := range map[string]string{
+		"loss.svg": "svg", "loss.png": "png", "out/LOSS.SVG": "svg", "a.b.Png": "png", "/tmp/x.svg": "svg",
+		"": "", "loss": "", "loss.pdf": "", "loss.svg.txt": "", "svg": "", "loss.jpg": "", "png/loss": "",
+	} {
+		if got := Format(p); got != want {
+			t.Errorf("Format(%q) = %q, want %q", p, got, want)
 		}
 	}
 }
@@ -36,7 +29,7 @@ func lossCurve(n int, start, ratio float64) []float64 {
 	return l
 }
 
-func TestWriteLossPlot(t *testing.T) {
+func TestDraw(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct {
 		name       string
@@ -55,7 +48,7 @@ func TestWriteLossPlot(t *testing.T) {
 	} {
 		for _, ext := range []string{".svg", ".PNG"} {
 			path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-")+ext)
-			if err := writeLossPlotFile(path, "lanes fit: "+c.name, c.train, c.val); err != nil {
+			if err := drawFile(path, "lanes fit: "+c.name, c.train, c.val); err != nil {
 				t.Errorf("%s%s: %v", c.name, ext, err)
 				continue
 			}
@@ -84,65 +77,40 @@ func TestWriteLossPlot(t *testing.T) {
 	}
 }
 
-func TestDrawLossPlotErrors(t *testing.T) {
+func TestDrawErrors(t *testing.T) {
 	for _, c := range []struct {
 		name, path string
 		train      []float64
-		usage      bool
+		want       string
 	}{
-		{"bad extension", "loss.pdf", lossCurve(10, 1, 0.5), true},
-		{"no loss", "empty.svg", nil, false},
-		{"no finite loss", "nan.png", []float64{math.NaN(), math.Inf(1)}, false},
+		{"bad extension", "loss.pdf", lossCurve(10, 1, 0.5), ".svg or .png"},
+		{"no loss", "empty.svg", nil, "no finite training loss"},
+		{"no finite loss", "nan.png", []float64{math.NaN(), math.Inf(1)}, "no finite training loss"},
 	} {
 		var buf bytes.Buffer
-		err := drawLossPlot(&buf, c.path, "t", c.train, nil)
+		err := Draw(&buf, c.path, "t", c.train, nil)
 		if err == nil {
 			t.Errorf("%s: no error", c.name)
 			continue
 		}
-		if isUsage(err) != c.usage {
-			t.Errorf("%s: %v: usage error %v, want %v", c.name, err, isUsage(err), c.usage)
+		if !strings.Contains(err.Error(), c.path) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v does not name the file and say %q", c.name, err, c.want)
 		}
-		if !strings.Contains(err.Error(), c.path) {
-			t.Errorf("%s: %v does not name the file", c.name, err)
+		if buf.Len() > 0 {
+			t.Errorf("%s: %d bytes written before the error", c.name, buf.Len())
 		}
 	}
 }
 
-// writeLossPlotFile draws a plot into the file path.
-func writeLossPlotFile(path, title string, train, val []float64) error {
+// drawFile draws a plot into the file path.
+func drawFile(path, title string, train, val []float64) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := drawLossPlot(f, path, title, train, val); err != nil {
+	if err := Draw(f, path, title, train, val); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
-}
-
-func TestPlotTicks(t *testing.T) {
-	for _, r := range [][2]float64{{0.2, 0.6}, {0.52, 0.58}, {0.15, 3}, {1e-31, 10}, {1e-300, 1e-299}, {1, 1000}, {0.001, 0.5}, {5e-301, 2e-300}} {
-		ticks := logTicks{}.Ticks(r[0], r[1])
-		labelled := 0
-		for _, tk := range ticks {
-			if !(tk.Value > 0) {
-				t.Errorf("%v: tick %v is not > 0", r, tk.Value)
-			}
-			if tk.Label != "" && tk.Value >= r[0] && tk.Value <= r[1] {
-				labelled++
-			}
-		}
-		if labelled < 1 || labelled > 12 {
-			t.Errorf("%v: %d labels in range: %v", r, labelled, ticks)
-		}
-	}
-	for _, r := range [][2]float64{{1, 3}, {0, 2}, {1, 300}} {
-		for _, tk := range (integerTicks{}).Ticks(r[0], r[1]) {
-			if tk.Value != math.Trunc(tk.Value) {
-				t.Errorf("%v: tick %v", r, tk.Value)
-			}
-		}
-	}
 }
