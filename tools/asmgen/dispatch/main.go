@@ -194,11 +194,7 @@ func withAssembly(arch string) []byte {
 
 // genericOnly is direct_generic.go: every kind runs generic.
 func genericOnly() []byte {
-	var tags []string
-	for _, arch := range goarches() {
-		tags = append(tags, arch)
-	}
-	b := header("!(" + strings.Join(tags, " || ") + ") || purego || noasm")
+	b := header("!(" + strings.Join(goarches(), " || ") + ") || purego || noasm")
 	fmt.Fprintf(b, "import %q\n\n", genericPkg)
 	b.WriteString("// asmBuilt reports that this build has no assembly.\n")
 	b.WriteString("const asmBuilt = false\n")
