@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"runtime"
 	"runtime/debug"
 
 	"github.com/lanes-go/lanes/internal/npymap"
@@ -93,12 +94,18 @@ func (m *Mapped) Guard(f func() error) (err error) {
 		if p == nil {
 			return
 		}
-		if fault, ok := p.(interface{ Addr() uintptr }); ok {
-			for i, a := range m.arrays {
-				if a.Holds(fault.Addr()) {
-					err = &TruncatedError{Path: m.paths[i]}
-					return
-				}
+		if _, ok := p.(runtime.Error); !ok {
+			panic(p)
+		}
+		// A fault inside a mapping, or any run-time error while a mapped
+		// file is shorter than it was: where the platform reports a fault
+		// without its address (qemu's user-mode emulation), the runtime
+		// raises a nil-dereference error with none.
+		fault, _ := p.(interface{ Addr() uintptr })
+		for i, a := range m.arrays {
+			if fault != nil && a.Holds(fault.Addr()) || a.Shrank() {
+				err = &TruncatedError{Path: m.paths[i]}
+				return
 			}
 		}
 		panic(p)

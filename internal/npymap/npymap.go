@@ -39,6 +39,8 @@ type Array struct {
 	offset  int       // byte offset of data in mapping
 	shape   []int
 	pageSz  int
+	file    *os.File // open while mapped, for Shrank; nil where nothing maps
+	size    int64    // the file's size when mapped
 }
 
 // Shape returns the array's shape (a copy).

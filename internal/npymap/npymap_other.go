@@ -15,3 +15,6 @@ func (a *Array) Release(lo, hi int) {}
 
 // Close does nothing.
 func (a *Array) Close() error { return nil }
+
+// Shrank reports false: nothing is mapped on this OS.
+func (a *Array) Shrank() bool { return false }

@@ -235,6 +235,9 @@ func TestHoldsTheFaultOfATruncatedFile(t *testing.T) {
 	}
 	defer a.Close()
 	data := a.Float64s()
+	if a.Shrank() {
+		t.Error("Shrank is true before the truncation")
+	}
 	if !a.Holds(uintptr(unsafe.Pointer(&data[0]))) || !a.Holds(uintptr(unsafe.Pointer(&data[n-1]))) {
 		t.Error("Holds refuses addresses of the data")
 	}
@@ -259,6 +262,9 @@ func TestHoldsTheFaultOfATruncatedFile(t *testing.T) {
 	}()
 	if !a.Holds(addr) {
 		t.Errorf("Holds(%#x) is false for the fault in the truncated file", addr)
+	}
+	if !a.Shrank() {
+		t.Error("Shrank is false for a truncated file")
 	}
 }
 

@@ -19,7 +19,12 @@ func Open(path string) (*Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close() // the mapping outlives the descriptor
+	// The descriptor stays open with the mapping, for Shrank.
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
 	count, err := h.check(size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -27,7 +32,7 @@ func Open(path string) (*Array, error) {
 	if int64(int(size)) != size {
 		return nil, fmt.Errorf("%s: %w: %d bytes do not fit the address space", path, ErrNotMappable, size)
 	}
-	a := &Array{offset: int(h.dataOffset), shape: h.shape, pageSz: os.Getpagesize()}
+	a := &Array{offset: int(h.dataOffset), shape: h.shape, pageSz: os.Getpagesize(), file: f, size: size}
 	if size == 0 || count == 0 {
 		a.data = []float64{}
 		return a, nil
@@ -64,8 +69,24 @@ func (a *Array) Release(lo, hi int) {
 	_ = unix.Madvise(a.mapping[start:end], unix.MADV_DONTNEED)
 }
 
+// Shrank reports whether the file is now shorter than when it was
+// mapped: reading the pages past its new end faults (SIGBUS). Some
+// platforms (qemu's user-mode emulation among them) report such a fault
+// without its address, so this is how a fault is traced to the file.
+func (a *Array) Shrank() bool {
+	if a.file == nil {
+		return false
+	}
+	fi, err := a.file.Stat()
+	return err == nil && fi.Size() < a.size
+}
+
 // Close unmaps the file. Slices from Float64s must not be used afterwards.
 func (a *Array) Close() error {
+	if a.file != nil {
+		a.file.Close()
+		a.file = nil
+	}
 	if a.mapping == nil {
 		return nil
 	}
