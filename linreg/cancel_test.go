@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +18,11 @@ import (
 // tests below allow: generous for a shared, noisy machine. On the
 // project's 2-core CI machine the latencies measured are a few ms.
 const cancelLatency = 200 * time.Millisecond
+
+// emulated reports a run under an emulator (.ci/run sets LANES_TEST_EXEC
+// to the qemu that runs the test binaries), where time means nothing: the
+// latency bounds are not checked there, only what Fit returns.
+func emulated() bool { return os.Getenv("LANES_TEST_EXEC") != "" }
 
 // cancelData returns an n×p problem, columns correlated by corr.
 func cancelData(n, p int, corr float64, seed uint64) (Matrix, []float64) {
@@ -96,7 +102,7 @@ func fitCancelledInPhase(t *testing.T, r Regressor, x Matrix, y []float64, p *ph
 		t.Fatalf("model %v, err %v; want no model and context.Canceled", m, err)
 	}
 	latency := done.Sub(p.at)
-	if latency > cancelLatency {
+	if latency > cancelLatency && !emulated() {
 		t.Errorf("Fit returned %v after the cancellation, %d %q steps later; want under %v", latency, p.after, p.step, cancelLatency)
 	}
 	t.Logf("cancelled after %d %q steps; returned %v later, %d steps after", p.before, p.step, latency, p.after)
@@ -186,7 +192,7 @@ func TestCancelBeforeFit(t *testing.T) {
 	for _, r := range []Regressor{{}, {Method: SGD}, {Method: MiniBatch}, {Method: Exact}, {Method: Exact, L1: 0.1}, {Method: Exact, L2: 0.1}} {
 		start := time.Now()
 		m, err := r.Fit(ctx, x, y)
-		if d := time.Since(start); d > 50*time.Millisecond {
+		if d := time.Since(start); d > 50*time.Millisecond && !emulated() {
 			t.Errorf("%s: Fit took %v with a cancelled context", r.method(), d)
 		}
 		if !errors.Is(err, context.Canceled) || m != nil || *released != 0 {
@@ -267,9 +273,10 @@ func TestCancelWindowedPasses(t *testing.T) {
 			}
 			// Every window of the first passes and of the last two, and a
 			// sample of the power iteration's between.
+			// In -short mode, every third of them: each is a whole fit.
 			ks := []int{}
 			for k := 1; k <= setup; k++ {
-				if k <= 6*nw || k > setup-2*nw || k%max(1, setup/15) == 0 {
+				if (k <= 6*nw || k > setup-2*nw || k%max(1, setup/15) == 0) && (!testing.Short() || k%3 == 1) {
 					ks = append(ks, k)
 				}
 			}
@@ -282,7 +289,7 @@ func TestCancelWindowedPasses(t *testing.T) {
 			}
 			// In the final metrics, after the fit: Exact returns no
 			// model; a gradient method the model, without its metrics.
-			for k := full.releases - 2*nw + 1; k < full.releases; k++ {
+			for k := full.releases - 2*nw + 1; k < full.releases; k += 1 + btoi(testing.Short()) {
 				got := fit(r, k)
 				if !errors.Is(got.err, context.Canceled) || got.after != 0 {
 					t.Fatalf("cancelled at window %d of %d, in the metrics: err %v, %d windows after; want context.Canceled, none", k, full.releases, got.err, got.after)
@@ -296,4 +303,11 @@ func TestCancelWindowedPasses(t *testing.T) {
 			}
 		})
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
