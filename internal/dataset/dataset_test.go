@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -477,4 +478,28 @@ func lyingShape(msg string) []string {
 		return []string{"FILE: ", "value out of range"}
 	}
 	return []string{msg}
+}
+
+// TestReadCSVCancelled: reading a large CSV stops when its context is
+// cancelled, returning the context's error (Ctrl-C during lanes fit's
+// reading), and reads to the end otherwise.
+func TestReadCSVCancelled(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a,b,y\n")
+	for i := range 3 * csvCheckRows {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i, 2*i, 3*i)
+	}
+	path := writeTemp(t, "big.csv", []byte(b.String()))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if s, err := ReadCSV(ctx, path, ""); !errors.Is(err, context.Canceled) || s != nil {
+		t.Errorf("cancelled: %v rows, err %v; want context.Canceled", s, err)
+	}
+	if _, err := ReadFeatures(ctx, path, []string{"a", "b"}, 2); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadFeatures cancelled: err %v; want context.Canceled", err)
+	}
+	s, err := ReadCSV(context.Background(), path, "")
+	if err != nil || s.Rows != 3*csvCheckRows {
+		t.Errorf("not cancelled: %v, err %v", s, err)
+	}
 }
