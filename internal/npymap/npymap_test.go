@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -251,16 +252,20 @@ func TestHoldsTheFaultOfATruncatedFile(t *testing.T) {
 	addr := func() (addr uintptr) {
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer func() {
-			fault, ok := recover().(interface{ Addr() uintptr })
-			if !ok {
-				t.Fatal("no memory fault reading a truncated mapping")
+			p := recover()
+			if _, ok := p.(runtime.Error); !ok {
+				t.Fatalf("reading a truncated mapping: %v, want a memory fault", p)
 			}
-			addr = fault.Addr()
+			// qemu's user-mode emulation reports SIGBUS without its
+			// address, and the runtime then raises an error with none.
+			if fault, ok := p.(interface{ Addr() uintptr }); ok {
+				addr = fault.Addr()
+			}
 		}()
 		sink = data[n-1] + data[n/2]
 		return 0
 	}()
-	if !a.Holds(addr) {
+	if addr != 0 && !a.Holds(addr) {
 		t.Errorf("Holds(%#x) is false for the fault in the truncated file", addr)
 	}
 	if !a.Shrank() {
