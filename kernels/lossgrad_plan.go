@@ -3,24 +3,17 @@ package kernels
 import (
 	"fmt"
 	"runtime"
-	"sync"
-	"sync/atomic"
 )
 
-// LossGradBlockRows is the number of rows in each block of a
-// LossGradPlan. It is part of the order of the sums, so it is a constant:
-// changing it would change results.
-const LossGradBlockRows = 4096
-
 // A LossGradPlan runs LossGrad over many rows on several goroutines with
-// the same bits whatever their number. The rows are cut into fixed blocks
-// of LossGradBlockRows (the last may be shorter); each block is one
-// LossGrad call, on whichever goroutine takes it; and the blocks' g, ssr
-// and sr are added in a fixed pairwise tree: block k+s into block k for
-// s = 1, 2, 4, … and k = 0, 2s, 4s, …. The result depends on the data and
-// m, never on the number of workers, GOMAXPROCS or the scheduling. With at
-// most LossGradBlockRows rows it is one LossGrad call: the same bits as
-// LossGrad.
+// the same bits whatever their number. It is a BlockPlan whose task is
+// LossGrad: the rows are cut into fixed blocks of BlockRows (the last may
+// be shorter); each block is one LossGrad call, on whichever goroutine
+// takes it; and the blocks' g, ssr and sr are added in Tree's fixed
+// pairwise order: block k+s into block k for s = 1, 2, 4, … and
+// k = 0, 2s, 4s, …. The result depends on the data and m, never on the
+// number of workers, GOMAXPROCS or the scheduling. With at most BlockRows
+// rows it is one LossGrad call: the same bits as LossGrad.
 //
 // A plan keeps its scratch and its worker goroutines between calls, so a
 // call allocates nothing once the plan has seen its largest m. It is not
@@ -39,37 +32,37 @@ const LossGradBlockRows = 4096
 // unspecified.
 //
 // The worker goroutines run with debug.SetPanicOnFault(true), so a memory
-// fault while they read a, y or w is such a panic, a runtime.Error with an
-// Addr method giving the faulting address, instead of the end of the
-// program. That is what a caller needs when a is a memory-mapped file that
+// fault while they read a, y or w is such a panic, a runtime.Error (with
+// an Addr method giving the faulting address where the platform reports
+// one), instead of the end of the program. That is what a caller needs when a is a memory-mapped file that
 // another process may truncate, which makes reading its lost pages raise
 // SIGBUS. Such a caller must call debug.SetPanicOnFault(true) on its own
 // goroutine as well, because that goroutine runs blocks too; without it a
 // fault there ends the program, as it does in LossGrad.
 type LossGradPlan struct {
-	s *lgShared
+	n    int
+	plan *BlockPlan
+	task lossGradTask
+	sum  *BlockSum
+	out  []float64 // the total: g, then ssr and sr
 }
 
-// lgShared is the state the workers see. It holds no reference to the
-// LossGradPlan, so that an unreachable plan can be collected and its
-// cleanup can stop them.
-type lgShared struct {
-	n, workers int
-	part       []float64 // per block: g (n values), then ssr and sr
-	started    int       // worker goroutines started; some may have exited since quit closed
-	start      chan struct{}
-	quit       chan struct{}
-	wg         sync.WaitGroup
-	next       atomic.Int64
-	stopOnce   sync.Once
-	closed     atomic.Bool
-	panicked   atomic.Pointer[lgPanic] // the first panic of a worker in the call in progress
+// lossGradTask is LossGrad on the blocks of one call.
+type lossGradTask struct {
+	n, lda  int
+	a, w, y []float64
+	c       float64
+	impl    kind
+}
 
-	// The call in progress.
-	m, lda, blocks int
-	a, w, y        []float64
-	c              float64
-	impl           kind
+// Block computes the block's g into out[:n] and its ssr and sr into
+// out[n] and out[n+1].
+func (t *lossGradTask) Block(lo, hi int, out []float64) {
+	var a []float64
+	if t.n > 0 {
+		a = t.a[lo*t.lda : (hi-1)*t.lda+t.n]
+	}
+	out[t.n], out[t.n+1] = lossGradKind(t.impl, hi-lo, t.n, a, t.lda, t.w, t.c, t.y[lo:hi], out[:t.n])
 }
 
 // NewLossGradPlan returns a plan for matrices of n columns on up to
@@ -78,62 +71,31 @@ func NewLossGradPlan(n, workers int) *LossGradPlan {
 	if n < 0 {
 		panic(fmt.Sprintf("kernels.NewLossGradPlan: negative n=%d", n))
 	}
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	s := &lgShared{n: n, workers: workers, start: make(chan struct{}), quit: make(chan struct{})}
-	p := &LossGradPlan{s: s}
-	runtime.AddCleanup(p, func(s *lgShared) { s.stop() }, s)
-	return p
+	return &LossGradPlan{n: n, plan: NewBlockPlan(workers), sum: NewBlockSum(n + 2), out: make([]float64, n+2)}
 }
 
 // Workers returns the number of goroutines the plan uses at most.
-func (p *LossGradPlan) Workers() int { return p.s.workers }
+func (p *LossGradPlan) Workers() int { return p.plan.Workers() }
 
 // Close stops the plan's goroutines. The plan still works afterwards, on
 // the calling goroutine alone. Close may run while a call does: that call
 // finishes with the goroutines that have already joined it.
-func (p *LossGradPlan) Close() { p.s.stop() }
-
-func (s *lgShared) stop() {
-	s.stopOnce.Do(func() {
-		s.closed.Store(true)
-		close(s.quit)
-	})
-}
+func (p *LossGradPlan) Close() { p.plan.Close() }
 
 // LossGrad is kernels.LossGrad over m rows with the plan's n columns, in
 // the plan's block order. g must not overlap a's matrix, w or y, as in
 // LossGrad. See the type's documentation for panics in blocks.
 func (p *LossGradPlan) LossGrad(m int, a []float64, lda int, w []float64, c float64, y, g []float64) (ssr, sr float64) {
-	s := p.s
-	checkLossGrad("LossGradPlan.LossGrad", m, s.n, a, lda, w, y, g)
+	checkLossGrad("LossGradPlan.LossGrad", m, p.n, a, lda, w, y, g)
 	k := current().kind
-	if m <= LossGradBlockRows {
-		return lossGradKind(k, m, s.n, a, lda, w, c, y, g)
+	if m <= BlockRows {
+		return lossGradKind(k, m, p.n, a, lda, w, c, y, g)
 	}
-	blocks := (m + LossGradBlockRows - 1) / LossGradBlockRows
-	stride := s.n + 2
-	if need := blocks * stride; len(s.part) < need {
-		s.part = make([]float64, need)
-	}
-	s.m, s.lda, s.blocks, s.a, s.w, s.y, s.c, s.impl = m, lda, blocks, a, w, y, c, k
-	s.run(min(s.workers, blocks) - 1)
-
-	// The fixed tree: block k+step into block k.
-	for step := 1; step < blocks; step *= 2 {
-		for b := 0; b+step < blocks; b += 2 * step {
-			dst, src := s.part[b*stride:(b+1)*stride], s.part[(b+step)*stride:(b+step+1)*stride]
-			axpyKind(k, 1, src[:s.n], dst[:s.n]) // fma(1, x, y) is x + y rounded once
-			dst[s.n] += src[s.n]
-			dst[s.n+1] += src[s.n+1]
-		}
-	}
-	copy(g, s.part[:s.n])
-	// Nothing above uses p after its first line: without this the plan
-	// could be collected during the call, and its cleanup stop the workers
-	// in mid-call. run would survive that (it selects on quit, for Close),
-	// but the call would lose its workers.
+	p.task = lossGradTask{n: p.n, lda: lda, a: a, w: w, y: y, c: c, impl: k}
+	defer func() { p.task = lossGradTask{} }() // keep no reference to the caller's data
+	p.plan.Run(0, m, &p.task, p.sum)
+	p.sum.Sum(p.out)
+	copy(g, p.out[:p.n])
 	runtime.KeepAlive(p)
-	return s.part[s.n], s.part[s.n+1]
+	return p.out[p.n], p.out[p.n+1]
 }

@@ -125,7 +125,7 @@ func TestLossGradPlanFault(t *testing.T) {
 		if o == otherFailure {
 			t.Fatalf("%d workers, fault in block %d of %d: %s", p.Workers(), fc.bad, blocks, msg)
 		}
-		if s := p.s; s.a != nil || s.w != nil || s.y != nil {
+		if p.task.a != nil || p.task.w != nil || p.task.y != nil || p.plan.s.task != nil {
 			// run lets go of them once every helper is done.
 			t.Fatalf("%d workers: the call panicked before its end: the plan still holds a, w or y", p.Workers())
 		}

@@ -10,7 +10,7 @@ import (
 )
 
 // A plan whose caller does not use it after a call could become
-// unreachable inside that call, as soon as LossGrad has read p.s; its
+// unreachable inside that call, as soon as LossGrad has read its fields; its
 // cleanup then stops the workers, and a hand-out of work to them used to
 // block for ever. Close from another goroutine does the same. These tests
 // run the calls on a goroutine of their own and fail, instead of hanging
@@ -206,7 +206,7 @@ func TestLossGradPlanCloseDuringCall(t *testing.T) {
 	pc := newPlanCase(blocks, 1)
 	runCalls(t, calls, func() error {
 		p := NewLossGradPlan(pc.n, blocks)
-		s := p.s
+		s := p.plan.s
 		closed := make(chan struct{})
 		go func() {
 			defer close(closed)
