@@ -16,6 +16,14 @@ type BlockTask interface {
 	Block(lo, hi int, out []float64)
 }
 
+// A BlockSink takes the results of consecutive blocks, each Width() long,
+// in block order. BlockSum is one: it adds them in Tree's order. A sink
+// with another merge (the R factors of a TSQR, say) keeps its own Tree.
+type BlockSink interface {
+	Width() int
+	Add(part []float64)
+}
+
 // A BlockPlan runs a BlockTask over the fixed blocks of BlockRows rows on
 // several goroutines and adds the blocks' results in Tree's order, so the
 // result depends on the task and the rows only, never on the number of
@@ -109,11 +117,12 @@ func (s *bpShared) stop() {
 	})
 }
 
-// Run runs task over the blocks of rows [lo, hi) and adds their results,
-// each sum.Width() long, to sum in block order. lo must be a multiple of
-// BlockRows, so that the blocks are the pass's own blocks: a pass may run
-// window by window, one Run per window of whole blocks, into one sum.
-func (p *BlockPlan) Run(lo, hi int, task BlockTask, sum *BlockSum) {
+// Run runs task over the blocks of rows [lo, hi) and hands their results,
+// each sum.Width() long, to sum in block order (a BlockSum adds them in
+// Tree's order). lo must be a multiple of BlockRows, so that the blocks
+// are the pass's own blocks: a pass may run window by window, one Run per
+// window of whole blocks, into one sum.
+func (p *BlockPlan) Run(lo, hi int, task BlockTask, sum BlockSink) {
 	if lo < 0 || hi < lo || lo%BlockRows != 0 {
 		panic(fmt.Sprintf("kernels.BlockPlan.Run: rows [%d, %d): want 0 ≤ lo ≤ hi, lo a multiple of %d", lo, hi, BlockRows))
 	}
