@@ -28,6 +28,10 @@ type impl struct {
 	scal      func(alpha float64, x []float64)
 	gemvN     func(m, n int, a []float64, lda int, x, y []float64)
 	gemvT     func(m, n int, a []float64, lda int, x, y []float64)
+	// gram sets the upper triangle of the n×n g to AᵀA (g's previous
+	// contents ignored); shiftScale is kernels.ShiftScale's operation.
+	gram       func(m, n int, a []float64, lda int, g []float64)
+	shiftScale func(m, n int, a []float64, lda int, shift, scale, z []float64, ldz int)
 }
 
 // use switches the kernels to im for the rest of the benchmark or test;
@@ -57,18 +61,20 @@ func impls() []impl {
 	var out []impl
 	for _, name := range kernels.Available() {
 		out = append(out, impl{
-			name:      name,
-			kernel:    name,
-			dot:       kernels.Dot,
-			sum:       kernels.Sum,
-			sumSqDiff: kernels.SumSqDiff,
-			asum:      kernels.Asum,
-			nrm2:      kernels.Nrm2,
-			iamax:     kernels.Iamax,
-			axpy:      kernels.Axpy,
-			scal:      kernels.Scal,
-			gemvN:     kernels.GemvN,
-			gemvT:     kernels.GemvT,
+			name:       name,
+			kernel:     name,
+			dot:        kernels.Dot,
+			sum:        kernels.Sum,
+			sumSqDiff:  kernels.SumSqDiff,
+			asum:       kernels.Asum,
+			nrm2:       kernels.Nrm2,
+			iamax:      kernels.Iamax,
+			axpy:       kernels.Axpy,
+			scal:       kernels.Scal,
+			gemvN:      kernels.GemvN,
+			gemvT:      kernels.GemvT,
+			gram:       lanesGram,
+			shiftScale: kernels.ShiftScale,
 		})
 	}
 	out = append(out,
@@ -84,23 +90,26 @@ func impls() []impl {
 			scal:      gonumScal,
 			gemvN:     gonumGemvN,
 			gemvT:     gonumGemvT,
+			gram:      gonumGram,
 		},
 		impl{
 			name:      "gonum-subdot",
 			sumSqDiff: gonumSubDot,
 		},
 		impl{
-			name:      "plain",
-			dot:       plainDot,
-			sum:       plainSum,
-			sumSqDiff: plainSumSqDiff,
-			asum:      plainAsum,
-			nrm2:      plainNrm2,
-			iamax:     plainIamax,
-			axpy:      plainAxpy,
-			scal:      plainScal,
-			gemvN:     plainGemvN,
-			gemvT:     plainGemvT,
+			name:       "plain",
+			dot:        plainDot,
+			sum:        plainSum,
+			sumSqDiff:  plainSumSqDiff,
+			asum:       plainAsum,
+			nrm2:       plainNrm2,
+			iamax:      plainIamax,
+			axpy:       plainAxpy,
+			scal:       plainScal,
+			gemvN:      plainGemvN,
+			gemvT:      plainGemvT,
+			gram:       plainGram,
+			shiftScale: plainShiftScale,
 		},
 	)
 	return append(out, extraImpls...)
@@ -160,6 +169,23 @@ func gonumGemvN(m, n int, a []float64, lda int, x, y []float64) {
 // gonumGemvT is Dgemv(Trans) with alpha = 1, beta = 0.
 func gonumGemvT(m, n int, a []float64, lda int, x, y []float64) {
 	gonumBLAS.Dgemv(blas.Trans, m, n, 1, a, lda, x, 1, 0, y, 1)
+}
+
+// lanesGram is kernels.Gram from zero: it clears g's upper triangle (the
+// kernel accumulates) and adds AᵀA.
+func lanesGram(m, n int, a []float64, lda int, g []float64) {
+	for j := range n {
+		clear(g[j*n+j : j*n+n])
+	}
+	kernels.Gram(m, n, a, lda, g)
+}
+
+// gonumGram is Dsyrk(Upper, Trans) with alpha = 1, beta = 0: for the
+// row-major m×n A, gonum's A is k×n with k = m, and C = AᵀA. gonum adds
+// alpha·a[l][j] times row l of A to row j of C, one Axpy (SSE2 assembly)
+// per row of A and of C.
+func gonumGram(m, n int, a []float64, lda int, g []float64) {
+	gonumBLAS.Dsyrk(blas.Upper, blas.Trans, n, m, 1, a, lda, 0, g, n)
 }
 
 // sumAbs returns Σ |f(i)| for i < n, the scale of a sum's rounding error.

@@ -43,6 +43,11 @@ static void lanes_ob_daxpy(int n, double alpha, const double *x, double *y) {
 static void lanes_ob_dgemv(int trans, int m, int n, const double *a, int lda, const double *x, double *y) {
 	cblas_dgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, m, n, 1.0, a, lda, x, 1, 0.0, y, 1);
 }
+// C = AᵀA, upper triangle, for the row-major k×n A: cblas_dsyrk with
+// Trans, alpha = 1, beta = 0.
+static void lanes_ob_dsyrk(int n, int k, const double *a, int lda, double *c) {
+	cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n, k, 1.0, a, lda, 0.0, c, n);
+}
 */
 import "C"
 
@@ -117,6 +122,20 @@ func OpenBLASGemvN(m, n int, a []float64, lda int, x, y []float64) {
 func OpenBLASGemvT(m, n int, a []float64, lda int, x, y []float64) {
 	gemvCheck("OpenBLASGemvT", m, n, a, lda, len(x), m, len(y), n)
 	C.lanes_ob_dgemv(1, cint("OpenBLASGemvT", m), cint("OpenBLASGemvT", n), ptr(a), cint("OpenBLASGemvT", lda), ptr(x), ptr(y))
+}
+
+// OpenBLASGram runs cblas_dsyrk(RowMajor, Upper, Trans, n, m, 1, a, lda,
+// 0, g, n): the upper triangle of g = AᵀA for the row-major m×n matrix a
+// with row stride lda.
+func OpenBLASGram(m, n int, a []float64, lda int, g []float64) {
+	gemvCheck("OpenBLASGram", m, n, a, lda, 0, 0, 0, 0)
+	if len(g) != n*n {
+		panic(fmt.Sprintf("benchmarks: OpenBLASGram: len(g) = %d for n = %d", len(g), n))
+	}
+	if n == 0 {
+		return
+	}
+	C.lanes_ob_dsyrk(cint("OpenBLASGram", n), cint("OpenBLASGram", m), ptr(a), cint("OpenBLASGram", lda), ptr(g))
 }
 
 // gemvCheck panics unless the arguments are a valid row-major Gemv, so that

@@ -14,7 +14,7 @@ import (
 
 // The OpenBLAS comparison: with the openblas tag, every benchmark of this
 // package gains an openblas column for the kernels OpenBLAS has (Dot,
-// Asum, Nrm2, Iamax, Axpy, GemvN, GemvT), on the same inputs, so that benchstat -col /impl
+// Asum, Nrm2, Iamax, Axpy, GemvN, GemvT, Gram), on the same inputs, so that benchstat -col /impl
 // lines OpenBLAS up with the lanes implementations and gonum measured in
 // the same process.
 //
@@ -30,6 +30,7 @@ var openblasImpl = impl{
 	axpy:  OpenBLASAxpy,
 	gemvN: OpenBLASGemvN,
 	gemvT: OpenBLASGemvT,
+	gram:  OpenBLASGram,
 }
 
 // init prints what OpenBLAS runs on as benchstat configuration lines, like

@@ -163,3 +163,39 @@ func plainGemvT(m, n int, a []float64, lda int, x, y []float64) {
 		plainAxpy(xi, a[i*lda:i*lda+n], y)
 	}
 }
+
+// plainGram sets the upper triangle of g to AᵀA, the textbook way: for
+// each row of A, a rank-one update of the triangle, row j of G gaining
+// a[i][j] times the row's columns j … n−1, four products per step.
+func plainGram(m, n int, a []float64, lda int, g []float64) {
+	for j := range n {
+		clear(g[j*n+j : j*n+n])
+	}
+	for i := range m {
+		row := a[i*lda : i*lda+n]
+		for j, aj := range row {
+			gj, r := g[j*n+j:j*n+n], row[j:]
+			k := 0
+			for ; k+4 <= len(r); k += 4 {
+				gj[k] += float64(aj * r[k])
+				gj[k+1] += float64(aj * r[k+1])
+				gj[k+2] += float64(aj * r[k+2])
+				gj[k+3] += float64(aj * r[k+3])
+			}
+			for ; k < len(r); k++ {
+				gj[k] += float64(aj * r[k])
+			}
+		}
+	}
+}
+
+// plainShiftScale sets z[i·ldz+j] = (a[i·lda+j] − shift[j])·scale[j].
+func plainShiftScale(m, n int, a []float64, lda int, shift, scale, z []float64, ldz int) {
+	shift, scale = shift[:n], scale[:n]
+	for i := range m {
+		row, out := a[i*lda:i*lda+n], z[i*ldz:i*ldz+n]
+		for j, v := range row {
+			out[j] = (v - shift[j]) * scale[j]
+		}
+	}
+}

@@ -1,10 +1,15 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 	"testing"
 )
+
+// wrapN is the n whose n·n overflows int to exactly 0.
+const wrapN = 1 << (bits.UintSize / 2)
 
 // The API tests prove the checks of the exported functions: a bad call
 // panics, before any implementation runs, with a message that names the
@@ -48,6 +53,21 @@ func TestPanicMessages(t *testing.T) {
 		{"GemvN len(y)", func() { GemvN(2, 3, v(6), 3, v(3), v(3)) }, []string{"kernels.GemvN", "len(y)=3", "m=2"}},
 		{"GemvT len(x)", func() { GemvT(2, 3, v(6), 3, v(3), v(3)) }, []string{"kernels.GemvT", "len(x)=3", "m=2"}},
 		{"GemvT len(y)", func() { GemvT(2, 3, v(6), 3, v(2), v(2)) }, []string{"kernels.GemvT", "len(y)=2", "n=3"}},
+
+		{"Gram negative m", func() { Gram(-1, 2, v(4), 2, v(4)) }, []string{"kernels.Gram", "m=-1", "n=2"}},
+		{"Gram lda < n", func() { Gram(2, 3, v(6), 2, v(9)) }, []string{"kernels.Gram", "lda=2", "n=3"}},
+		{"Gram short a", func() { Gram(3, 2, v(5), 2, v(4)) }, []string{"kernels.Gram", "len(a)=5", "m=3", "n=2", "lda=2"}},
+		{"Gram len(g)", func() { Gram(3, 2, v(6), 2, v(3)) }, []string{"kernels.Gram", "len(g)=3", "n=2"}},
+		{"Gram len(g) for n = 0", func() { Gram(3, 0, nil, 1, v(1)) }, []string{"kernels.Gram", "len(g)=1", "n=0"}},
+		// n·n wraps to 0 for this n: an empty g must still be refused.
+		{"Gram len(g) = n*n wrapped", func() { Gram(0, wrapN, nil, wrapN, nil) }, []string{"kernels.Gram", "len(g)=0", fmt.Sprintf("n=%d", wrapN)}},
+		{"ShiftScale negative n", func() { ShiftScale(1, -1, v(1), 1, nil, nil, v(1), 1) }, []string{"kernels.ShiftScale", "m=1", "n=-1"}},
+		{"ShiftScale lda < n", func() { ShiftScale(1, 3, v(3), 2, v(3), v(3), v(3), 3) }, []string{"kernels.ShiftScale", "lda=2", "n=3"}},
+		{"ShiftScale short a", func() { ShiftScale(2, 3, v(5), 3, v(3), v(3), v(6), 3) }, []string{"kernels.ShiftScale", "len(a)=5", "m=2", "n=3"}},
+		{"ShiftScale len(shift)", func() { ShiftScale(2, 3, v(6), 3, v(2), v(3), v(6), 3) }, []string{"kernels.ShiftScale", "len(shift)=2", "n=3"}},
+		{"ShiftScale len(scale)", func() { ShiftScale(2, 3, v(6), 3, v(3), v(4), v(6), 3) }, []string{"kernels.ShiftScale", "len(scale)=4", "n=3"}},
+		{"ShiftScale ldz < n", func() { ShiftScale(2, 3, v(6), 3, v(3), v(3), v(6), 2) }, []string{"kernels.ShiftScale", "ldz=2", "n=3"}},
+		{"ShiftScale short z", func() { ShiftScale(2, 3, v(6), 3, v(3), v(3), v(7), 5) }, []string{"kernels.ShiftScale", "len(z)=7", "m=2", "n=3", "ldz=5"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -103,6 +123,19 @@ func TestEmptyShapes(t *testing.T) {
 				return y
 			}},
 			{"GemvT 50×0, a=nil", func() []float64 { GemvT(50, 0, nil, 1, make([]float64, 50), nil); return nil }},
+			{"Gram 0×0", func() []float64 { Gram(0, 0, nil, 1, nil); return nil }},
+			{"Gram 50×0, a=nil", func() []float64 { Gram(50, 0, nil, 1, nil); return nil }},
+			{"Gram 0×3, a=nil", func() []float64 {
+				g := make([]float64, 9)
+				Gram(0, 3, nil, 3, g) // adds nothing to g
+				return g
+			}},
+			{"ShiftScale 0×0", func() []float64 { ShiftScale(0, 0, nil, 1, nil, nil, nil, 1); return nil }},
+			{"ShiftScale 50×0, a=z=nil", func() []float64 { ShiftScale(50, 0, nil, 1, nil, nil, nil, 1); return nil }},
+			{"ShiftScale 0×3, a=z=nil", func() []float64 {
+				ShiftScale(0, 3, nil, 3, make([]float64, 3), make([]float64, 3), nil, 3)
+				return nil
+			}},
 		}
 		for _, c := range calls {
 			var y []float64

@@ -19,6 +19,8 @@ type direct struct {
 	gemvN       func(m, n int, a []float64, lda int, x, y []float64)
 	lossGrad    func(m, n int, a []float64, lda int, w []float64, c float64, y, g []float64) (ssr, sr float64)
 	gemvT       func(m, n int, a []float64, lda int, x, y []float64)
+	gram        func(m, n int, a []float64, lda int, g []float64)
+	shiftScale  func(m, n int, a []float64, lda int, shift, scale, z []float64, ldz int)
 }
 
 // directOf returns the kernels of kind k, each routed through the
@@ -40,6 +42,10 @@ func directOf(k kind) direct {
 			return lossGradKind(k, m, n, a, lda, w, c, y, g)
 		},
 		gemvT: func(m, n int, a []float64, lda int, x, y []float64) { gemvTKind(k, m, n, a, lda, x, y) },
+		gram:  func(m, n int, a []float64, lda int, g []float64) { gramKind(k, m, n, a, lda, g) },
+		shiftScale: func(m, n int, a []float64, lda int, shift, scale, z []float64, ldz int) {
+			shiftScaleKind(k, m, n, a, lda, shift, scale, z, ldz)
+		},
 	}
 }
 

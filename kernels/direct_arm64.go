@@ -114,3 +114,21 @@ func gemvTKind(k kind, m, n int, a []float64, lda int, x, y []float64) {
 		generic.GemvT(m, n, a, lda, x, y)
 	}
 }
+
+func gramKind(k kind, m, n int, a []float64, lda int, g []float64) {
+	switch k {
+	case kindNEON:
+		arm64.GramNEON(m, n, a, lda, g)
+	default:
+		generic.Gram(m, n, a, lda, g)
+	}
+}
+
+func shiftScaleKind(k kind, m, n int, a []float64, lda int, shift, scale, z []float64, ldz int) {
+	switch k {
+	case kindNEON:
+		arm64.ShiftScaleNEON(m, n, a, lda, shift, scale, z, ldz)
+	default:
+		generic.ShiftScale(m, n, a, lda, shift, scale, z, ldz)
+	}
+}

@@ -40,3 +40,9 @@ func lossGradKind(_ kind, m, n int, a []float64, lda int, w []float64, c float64
 func gemvTKind(_ kind, m, n int, a []float64, lda int, x, y []float64) {
 	generic.GemvT(m, n, a, lda, x, y)
 }
+
+func gramKind(_ kind, m, n int, a []float64, lda int, g []float64) { generic.Gram(m, n, a, lda, g) }
+
+func shiftScaleKind(_ kind, m, n int, a []float64, lda int, shift, scale, z []float64, ldz int) {
+	generic.ShiftScale(m, n, a, lda, shift, scale, z, ldz)
+}

@@ -126,6 +126,9 @@ func TestNoAllocs(t *testing.T) {
 			sink += y[0] + Asum(x[:]) + Nrm2(x[:]) + float64(Iamax(x[:]))
 			ssr, sr := LossGrad(4, 4, a[:], 4, x[:4], 1, y[:4], x[4:8])
 			sink += ssr + sr
+			Gram(3, 4, a[:], 4, y[:])
+			ShiftScale(3, 4, a[:], 4, x[:4], x[4:8], y[:], 5)
+			sink += y[0]
 		})
 		if allocs != 0 {
 			t.Errorf("exported kernels on stack arrays: %v allocations per run, want 0", allocs)

@@ -55,6 +55,42 @@ func ExampleGemvN() {
 	// Output: [-2 -2]
 }
 
+func ExampleGram() {
+	// A is 3×2, row-major. Gram adds AᵀA to the upper triangle of the
+	// 2×2 g and never touches g[1*2+0], the lower triangle.
+	a := []float64{
+		1, 2,
+		3, 4,
+		5, 6,
+	}
+	g := make([]float64, 2*2)
+	kernels.Gram(3, 2, a, 2, g)
+	fmt.Println(g[0], g[1], g[3])
+
+	// It accumulates: a second block of rows adds to the same g, with
+	// the bits of one call on all the rows.
+	kernels.Gram(1, 2, []float64{1, 1}, 2, g)
+	fmt.Println(g[0], g[1], g[3])
+	// Output:
+	// 35 44 56
+	// 36 45 57
+}
+
+func ExampleShiftScale() {
+	// Centre and scale the columns of a 2×3 matrix into z, whose rows are
+	// 4 apart: the padding z[3] is left alone.
+	a := []float64{
+		1, 10, 100,
+		3, 30, 300,
+	}
+	shift := []float64{2, 20, 200}
+	scale := []float64{1, 0.1, 0.01}
+	z := []float64{0, 0, 0, -1, 0, 0, 0}
+	kernels.ShiftScale(2, 3, a, 3, shift, scale, z, 4)
+	fmt.Println(z)
+	// Output: [-1 -1 -1 -1 1 1 1]
+}
+
 func ExampleUse() {
 	// Available lists what this CPU runs, fastest first; generic is
 	// always last. Use switches every kernel, for tests and benchmarks,

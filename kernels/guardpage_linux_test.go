@@ -329,6 +329,62 @@ func (l *lossGradTest) guardPages(tb failer, name string, im *implementation) {
 	})
 }
 
+// guardPages runs Gram of im on every shape of guardShapes, a and g both
+// flush against the ends of their regions, then both against the starts;
+// g starts at pool values, the lower triangle included.
+func (gt *gramTest) guardPages(tb failer, name string, im *implementation) {
+	tb.Helper()
+	regions, unmap := guardRegions(tb, "a", "g")
+	defer unmap()
+	ga, gg := regions[0], regions[1]
+	p := pools[classRandom]
+	guardShapes(func(m, n, lda int, as []float64, atEnd bool) {
+		gs, _ := p.window(n*n, m+n)
+		want := slices.Clone(gs)
+		gt.ref(m, n, as, lda, want)
+		a, g := place(ga, len(as), atEnd), place(gg, n*n, atEnd)
+		copy(a, as)
+		copy(g, gs)
+		d := faultOf(func() { gt.run(im, m, n, a, lda, g) }, ga, gg)
+		if d == "" {
+			d = firstDiff("g", g, want)
+		}
+		if d != "" {
+			tb.Fatalf("%s[%s] m=%d n=%d lda=%d, a and g at the %s of their regions: %s",
+				name, im.name, m, n, lda, side(atEnd), d)
+		}
+	})
+}
+
+// guardPages runs ShiftScale of im on every shape of guardShapes: a,
+// shift, scale and z each in a region of its own, z with a's row stride.
+func (st *shiftScaleTest) guardPages(tb failer, name string, im *implementation) {
+	tb.Helper()
+	regions, unmap := guardRegions(tb, "a", "shift", "scale", "z")
+	defer unmap()
+	ga, gsh, gsc, gz := regions[0], regions[1], regions[2], regions[3]
+	p := pools[classRandom]
+	guardShapes(func(m, n, lda int, as []float64, atEnd bool) {
+		shs, scs := p.window(n, m+2*n)
+		zs, _ := p.window(len(as), 3*m+n)
+		want := slices.Clone(zs)
+		st.ref(m, n, as, lda, shs, scs, want, lda)
+		a, sh, sc, z := place(ga, len(as), atEnd), place(gsh, n, atEnd), place(gsc, n, atEnd), place(gz, len(as), atEnd)
+		copy(a, as)
+		copy(sh, shs)
+		copy(sc, scs)
+		copy(z, zs)
+		d := faultOf(func() { st.run(im, m, n, a, lda, sh, sc, z, lda) }, ga, gsh, gsc, gz)
+		if d == "" {
+			d = firstDiff("z", z, want)
+		}
+		if d != "" {
+			tb.Fatalf("%s[%s] m=%d n=%d lda=ldz=%d, a, shift, scale and z at the %s of their regions: %s",
+				name, im.name, m, n, lda, side(atEnd), d)
+		}
+	})
+}
+
 // firstDiff describes the first element where got and want differ.
 func firstDiff(name string, got, want []float64) string {
 	for i := range got {
@@ -377,6 +433,23 @@ func TestGuardPagesCatchStrayAccess(t *testing.T) {
 				generic.GemvT(m, n, a, lda, x, y)
 			}
 		}), guardSweepOf("GemvT"), "past the end of a's region"},
+		{mutant("gram-reads-past-last-row", func(im *implementation) {
+			// Loads a whole register of the last row, a vector past n.
+			im.gram = func(m, n int, a []float64, lda int, g []float64) {
+				if m > 0 && n%4 != 0 {
+					sink = *at(a, (m-1)*lda+n)
+				}
+				generic.Gram(m, n, a, lda, g)
+			}
+		}), guardSweepOf("Gram"), "0 bytes past the end of a's region"},
+		{mutant("shiftscale-writes-past-z", func(im *implementation) {
+			im.shiftScale = func(m, n int, a []float64, lda int, shift, scale, z []float64, ldz int) {
+				generic.ShiftScale(m, n, a, lda, shift, scale, z, ldz)
+				if m > 0 && n > 0 {
+					*at(z, (m-1)*ldz+n) = 0
+				}
+			}
+		}), guardSweepOf("ShiftScale"), "0 bytes past the end of z's region"},
 	}
 	precision := faultAddrPrecision(t)
 	t.Logf("fault addresses here: %s", precision)

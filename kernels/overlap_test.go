@@ -65,6 +65,14 @@ var olKernels = map[string]olKernel{
 		ssr, sr := LossGrad(olM, olN, o[0], olLda, o[1], 0.5, o[2], o[3])
 		return []float64{ssr, sr}
 	}},
+	"Gram": {"Gram", []string{"a", "g"}, []int{olSpan, olN * olN}, func(o [][]float64) []float64 {
+		Gram(olM, olN, o[0], olLda, o[1])
+		return nil
+	}},
+	"ShiftScale": {"ShiftScale", []string{"a", "shift", "scale", "z"}, []int{olSpan, olN, olN, olSpan}, func(o [][]float64) []float64 {
+		ShiftScale(olM, olN, o[0], olLda, o[1], o[2], o[3], olLda)
+		return nil
+	}},
 	"LossGradPlan": {"LossGradPlan.LossGrad", []string{"a", "w", "y", "g"}, []int{olSpan, olN, olM, olN}, func(o [][]float64) []float64 {
 		ssr, sr := olPlan.LossGrad(olM, o[0], olLda, o[1], 0.5, o[2], o[3])
 		return []float64{ssr, sr}
@@ -139,6 +147,21 @@ var overlapCases = func() []overlapCase {
 			overlapCase{kn, "g in a's slice past the matrix", []int{0, 100, 110, olSpan}, olN, ""},
 		)
 	}
+	cs = append(cs,
+		overlapCase{"Gram", "g starts in the last row of a", []int{0, olSpan - 1}, 0, "a and g"},
+		overlapCase{"Gram", "g ends in the first row of a", []int{olN * olN, 1}, 0, "a and g"},
+		overlapCase{"Gram", "g between the rows of a", []int{0, olN}, 0, "a and g"},
+		overlapCase{"Gram", "a, g back to back", []int{0, olSpan}, 0, ""},
+		overlapCase{"Gram", "g, a back to back", []int{olN * olN, 0}, 0, ""},
+		overlapCase{"Gram", "g in a's slice past the matrix", []int{0, olSpan}, olN * olN, ""},
+		overlapCase{"ShiftScale", "z is a", []int{0, 100, 110, 0}, 0, "a and z"},
+		overlapCase{"ShiftScale", "z starts in the last row of a", []int{0, 100, 110, olSpan - 1}, 0, "a and z"},
+		overlapCase{"ShiftScale", "z ends inside shift", []int{0, 100, 110, 100 - olSpan + 1}, 0, "shift and z"},
+		overlapCase{"ShiftScale", "z starts inside scale", []int{0, 100, 110, 110 + olN - 1}, 0, "scale and z"},
+		overlapCase{"ShiftScale", "shift between the rows of z", []int{20, olN, 0, 0}, 0, "shift and z"},
+		overlapCase{"ShiftScale", "a, z, shift, scale back to back", []int{0, 2 * olSpan, 2*olSpan + olN, olSpan}, 0, ""},
+		overlapCase{"ShiftScale", "z in a's slice past the matrix", []int{0, 100, 110, olSpan}, olSpan, ""},
+	)
 	return cs
 }()
 

@@ -277,6 +277,84 @@ func mutantCases() []mutantCase {
 				}
 			}
 		}), sweepOf("GemvT"), "GemvT[gemvt-rows-reversed]"},
+		{mutant("gram-skips-last-row-of-chunk", func(im *implementation) {
+			// A tiled kernel whose row loop stops one row short in every
+			// chunk of 128 rows but the last.
+			im.gram = func(m, n int, a []float64, lda int, g []float64) {
+				for i0 := 0; i0 < m && n > 0; i0 += 128 {
+					rows := min(128, m-i0)
+					if i0+rows < m {
+						rows--
+					}
+					generic.Gram(rows, n, a[i0*lda:], lda, g)
+				}
+			}
+		}), sweepOf("Gram"), "Gram[gram-skips-last-row-of-chunk] m=129"},
+		{mutant("gram-writes-lower-triangle", func(im *implementation) {
+			// Stores whole square tiles: the diagonal tile's lower half,
+			// which is never to be written, gets the mirror of the upper.
+			im.gram = func(m, n int, a []float64, lda int, g []float64) {
+				generic.Gram(m, n, a, lda, g)
+				for j := 0; j+1 < n; j += 2 {
+					g[(j+1)*n+j] = g[j*n+j+1]
+				}
+			}
+		}), sweepOf("Gram"), "first difference at g["},
+		{mutant("gram-starts-at-zero", func(im *implementation) {
+			// Ignores the g it is given: no accumulation across calls.
+			im.gram = func(m, n int, a []float64, lda int, g []float64) {
+				for j := range n {
+					clear(g[j*n+j : j*n+n])
+				}
+				generic.Gram(m, n, a, lda, g)
+			}
+		}), sweepOf("Gram"), "Gram[gram-starts-at-zero]"},
+		{mutant("gram-rows-reversed", func(im *implementation) {
+			im.gram = func(m, n int, a []float64, lda int, g []float64) {
+				for i := m - 1; i >= 0 && n > 0; i-- {
+					generic.Gram(1, n, a[i*lda:], lda, g)
+				}
+			}
+		}), sweepOf("Gram"), "Gram[gram-rows-reversed]"},
+		{mutant("gram-unfused", func(im *implementation) {
+			im.gram = func(m, n int, a []float64, lda int, g []float64) {
+				for i := range m {
+					for j := range n {
+						for k := j; k < n; k++ {
+							p := a[i*lda+j] * a[i*lda+k]
+							g[j*n+k] += float64(p)
+						}
+					}
+				}
+			}
+		}), sweepOf("Gram"), "Gram[gram-unfused]"},
+		{mutant("gram-skips-first-row", func(im *implementation) {
+			im.gram = func(m, n int, a []float64, lda int, g []float64) {
+				if m > 1 && n > 0 {
+					generic.Gram(m-1, n, a[lda:], lda, g)
+				}
+			}
+		}), accuracyGram, "exceeds the bound"},
+		{mutant("shiftscale-distributed", func(im *implementation) {
+			// a·scale − shift·scale: the same number, other roundings.
+			im.shiftScale = func(m, n int, a []float64, lda int, shift, scale, z []float64, ldz int) {
+				for i := range m {
+					for j := range n {
+						p, q := a[i*lda+j]*scale[j], shift[j]*scale[j]
+						z[i*ldz+j] = float64(p) - float64(q)
+					}
+				}
+			}
+		}), sweepOf("ShiftScale"), "ShiftScale[shiftscale-distributed]"},
+		{mutant("shiftscale-writes-row-padding", func(im *implementation) {
+			// Writes whole rows of ldz elements, a vector store past n.
+			im.shiftScale = func(m, n int, a []float64, lda int, shift, scale, z []float64, ldz int) {
+				generic.ShiftScale(m, n, a, lda, shift, scale, z, ldz)
+				for i := 0; i+1 < m && 0 < n && n < ldz; i++ {
+					z[i*ldz+n] = 0
+				}
+			}
+		}), sweepOf("ShiftScale"), "first difference at z["},
 		{mutant("sum-drops-last", func(im *implementation) {
 			im.sum = func(x []float64) float64 {
 				if len(x) == 0 {

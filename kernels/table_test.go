@@ -21,8 +21,9 @@ import (
 //
 // An entry names the kernel and says how to call it on an implementation
 // and what it must equal, bit for bit: the reference, package generic's
-// twin or an independent loop. Its family (vecTest, gemvTest or
-// lossGradTest) brings the sizes, placements and data of each test; every
+// twin or an independent loop. Its family (vecTest, gemvTest,
+// lossGradTest, gramTest or shiftScaleTest) brings the sizes, placements
+// and data of each test; every
 // kernel runs on every data class (data_test.go, and the golden classes).
 //
 // The order is the order of the golden table: a new kernel goes where it
@@ -75,6 +76,14 @@ var kernelTests = []kernelTest{
 	{"GemvT", &gemvTest{trans: true,
 		run: func(im *implementation, m, n int, a []float64, lda int, x, y []float64) { im.gemvT(m, n, a, lda, x, y) },
 		ref: generic.GemvT}},
+	{"Gram", &gramTest{
+		run: func(im *implementation, m, n int, a []float64, lda int, g []float64) { im.gram(m, n, a, lda, g) },
+		ref: generic.Gram}},
+	{"ShiftScale", &shiftScaleTest{
+		run: func(im *implementation, m, n int, a []float64, lda int, shift, scale, z []float64, ldz int) {
+			im.shiftScale(m, n, a, lda, shift, scale, z, ldz)
+		},
+		ref: generic.ShiftScale}},
 }
 
 // The fuzz targets of the kernels, one for each entry of kernelTests (Go
@@ -95,6 +104,8 @@ func FuzzIndexAbs(f *testing.F)    { fuzzKernel(f, "IndexAbs") }
 func FuzzLossGrad(f *testing.F)    { fuzzKernel(f, "LossGrad") }
 func FuzzGemvN(f *testing.F)       { fuzzKernel(f, "GemvN") }
 func FuzzGemvT(f *testing.F)       { fuzzKernel(f, "GemvT") }
+func FuzzGram(f *testing.F)        { fuzzKernel(f, "Gram") }
+func FuzzShiftScale(f *testing.F)  { fuzzKernel(f, "ShiftScale") }
 
 // kernelTest is an entry of kernelTests.
 type kernelTest struct {

@@ -128,6 +128,33 @@ func (l *lossGradTest) upperState(im *implementation, check func(size string, ca
 	}
 }
 
+func (gt *gramTest) upperState(im *implementation, check func(size string, call func()) bool) {
+	p := pools[classRandom]
+	for _, s := range append(upperStateShapes, [2]int{130, 27}) {
+		m, n := s[0], s[1]
+		lda := max(1, n)
+		a, _ := p.window(matrixLen(m, n, lda), m+n)
+		g := make([]float64, n*n)
+		if !check(fmt.Sprintf("m=%d n=%d", m, n), func() { gt.run(im, m, n, a, lda, g) }) {
+			return
+		}
+	}
+}
+
+func (st *shiftScaleTest) upperState(im *implementation, check func(size string, call func()) bool) {
+	p := pools[classRandom]
+	for _, s := range upperStateShapes {
+		m, n := s[0], s[1]
+		lda := max(1, n)
+		a, _ := p.window(matrixLen(m, n, lda), m+n)
+		shift, scale := p.window(n, n)
+		z := make([]float64, matrixLen(m, n, lda))
+		if !check(fmt.Sprintf("m=%d n=%d", m, n), func() { st.run(im, m, n, a, lda, shift, scale, z, lda) }) {
+			return
+		}
+	}
+}
+
 // cleanUpperState returns the upper register state to its initial
 // configuration as far as user code can and reports what is left in use.
 // VZEROUPPER clears YMM0-15 and ZMM0-15; ZMM16-31 need zeroing, which

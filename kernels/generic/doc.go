@@ -89,6 +89,39 @@
 //     increasing order, y[j] = fma(x[i], a[i·lda+j], y[j]) for i = 0 … m−1.
 //     Columns are independent, so vector code may hold any set of columns
 //     in registers and may store and reload partial y[j] between row blocks.
+//   - Gram(m, n, a, lda, g): AᵀA added to the upper triangle of g, each
+//     element over the rows in increasing order; see Gram below.
+//   - ShiftScale(m, n, a, lda, shift, scale, z, ldz):
+//     z[i·ldz+j] = (a[i·lda+j] − shift[j])·scale[j], the difference
+//     rounded, then the product rounded: two roundings, never fused. No
+//     reduction, so the order of elements does not matter; the elements
+//     of z between its rows are untouched.
+//
+// # Gram
+//
+// Gram(m, n, a, lda, g) adds AᵀA to the upper triangle of g, the n×n
+// row-major matrix with row stride n, for the row-major m×n matrix A in a
+// with row stride lda:
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ {
+//			for k := j; k < n; k++ {
+//				g[j*n+k] = fma(a[i*lda+j], a[i*lda+k], g[j*n+k])
+//			}
+//		}
+//	}
+//
+// Every element of the upper triangle takes the rows in increasing order,
+// one fused multiply-add per row, starting from its previous value: the
+// kernel accumulates, so calls on rows [0, p) then [p, m) give exactly the
+// bits of one call on [0, m), and a caller who wants AᵀA alone zeroes g
+// first. The lower triangle (k < j) is never read or written. The elements
+// are independent of each other, so vector code may block the rows (chunks
+// kept in cache), hold any tile of (j, k) in registers, load it from g and
+// store it back between chunks, and visit the tiles in any order: none of
+// that changes a single element's sequence of FMAs. It may compute
+// products it never stores, such as the lower half of a tile on the
+// diagonal, but never read outside the matrix or the upper triangle.
 //
 // The functions in this package assume their arguments have been checked
 // (package kernels does that); a short slice still panics with an index

@@ -55,6 +55,11 @@ func run() []float64 {
 			aa := slices.Clone(a)
 			impl.Dger(m, n, 0.75, randSlice(r, m), 1, randSlice(r, n), 1, aa, lda)
 			out = append(out, aa...)
+			for _, ul := range []blas.Uplo{blas.Upper, blas.Lower} {
+				c := randSlice(r, n*n)
+				impl.Dsyrk(ul, blas.Trans, n, m, 1.25, a, lda, 0.5, c, n)
+				out = append(out, c...)
+			}
 		}
 	}
 	return out

@@ -28,6 +28,9 @@
 //	         Trans: kernels.Scal of y, then
 //	         kernels.Axpy per row of A
 //	Dger     kernels.Axpy per row of A              any
+//	Dsyrk    Trans: kernels.Gram, then              —
+//	         kernels.Scal and kernels.Axpy per
+//	         row of C; NoTrans: gonum's
 //
 // Dgemv and Dger gather a strided vector into a pooled contiguous buffer
 // first: one pass over a vector pays for itself against the m·n
@@ -38,8 +41,8 @@
 //
 // Every other routine is gonum's: Drot, Drotg, Drotm and Drotmg; every
 // Level 2 routine but Dgemv and Dger; all of Level 3 (Dgemm, Dsymm,
-// Dsyrk, Dsyr2k, Dtrmm, Dtrsm); and the float32 (Dsdot included) and
-// complex routines.
+// Dsyr2k, Dtrmm, Dtrsm) but the transposed Dsyrk; and the float32 (Dsdot
+// included) and complex routines.
 //
 // # Results
 //

@@ -14,6 +14,108 @@ DATA avx2mask64<>+48(SB)/8, $0x0000000000000000
 DATA avx2mask64<>+56(SB)/8, $0x0000000000000000
 GLOBL avx2mask64<>(SB), RODATA|NOPTR, $64
 
+DATA avx2grammask64<>+0(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+8(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+16(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+24(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+32(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+40(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+48(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+56(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+64(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+72(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+80(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+88(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+96(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+104(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+112(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+120(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+128(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+136(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+144(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+152(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+160(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+168(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+176(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+184(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+192(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+200(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+208(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+216(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+224(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+232(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+240(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+248(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+256(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+264(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+272(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+280(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+288(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+296(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+304(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+312(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+320(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+328(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+336(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+344(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+352(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+360(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+368(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+376(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+384(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+392(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+400(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+408(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+416(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+424(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+432(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+440(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+448(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+456(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+464(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+472(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+480(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+488(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+496(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+504(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+512(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+520(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+528(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+536(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+544(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+552(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+560(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+568(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+576(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+584(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+592(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+600(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+608(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+616(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+624(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+632(SB)/8, $0xffffffffffffffff
+DATA avx2grammask64<>+640(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+648(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+656(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+664(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+672(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+680(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+688(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+696(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+704(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+712(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+720(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+728(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+736(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+744(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+752(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+760(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+768(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+776(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+784(SB)/8, $0x0000000000000000
+DATA avx2grammask64<>+792(SB)/8, $0x0000000000000000
+GLOBL avx2grammask64<>(SB), RODATA|NOPTR, $800
+
 // func DotAVX2(x []float64, y []float64) float64
 // Requires: AVX, FMA3
 TEXT ·DotAVX2(SB), NOSPLIT, $0-56
@@ -6263,6 +6365,2353 @@ nextrowblock:
 	MOVQ R13, R9
 	CMPQ R9, R11
 	JNE  rowblock
+
+done:
+	VZEROUPPER
+
+empty:
+	RET
+
+// func GramAVX2(m int, n int, a []float64, lda int, g []float64)
+// Requires: AVX, CMOV, FMA3
+TEXT ·GramAVX2(SB), NOSPLIT, $8-72
+	MOVQ  n+8(FP), R10
+	TESTQ R10, R10
+	JZ    empty
+	MOVQ  m+0(FP), AX
+	TESTQ AX, AX
+	JZ    empty
+	MOVQ  AX, (SP)
+	MOVQ  lda+40(FP), R9
+	SHLQ  $0x03, R9
+	SHLQ  $0x03, R10
+	MOVQ  a_base+16(FP), R8
+
+chunk:
+	MOVQ    (SP), AX
+	MOVQ    $0x00000080, R11
+	CMPQ    AX, R11
+	CMOVQLT AX, R11
+	SUBQ    R11, AX
+	MOVQ    AX, (SP)
+	IMULQ   R9, R11
+	MOVQ    g_base+48(FP), BX
+	XORQ    R12, R12
+
+block:
+	MOVQ R10, AX
+	SUBQ R12, AX
+	CMPQ AX, $0x00000060
+	JB   last
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+fullint:
+	CMPQ    R13, R12
+	JAE     fulldiag
+	MOVQ    R12, CX
+	SUBQ    R13, CX
+	LEAQ    (R14)(R12*1), DX
+	VMOVUPD (DX), Y0
+	VMOVUPD 32(DX), Y1
+	VMOVUPD 64(DX), Y2
+	ADDQ    R10, DX
+	VMOVUPD (DX), Y3
+	VMOVUPD 32(DX), Y4
+	VMOVUPD 64(DX), Y5
+	ADDQ    R10, DX
+	VMOVUPD (DX), Y6
+	VMOVUPD 32(DX), Y7
+	VMOVUPD 64(DX), Y8
+	ADDQ    R10, DX
+	VMOVUPD (DX), Y9
+	VMOVUPD 32(DX), Y10
+	VMOVUPD 64(DX), Y11
+	LEAQ    (R8)(R13*1), SI
+	LEAQ    (SI)(R11*1), DI
+
+fullintrows:
+	VMOVUPD      (SI)(CX*1), Y12
+	VMOVUPD      32(SI)(CX*1), Y13
+	VMOVUPD      64(SI)(CX*1), Y14
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VFMADD231PD  Y14, Y15, Y2
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VFMADD231PD  Y14, Y15, Y5
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VFMADD231PD  Y14, Y15, Y8
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	VFMADD231PD  Y14, Y15, Y11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fullintrows
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	VMOVUPD      Y2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y3, (DX)
+	VMOVUPD      Y4, 32(DX)
+	VMOVUPD      Y5, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y6, (DX)
+	VMOVUPD      Y7, 32(DX)
+	VMOVUPD      Y8, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y9, (DX)
+	VMOVUPD      Y10, 32(DX)
+	VMOVUPD      Y11, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          fullint
+
+fulldiag:
+	MOVQ       BX, DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    32(DX), Y1
+	VMOVUPD    64(DX), Y2
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	VMOVUPD    32(DX), Y4
+	VMOVUPD    64(DX), Y5
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	VMOVUPD    32(DX), Y7
+	VMOVUPD    64(DX), Y8
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	VMOVUPD    32(DX), Y10
+	VMOVUPD    64(DX), Y11
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+fulldiag0rows:
+	VMOVUPD      (SI), Y12
+	VMOVUPD      32(SI), Y13
+	VMOVUPD      64(SI), Y14
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VFMADD231PD  Y14, Y15, Y2
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VFMADD231PD  Y14, Y15, Y5
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VFMADD231PD  Y14, Y15, Y8
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	VFMADD231PD  Y14, Y15, Y11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fulldiag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	VMOVUPD      Y2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      Y4, 32(DX)
+	VMOVUPD      Y5, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      Y7, 32(DX)
+	VMOVUPD      Y8, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      Y10, 32(DX)
+	VMOVUPD      Y11, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      (DX), Y0
+	VMOVUPD      32(DX), Y1
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y3
+	VMOVUPD      32(DX), Y4
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y6
+	VMOVUPD      32(DX), Y7
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y9
+	VMOVUPD      32(DX), Y10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+fulldiag1rows:
+	VMOVUPD      32(SI), Y12
+	VMOVUPD      64(SI), Y13
+	VBROADCASTSD 32(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 40(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 48(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 56(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fulldiag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      Y4, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      Y7, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      Y10, 32(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      (DX), Y0
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y3
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y6
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+fulldiag2rows:
+	VMOVUPD      64(SI), Y12
+	VBROADCASTSD 64(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 72(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VBROADCASTSD 80(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VBROADCASTSD 88(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fulldiag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      Y0, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	IMUL3Q       $0x0000000c, R10, AX
+	ADDQ         AX, BX
+	ADDQ         $0x00000060, BX
+	ADDQ         $0x00000060, R12
+	JMP          block
+
+last:
+	TESTQ AX, AX
+	JZ    nextchunk
+	CMPQ  AX, $0x00000008
+	JE    r1
+	CMPQ  AX, $0x00000010
+	JE    r2
+	CMPQ  AX, $0x00000018
+	JE    r3
+	CMPQ  AX, $0x00000020
+	JE    r4
+	CMPQ  AX, $0x00000028
+	JE    r5
+	CMPQ  AX, $0x00000030
+	JE    r6
+	CMPQ  AX, $0x00000038
+	JE    r7
+	CMPQ  AX, $0x00000040
+	JE    r8
+	CMPQ  AX, $0x00000048
+	JE    r9
+	CMPQ  AX, $0x00000050
+	JE    r10
+	XORQ  R13, R13
+	MOVQ  g_base+48(FP), R14
+
+r11int:
+	CMPQ       R13, R12
+	JAE        r11diag
+	MOVQ       R12, CX
+	SUBQ       R13, CX
+	LEAQ       (R14)(R12*1), DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    32(DX), Y1
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y2
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y3
+	VMOVUPD    32(DX), Y4
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y5
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y6
+	VMOVUPD    32(DX), Y7
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y8
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y9
+	VMOVUPD    32(DX), Y10
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y11
+	LEAQ       (R8)(R13*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r11introws:
+	VMOVUPD      (SI)(CX*1), Y12
+	VMOVUPD      32(SI)(CX*1), Y13
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   64(SI)(CX*1), Y15, Y14
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VFMADD231PD  Y14, Y15, Y2
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VFMADD231PD  Y14, Y15, Y5
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VFMADD231PD  Y14, Y15, Y8
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	VFMADD231PD  Y14, Y15, Y11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r11introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y2, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y3, (DX)
+	VMOVUPD      Y4, 32(DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y5, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y6, (DX)
+	VMOVUPD      Y7, 32(DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y8, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y9, (DX)
+	VMOVUPD      Y10, 32(DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y11, Y15, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r11int
+
+r11diag:
+	MOVQ       BX, DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    32(DX), Y1
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y2
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	VMOVUPD    32(DX), Y4
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y5
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	VMOVUPD    32(DX), Y7
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y8
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	VMOVUPD    32(DX), Y10
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y11
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r11diag0rows:
+	VMOVUPD      (SI), Y12
+	VMOVUPD      32(SI), Y13
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   64(SI), Y15, Y14
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VFMADD231PD  Y14, Y15, Y2
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VFMADD231PD  Y14, Y15, Y5
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VFMADD231PD  Y14, Y15, Y8
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	VFMADD231PD  Y14, Y15, Y11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r11diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y2, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      Y4, 32(DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y5, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      Y7, 32(DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y8, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      Y10, 32(DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y11, Y15, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      (DX), Y0
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y1
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y3
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y4
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y6
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y7
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y9
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r11diag1rows:
+	VMOVUPD      32(SI), Y12
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   64(SI), Y15, Y13
+	VBROADCASTSD 32(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 40(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 48(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 56(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r11diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y1, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y4, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y7, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y10, Y15, 32(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y0
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+256(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y3
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+416(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y6
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r11diag2rows:
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   64(SI), Y15, Y12
+	VBROADCASTSD 64(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 72(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VBROADCASTSD 80(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r11diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+256(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+416(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	JMP          nextchunk
+
+r10:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r10int:
+	CMPQ       R13, R12
+	JAE        r10diag
+	MOVQ       R12, CX
+	SUBQ       R13, CX
+	LEAQ       (R14)(R12*1), DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    32(DX), Y1
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y2
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y3
+	VMOVUPD    32(DX), Y4
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y5
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y6
+	VMOVUPD    32(DX), Y7
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y8
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y9
+	VMOVUPD    32(DX), Y10
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y11
+	LEAQ       (R8)(R13*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r10introws:
+	VMOVUPD      (SI)(CX*1), Y12
+	VMOVUPD      32(SI)(CX*1), Y13
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   64(SI)(CX*1), Y15, Y14
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VFMADD231PD  Y14, Y15, Y2
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VFMADD231PD  Y14, Y15, Y5
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VFMADD231PD  Y14, Y15, Y8
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	VFMADD231PD  Y14, Y15, Y11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r10introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y2, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y3, (DX)
+	VMOVUPD      Y4, 32(DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y5, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y6, (DX)
+	VMOVUPD      Y7, 32(DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y8, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y9, (DX)
+	VMOVUPD      Y10, 32(DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y11, Y15, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r10int
+
+r10diag:
+	MOVQ       BX, DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    32(DX), Y1
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y2
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	VMOVUPD    32(DX), Y4
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y5
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	VMOVUPD    32(DX), Y7
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y8
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	VMOVUPD    32(DX), Y10
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y11
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r10diag0rows:
+	VMOVUPD      (SI), Y12
+	VMOVUPD      32(SI), Y13
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   64(SI), Y15, Y14
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VFMADD231PD  Y14, Y15, Y2
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VFMADD231PD  Y14, Y15, Y5
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VFMADD231PD  Y14, Y15, Y8
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	VFMADD231PD  Y14, Y15, Y11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r10diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y2, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      Y4, 32(DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y5, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      Y7, 32(DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y8, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      Y10, 32(DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y11, Y15, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      (DX), Y0
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y1
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y3
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y4
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y6
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y7
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y9
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r10diag1rows:
+	VMOVUPD      32(SI), Y12
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   64(SI), Y15, Y13
+	VBROADCASTSD 32(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 40(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 48(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 56(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r10diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y1, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y4, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y7, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y10, Y15, 32(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y0
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+224(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y3
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r10diag2rows:
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   64(SI), Y15, Y12
+	VBROADCASTSD 64(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 72(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r10diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+224(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	JMP          nextchunk
+
+r9:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r9int:
+	CMPQ       R13, R12
+	JAE        r9diag
+	MOVQ       R12, CX
+	SUBQ       R13, CX
+	LEAQ       (R14)(R12*1), DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    32(DX), Y1
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y2
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y3
+	VMOVUPD    32(DX), Y4
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y5
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y6
+	VMOVUPD    32(DX), Y7
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y8
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y9
+	VMOVUPD    32(DX), Y10
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y11
+	LEAQ       (R8)(R13*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r9introws:
+	VMOVUPD      (SI)(CX*1), Y12
+	VMOVUPD      32(SI)(CX*1), Y13
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   64(SI)(CX*1), Y15, Y14
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VFMADD231PD  Y14, Y15, Y2
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VFMADD231PD  Y14, Y15, Y5
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VFMADD231PD  Y14, Y15, Y8
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	VFMADD231PD  Y14, Y15, Y11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r9introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y2, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y3, (DX)
+	VMOVUPD      Y4, 32(DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y5, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y6, (DX)
+	VMOVUPD      Y7, 32(DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y8, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y9, (DX)
+	VMOVUPD      Y10, 32(DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y11, Y15, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r9int
+
+r9diag:
+	MOVQ       BX, DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    32(DX), Y1
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y2
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	VMOVUPD    32(DX), Y4
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y5
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	VMOVUPD    32(DX), Y7
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y8
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	VMOVUPD    32(DX), Y10
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 64(DX), Y15, Y11
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r9diag0rows:
+	VMOVUPD      (SI), Y12
+	VMOVUPD      32(SI), Y13
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   64(SI), Y15, Y14
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VFMADD231PD  Y14, Y15, Y2
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VFMADD231PD  Y14, Y15, Y5
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VFMADD231PD  Y14, Y15, Y8
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	VFMADD231PD  Y14, Y15, Y11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r9diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y2, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      Y4, 32(DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y5, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      Y7, 32(DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y8, Y15, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      Y10, 32(DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y11, Y15, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      (DX), Y0
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y1
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y3
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y4
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y6
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y7
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y9
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   32(DX), Y15, Y10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r9diag1rows:
+	VMOVUPD      32(SI), Y12
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   64(SI), Y15, Y13
+	VBROADCASTSD 32(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 40(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 48(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 56(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r9diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y1, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y4, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y7, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y10, Y15, 32(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y0
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r9diag2rows:
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   64(SI), Y15, Y12
+	VBROADCASTSD 64(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r9diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	JMP          nextchunk
+
+r8:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r8int:
+	CMPQ    R13, R12
+	JAE     r8diag
+	MOVQ    R12, CX
+	SUBQ    R13, CX
+	LEAQ    (R14)(R12*1), DX
+	VMOVUPD (DX), Y0
+	VMOVUPD 32(DX), Y1
+	ADDQ    R10, DX
+	VMOVUPD (DX), Y3
+	VMOVUPD 32(DX), Y4
+	ADDQ    R10, DX
+	VMOVUPD (DX), Y6
+	VMOVUPD 32(DX), Y7
+	ADDQ    R10, DX
+	VMOVUPD (DX), Y9
+	VMOVUPD 32(DX), Y10
+	LEAQ    (R8)(R13*1), SI
+	LEAQ    (SI)(R11*1), DI
+
+r8introws:
+	VMOVUPD      (SI)(CX*1), Y12
+	VMOVUPD      32(SI)(CX*1), Y13
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r8introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y3, (DX)
+	VMOVUPD      Y4, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y6, (DX)
+	VMOVUPD      Y7, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y9, (DX)
+	VMOVUPD      Y10, 32(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r8int
+
+r8diag:
+	MOVQ       BX, DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    32(DX), Y1
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	VMOVUPD    32(DX), Y4
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	VMOVUPD    32(DX), Y7
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	VMOVUPD    32(DX), Y10
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r8diag0rows:
+	VMOVUPD      (SI), Y12
+	VMOVUPD      32(SI), Y13
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r8diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      Y1, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      Y4, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      Y7, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      Y10, 32(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      (DX), Y0
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y3
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y6
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r8diag1rows:
+	VMOVUPD      32(SI), Y12
+	VBROADCASTSD 32(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 40(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VBROADCASTSD 48(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VBROADCASTSD 56(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r8diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      Y0, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	JMP          nextchunk
+
+r7:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r7int:
+	CMPQ       R13, R12
+	JAE        r7diag
+	MOVQ       R12, CX
+	SUBQ       R13, CX
+	LEAQ       (R14)(R12*1), DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y1
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y3
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y4
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y6
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y7
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y9
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y10
+	LEAQ       (R8)(R13*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r7introws:
+	VMOVUPD      (SI)(CX*1), Y12
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   32(SI)(CX*1), Y15, Y13
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r7introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y1, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y3, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y4, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y6, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y7, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y9, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y10, Y15, 32(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r7int
+
+r7diag:
+	MOVQ       BX, DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y1
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y4
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y7
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y10
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r7diag0rows:
+	VMOVUPD      (SI), Y12
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   32(SI), Y15, Y13
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r7diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y1, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y4, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y7, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y10, Y15, 32(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y0
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+256(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y3
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+416(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y6
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r7diag1rows:
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   32(SI), Y15, Y12
+	VBROADCASTSD 32(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 40(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VBROADCASTSD 48(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r7diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+256(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+416(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	JMP          nextchunk
+
+r6:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r6int:
+	CMPQ       R13, R12
+	JAE        r6diag
+	MOVQ       R12, CX
+	SUBQ       R13, CX
+	LEAQ       (R14)(R12*1), DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y1
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y3
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y4
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y6
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y7
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y9
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y10
+	LEAQ       (R8)(R13*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r6introws:
+	VMOVUPD      (SI)(CX*1), Y12
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   32(SI)(CX*1), Y15, Y13
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r6introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y1, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y3, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y4, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y6, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y7, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y9, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y10, Y15, 32(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r6int
+
+r6diag:
+	MOVQ       BX, DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y1
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y4
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y7
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y10
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r6diag0rows:
+	VMOVUPD      (SI), Y12
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   32(SI), Y15, Y13
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r6diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y1, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y4, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y7, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y10, Y15, 32(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y0
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+224(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y3
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r6diag1rows:
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   32(SI), Y15, Y12
+	VBROADCASTSD 32(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 40(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r6diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+224(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	JMP          nextchunk
+
+r5:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r5int:
+	CMPQ       R13, R12
+	JAE        r5diag
+	MOVQ       R12, CX
+	SUBQ       R13, CX
+	LEAQ       (R14)(R12*1), DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y1
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y3
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y4
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y6
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y7
+	ADDQ       R10, DX
+	VMOVUPD    (DX), Y9
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y10
+	LEAQ       (R8)(R13*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r5introws:
+	VMOVUPD      (SI)(CX*1), Y12
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   32(SI)(CX*1), Y15, Y13
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r5introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y1, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y3, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y4, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y6, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y7, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y9, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y10, Y15, 32(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r5int
+
+r5diag:
+	MOVQ       BX, DX
+	VMOVUPD    (DX), Y0
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y1
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y4
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y7
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD 32(DX), Y15, Y10
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r5diag0rows:
+	VMOVUPD      (SI), Y12
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   32(SI), Y15, Y13
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r5diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Y0, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y1, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y4, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y7, Y15, 32(DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y10, Y15, 32(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   (DX), Y15, Y0
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r5diag1rows:
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   32(SI), Y15, Y12
+	VBROADCASTSD 32(SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r5diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000020, DX
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	JMP          nextchunk
+
+r4:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r4int:
+	CMPQ    R13, R12
+	JAE     r4diag
+	MOVQ    R12, CX
+	SUBQ    R13, CX
+	LEAQ    (R14)(R12*1), DX
+	VMOVUPD (DX), Y0
+	ADDQ    R10, DX
+	VMOVUPD (DX), Y3
+	ADDQ    R10, DX
+	VMOVUPD (DX), Y6
+	ADDQ    R10, DX
+	VMOVUPD (DX), Y9
+	LEAQ    (R8)(R13*1), SI
+	LEAQ    (SI)(R11*1), DI
+
+r4introws:
+	VMOVUPD      (SI)(CX*1), Y12
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r4introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Y0, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y3, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y6, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      Y9, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r4int
+
+r4diag:
+	MOVQ       BX, DX
+	VMOVUPD    (DX), Y0
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r4diag0rows:
+	VMOVUPD      (SI), Y12
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r4diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Y0, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+288(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+448(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+608(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	JMP          nextchunk
+
+r3:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r3int:
+	CMPQ       R13, R12
+	JAE        r3diag
+	MOVQ       R12, CX
+	SUBQ       R13, CX
+	LEAQ       (R14)(R12*1), DX
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD (DX), Y15, Y0
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	LEAQ       (R8)(R13*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r3introws:
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   (SI)(CX*1), Y15, Y12
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r3introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r3int
+
+r3diag:
+	MOVQ       BX, DX
+	VMOVUPD    avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD (DX), Y15, Y0
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+256(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+416(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r3diag0rows:
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   (SI), Y15, Y12
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r3diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      avx2grammask64<>+96(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+256(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+416(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	JMP          nextchunk
+
+r2:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r2int:
+	CMPQ       R13, R12
+	JAE        r2diag
+	MOVQ       R12, CX
+	SUBQ       R13, CX
+	LEAQ       (R14)(R12*1), DX
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD (DX), Y15, Y0
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	LEAQ       (R8)(R13*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r2introws:
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   (SI)(CX*1), Y15, Y12
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r2introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r2int
+
+r2diag:
+	MOVQ       BX, DX
+	VMOVUPD    avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD (DX), Y15, Y0
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+224(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r2diag0rows:
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   (SI), Y15, Y12
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r2diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      avx2grammask64<>+64(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+224(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	JMP          nextchunk
+
+r1:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r1int:
+	CMPQ       R13, R12
+	JAE        r1diag
+	MOVQ       R12, CX
+	SUBQ       R13, CX
+	LEAQ       (R14)(R12*1), DX
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD (DX), Y15, Y0
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD (DX), Y15, Y3
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD (DX), Y15, Y6
+	ADDQ       R10, DX
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD (DX), Y15, Y9
+	LEAQ       (R8)(R13*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r1introws:
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   (SI)(CX*1), Y15, Y12
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VBROADCASTSD 16(SI), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r1introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y3, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y6, Y15, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y9, Y15, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r1int
+
+r1diag:
+	MOVQ       BX, DX
+	VMOVUPD    avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD (DX), Y15, Y0
+	LEAQ       (R8)(R12*1), SI
+	LEAQ       (SI)(R11*1), DI
+
+r1diag0rows:
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   (SI), Y15, Y12
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r1diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      avx2grammask64<>+32(SB), Y15
+	VMASKMOVPD   Y0, Y15, (DX)
+
+nextchunk:
+	ADDQ R11, R8
+	CMPQ (SP), $0x00
+	JNE  chunk
+	VZEROUPPER
+
+empty:
+	RET
+
+// func ShiftScaleAVX2(m int, n int, a []float64, lda int, shift []float64, scale []float64, z []float64, ldz int)
+// Requires: AVX
+TEXT ·ShiftScaleAVX2(SB), NOSPLIT, $0-128
+	MOVQ    n+8(FP), AX
+	TESTQ   AX, AX
+	JZ      empty
+	MOVQ    m+0(FP), BX
+	TESTQ   BX, BX
+	JZ      empty
+	MOVQ    a_base+16(FP), R8
+	MOVQ    z_base+96(FP), R9
+	MOVQ    shift_base+48(FP), R10
+	MOVQ    scale_base+72(FP), R11
+	MOVQ    lda+40(FP), R12
+	SHLQ    $0x03, R12
+	MOVQ    ldz+120(FP), R13
+	SHLQ    $0x03, R13
+	MOVQ    AX, DX
+	ANDQ    $0x00000003, DX
+	SHLQ    $0x03, DX
+	LEAQ    avx2mask64<>+32(SB), CX
+	SUBQ    DX, CX
+	VMOVUPD (CX), Y15
+	CMPQ    AX, $0x00000010
+	JA      wide
+	MOVQ    AX, CX
+	SHRQ    $0x02, CX
+	TESTQ   DX, DX
+	JNZ     shortmasked
+	CMPQ    CX, $0x01
+	JE      short1
+	CMPQ    CX, $0x02
+	JE      short2
+	CMPQ    CX, $0x03
+	JE      short3
+	JMP     short4
+
+shortmasked:
+	CMPQ CX, $0x00
+	JE   short0m
+	CMPQ CX, $0x01
+	JE   short1m
+	CMPQ CX, $0x02
+	JE   short2m
+	JMP  short3m
+
+short4:
+	VMOVUPD (R10), Y4
+	VMOVUPD (R11), Y8
+	VMOVUPD 32(R10), Y5
+	VMOVUPD 32(R11), Y9
+	VMOVUPD 64(R10), Y6
+	VMOVUPD 64(R11), Y10
+	VMOVUPD 96(R10), Y7
+	VMOVUPD 96(R11), Y11
+
+short4rows:
+	VMOVUPD (R8), Y0
+	VSUBPD  Y4, Y0, Y0
+	VMULPD  Y8, Y0, Y0
+	VMOVUPD Y0, (R9)
+	VMOVUPD 32(R8), Y1
+	VSUBPD  Y5, Y1, Y1
+	VMULPD  Y9, Y1, Y1
+	VMOVUPD Y1, 32(R9)
+	VMOVUPD 64(R8), Y2
+	VSUBPD  Y6, Y2, Y2
+	VMULPD  Y10, Y2, Y2
+	VMOVUPD Y2, 64(R9)
+	VMOVUPD 96(R8), Y3
+	VSUBPD  Y7, Y3, Y3
+	VMULPD  Y11, Y3, Y3
+	VMOVUPD Y3, 96(R9)
+	ADDQ    R12, R8
+	ADDQ    R13, R9
+	DECQ    BX
+	JNZ     short4rows
+	JMP     done
+
+short3:
+	VMOVUPD (R10), Y4
+	VMOVUPD (R11), Y8
+	VMOVUPD 32(R10), Y5
+	VMOVUPD 32(R11), Y9
+	VMOVUPD 64(R10), Y6
+	VMOVUPD 64(R11), Y10
+
+short3rows:
+	VMOVUPD (R8), Y0
+	VSUBPD  Y4, Y0, Y0
+	VMULPD  Y8, Y0, Y0
+	VMOVUPD Y0, (R9)
+	VMOVUPD 32(R8), Y1
+	VSUBPD  Y5, Y1, Y1
+	VMULPD  Y9, Y1, Y1
+	VMOVUPD Y1, 32(R9)
+	VMOVUPD 64(R8), Y2
+	VSUBPD  Y6, Y2, Y2
+	VMULPD  Y10, Y2, Y2
+	VMOVUPD Y2, 64(R9)
+	ADDQ    R12, R8
+	ADDQ    R13, R9
+	DECQ    BX
+	JNZ     short3rows
+	JMP     done
+
+short3m:
+	VMOVUPD    (R10), Y4
+	VMOVUPD    (R11), Y8
+	VMOVUPD    32(R10), Y5
+	VMOVUPD    32(R11), Y9
+	VMOVUPD    64(R10), Y6
+	VMOVUPD    64(R11), Y10
+	VMASKMOVPD 96(R10), Y15, Y7
+	VMASKMOVPD 96(R11), Y15, Y11
+
+short3mrows:
+	VMOVUPD    (R8), Y0
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y8, Y0, Y0
+	VMOVUPD    Y0, (R9)
+	VMOVUPD    32(R8), Y1
+	VSUBPD     Y5, Y1, Y1
+	VMULPD     Y9, Y1, Y1
+	VMOVUPD    Y1, 32(R9)
+	VMOVUPD    64(R8), Y2
+	VSUBPD     Y6, Y2, Y2
+	VMULPD     Y10, Y2, Y2
+	VMOVUPD    Y2, 64(R9)
+	VMASKMOVPD 96(R8), Y15, Y3
+	VSUBPD     Y7, Y3, Y3
+	VMULPD     Y11, Y3, Y3
+	VMASKMOVPD Y3, Y15, 96(R9)
+	ADDQ       R12, R8
+	ADDQ       R13, R9
+	DECQ       BX
+	JNZ        short3mrows
+	JMP        done
+
+short2:
+	VMOVUPD (R10), Y4
+	VMOVUPD (R11), Y8
+	VMOVUPD 32(R10), Y5
+	VMOVUPD 32(R11), Y9
+
+short2rows:
+	VMOVUPD (R8), Y0
+	VSUBPD  Y4, Y0, Y0
+	VMULPD  Y8, Y0, Y0
+	VMOVUPD Y0, (R9)
+	VMOVUPD 32(R8), Y1
+	VSUBPD  Y5, Y1, Y1
+	VMULPD  Y9, Y1, Y1
+	VMOVUPD Y1, 32(R9)
+	ADDQ    R12, R8
+	ADDQ    R13, R9
+	DECQ    BX
+	JNZ     short2rows
+	JMP     done
+
+short2m:
+	VMOVUPD    (R10), Y4
+	VMOVUPD    (R11), Y8
+	VMOVUPD    32(R10), Y5
+	VMOVUPD    32(R11), Y9
+	VMASKMOVPD 64(R10), Y15, Y6
+	VMASKMOVPD 64(R11), Y15, Y10
+
+short2mrows:
+	VMOVUPD    (R8), Y0
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y8, Y0, Y0
+	VMOVUPD    Y0, (R9)
+	VMOVUPD    32(R8), Y1
+	VSUBPD     Y5, Y1, Y1
+	VMULPD     Y9, Y1, Y1
+	VMOVUPD    Y1, 32(R9)
+	VMASKMOVPD 64(R8), Y15, Y2
+	VSUBPD     Y6, Y2, Y2
+	VMULPD     Y10, Y2, Y2
+	VMASKMOVPD Y2, Y15, 64(R9)
+	ADDQ       R12, R8
+	ADDQ       R13, R9
+	DECQ       BX
+	JNZ        short2mrows
+	JMP        done
+
+short1:
+	VMOVUPD (R10), Y4
+	VMOVUPD (R11), Y8
+
+short1rows:
+	VMOVUPD (R8), Y0
+	VSUBPD  Y4, Y0, Y0
+	VMULPD  Y8, Y0, Y0
+	VMOVUPD Y0, (R9)
+	ADDQ    R12, R8
+	ADDQ    R13, R9
+	DECQ    BX
+	JNZ     short1rows
+	JMP     done
+
+short1m:
+	VMOVUPD    (R10), Y4
+	VMOVUPD    (R11), Y8
+	VMASKMOVPD 32(R10), Y15, Y5
+	VMASKMOVPD 32(R11), Y15, Y9
+
+short1mrows:
+	VMOVUPD    (R8), Y0
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y8, Y0, Y0
+	VMOVUPD    Y0, (R9)
+	VMASKMOVPD 32(R8), Y15, Y1
+	VSUBPD     Y5, Y1, Y1
+	VMULPD     Y9, Y1, Y1
+	VMASKMOVPD Y1, Y15, 32(R9)
+	ADDQ       R12, R8
+	ADDQ       R13, R9
+	DECQ       BX
+	JNZ        short1mrows
+	JMP        done
+
+short0m:
+	VMASKMOVPD (R10), Y15, Y4
+	VMASKMOVPD (R11), Y15, Y8
+
+short0mrows:
+	VMASKMOVPD (R8), Y15, Y0
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y8, Y0, Y0
+	VMASKMOVPD Y0, Y15, (R9)
+	ADDQ       R12, R8
+	ADDQ       R13, R9
+	DECQ       BX
+	JNZ        short0mrows
+	JMP        done
+
+wide:
+	MOVQ AX, SI
+	ANDQ $-16, SI
+	SHLQ $0x03, SI
+	MOVQ AX, DI
+	ANDQ $-4, DI
+	SHLQ $0x03, DI
+
+row:
+	XORQ CX, CX
+
+four:
+	VMOVUPD (R8)(CX*1), Y0
+	VSUBPD  (R10)(CX*1), Y0, Y0
+	VMULPD  (R11)(CX*1), Y0, Y0
+	VMOVUPD Y0, (R9)(CX*1)
+	VMOVUPD 32(R8)(CX*1), Y1
+	VSUBPD  32(R10)(CX*1), Y1, Y1
+	VMULPD  32(R11)(CX*1), Y1, Y1
+	VMOVUPD Y1, 32(R9)(CX*1)
+	VMOVUPD 64(R8)(CX*1), Y2
+	VSUBPD  64(R10)(CX*1), Y2, Y2
+	VMULPD  64(R11)(CX*1), Y2, Y2
+	VMOVUPD Y2, 64(R9)(CX*1)
+	VMOVUPD 96(R8)(CX*1), Y3
+	VSUBPD  96(R10)(CX*1), Y3, Y3
+	VMULPD  96(R11)(CX*1), Y3, Y3
+	VMOVUPD Y3, 96(R9)(CX*1)
+	ADDQ    $0x80, CX
+	CMPQ    CX, SI
+	JB      four
+
+one:
+	CMPQ    CX, DI
+	JAE     tail
+	VMOVUPD (R8)(CX*1), Y0
+	VSUBPD  (R10)(CX*1), Y0, Y0
+	VMULPD  (R11)(CX*1), Y0, Y0
+	VMOVUPD Y0, (R9)(CX*1)
+	ADDQ    $0x20, CX
+	JMP     one
+
+tail:
+	TESTQ      DX, DX
+	JZ         nextrow
+	VMASKMOVPD (R8)(CX*1), Y15, Y0
+	VMASKMOVPD (R10)(CX*1), Y15, Y4
+	VSUBPD     Y4, Y0, Y0
+	VMASKMOVPD (R11)(CX*1), Y15, Y4
+	VMULPD     Y4, Y0, Y0
+	VMASKMOVPD Y0, Y15, (R9)(CX*1)
+
+nextrow:
+	ADDQ R12, R8
+	ADDQ R13, R9
+	DECQ BX
+	JNZ  row
 
 done:
 	VZEROUPPER

@@ -165,3 +165,33 @@ func LossGradAVX512(m int, n int, a []float64, lda int, w []float64, c float64, 
 //
 //go:noescape
 func GemvTAVX512(m int, n int, a []float64, lda int, x []float64, y []float64)
+
+// GramAVX512 is the AVX512 twin of generic.Gram. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ {
+//			for k := j; k < n; k++ { g[j*n+k] = fma(a[i*lda+j], a[i*lda+k], g[j*n+k]) }
+//		}
+//	} // g[j*n+k] with k < j is never read or written
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func GramAVX512(m int, n int, a []float64, lda int, g []float64)
+
+// ShiftScaleAVX512 is the AVX512 twin of generic.ShiftScale. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ { z[i*ldz+j] = (a[i*lda+j] - shift[j]) * scale[j] }
+//	}
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func ShiftScaleAVX512(m int, n int, a []float64, lda int, shift []float64, scale []float64, z []float64, ldz int)

@@ -4105,3 +4105,7611 @@ GemvTAVX512_w4_end:
 GemvTAVX512_done:
 	VZEROUPPER
 	RET
+
+// func GramAVX512(m int, n int, a []float64, lda int, g []float64)
+// Requires: AVX, AVX512F, CMOV
+TEXT ·GramAVX512(SB), NOSPLIT, $8-72
+	MOVQ  n+8(FP), R10
+	TESTQ R10, R10
+	JZ    empty
+	MOVQ  m+0(FP), AX
+	TESTQ AX, AX
+	JZ    empty
+	MOVQ  AX, (SP)
+	MOVQ  lda+40(FP), R9
+	SHLQ  $0x03, R9
+	SHLQ  $0x03, R10
+	MOVQ  a_base+16(FP), R8
+
+chunk:
+	MOVQ    (SP), AX
+	MOVQ    $0x00000080, R11
+	CMPQ    AX, R11
+	CMOVQLT AX, R11
+	SUBQ    R11, AX
+	MOVQ    AX, (SP)
+	IMULQ   R9, R11
+	MOVQ    g_base+48(FP), BX
+	XORQ    R12, R12
+
+block:
+	MOVQ R10, AX
+	SUBQ R12, AX
+	CMPQ AX, $0x000000c0
+	JB   last
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+fullint:
+	CMPQ    R13, R12
+	JAE     fulldiag
+	MOVQ    R12, CX
+	SUBQ    R13, CX
+	LEAQ    (R14)(R12*1), DX
+	VMOVUPD (DX), Z0
+	VMOVUPD 64(DX), Z1
+	VMOVUPD 128(DX), Z2
+	ADDQ    R10, DX
+	VMOVUPD (DX), Z3
+	VMOVUPD 64(DX), Z4
+	VMOVUPD 128(DX), Z5
+	ADDQ    R10, DX
+	VMOVUPD (DX), Z6
+	VMOVUPD 64(DX), Z7
+	VMOVUPD 128(DX), Z8
+	ADDQ    R10, DX
+	VMOVUPD (DX), Z9
+	VMOVUPD 64(DX), Z10
+	VMOVUPD 128(DX), Z11
+	LEAQ    (R8)(R13*1), SI
+	LEAQ    (SI)(R11*1), DI
+
+fullintrows:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD      64(SI)(CX*1), Z13
+	VMOVUPD      128(SI)(CX*1), Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fullintrows
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	VMOVUPD      Z2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	VMOVUPD      Z4, 64(DX)
+	VMOVUPD      Z5, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	VMOVUPD      Z7, 64(DX)
+	VMOVUPD      Z8, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	VMOVUPD      Z10, 64(DX)
+	VMOVUPD      Z11, 128(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          fullint
+
+fulldiag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	VMOVUPD   128(DX), Z2
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	VMOVUPD   64(DX), Z4
+	VMOVUPD   128(DX), Z5
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	VMOVUPD   64(DX), Z7
+	VMOVUPD   128(DX), Z8
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	VMOVUPD   64(DX), Z10
+	VMOVUPD   128(DX), Z11
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+
+fulldiag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD      128(SI), Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fulldiag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	VMOVUPD      Z2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	VMOVUPD      Z5, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	VMOVUPD      Z8, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	VMOVUPD      Z11, 128(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	VMOVUPD      64(DX), Z1
+	VMOVUPD      128(DX), Z2
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	VMOVUPD      128(DX), Z5
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	VMOVUPD      128(DX), Z8
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	VMOVUPD      128(DX), Z11
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+fulldiag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD      128(SI), Z14
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fulldiag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	VMOVUPD      Z1, 64(DX)
+	VMOVUPD      Z2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	VMOVUPD      Z5, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	VMOVUPD      Z8, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	VMOVUPD      Z11, 128(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      (DX), Z0
+	VMOVUPD      64(DX), Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+fulldiag2rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD      128(SI), Z13
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fulldiag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	VMOVUPD      64(DX), Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+fulldiag3rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD      128(SI), Z13
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 112(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 120(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fulldiag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	VMOVUPD      Z1, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	VMOVUPD      (DX), Z0
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+fulldiag4rows:
+	VMOVUPD      128(SI), Z12
+	VBROADCASTSD 128(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 136(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 144(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 152(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fulldiag4rows
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	VMOVUPD      Z0, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x00000014, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+fulldiag5rows:
+	VMOVUPD      128(SI), Z12
+	VBROADCASTSD 160(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 168(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 176(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 184(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          fulldiag5rows
+	IMUL3Q       $0x00000014, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x00000018, R10, AX
+	ADDQ         AX, BX
+	ADDQ         $0x000000c0, BX
+	ADDQ         $0x000000c0, R12
+	JMP          block
+
+last:
+	TESTQ AX, AX
+	JZ    nextchunk
+	CMPQ  AX, $0x00000008
+	JE    r1
+	CMPQ  AX, $0x00000010
+	JE    r2
+	CMPQ  AX, $0x00000018
+	JE    r3
+	CMPQ  AX, $0x00000020
+	JE    r4
+	CMPQ  AX, $0x00000028
+	JE    r5
+	CMPQ  AX, $0x00000030
+	JE    r6
+	CMPQ  AX, $0x00000038
+	JE    r7
+	CMPQ  AX, $0x00000040
+	JE    r8
+	CMPQ  AX, $0x00000048
+	JE    r9
+	CMPQ  AX, $0x00000050
+	JE    r10
+	CMPQ  AX, $0x00000058
+	JE    r11
+	CMPQ  AX, $0x00000060
+	JE    r12
+	CMPQ  AX, $0x00000068
+	JE    r13
+	CMPQ  AX, $0x00000070
+	JE    r14
+	CMPQ  AX, $0x00000078
+	JE    r15
+	CMPQ  AX, $0x00000080
+	JE    r16
+	CMPQ  AX, $0x00000088
+	JE    r17
+	CMPQ  AX, $0x00000090
+	JE    r18
+	CMPQ  AX, $0x00000098
+	JE    r19
+	CMPQ  AX, $0x000000a0
+	JE    r20
+	CMPQ  AX, $0x000000a8
+	JE    r21
+	CMPQ  AX, $0x000000b0
+	JE    r22
+	XORQ  R13, R13
+	MOVQ  g_base+48(FP), R14
+
+r23int:
+	CMPQ      R13, R12
+	JAE       r23diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K1
+
+r23introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD      64(SI)(CX*1), Z13
+	VMOVUPD.Z    128(SI)(CX*1), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r23introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r23int
+
+r23diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K1
+
+r23diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r23diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	VMOVUPD      64(DX), Z1
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z2
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z5
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z8
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z11
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K1
+
+r23diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r23diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      (DX), Z0
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K1
+
+r23diag2rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r23diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K1
+
+r23diag3rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 112(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 120(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r23diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x0000007e, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x0000007c, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000078, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K1
+
+r23diag4rows:
+	VMOVUPD.Z    128(SI), K1, Z12
+	VBROADCASTSD 128(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 136(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 144(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 152(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r23diag4rows
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000007e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000007c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000078, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x00000014, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000070, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x00000060, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x00000040, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K1
+
+r23diag5rows:
+	VMOVUPD.Z    128(SI), K1, Z12
+	VBROADCASTSD 160(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 168(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 176(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r23diag5rows
+	IMUL3Q       $0x00000014, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000070, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000060, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000040, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	JMP          nextchunk
+
+r22:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r22int:
+	CMPQ      R13, R12
+	JAE       r22diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K1
+
+r22introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD      64(SI)(CX*1), Z13
+	VMOVUPD.Z    128(SI)(CX*1), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r22introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r22int
+
+r22diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K1
+
+r22diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r22diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	VMOVUPD      64(DX), Z1
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z2
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z5
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z8
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z11
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K1
+
+r22diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r22diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      (DX), Z0
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K1
+
+r22diag2rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r22diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K1
+
+r22diag3rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 112(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 120(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r22diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x0000003e, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x0000003c, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000038, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K1
+
+r22diag4rows:
+	VMOVUPD.Z    128(SI), K1, Z12
+	VBROADCASTSD 128(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 136(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 144(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 152(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r22diag4rows
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000003e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000003c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000038, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x00000014, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000030, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x00000020, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K1
+
+r22diag5rows:
+	VMOVUPD.Z    128(SI), K1, Z12
+	VBROADCASTSD 160(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 168(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r22diag5rows
+	IMUL3Q       $0x00000014, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000030, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000020, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	JMP          nextchunk
+
+r21:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r21int:
+	CMPQ      R13, R12
+	JAE       r21diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K1
+
+r21introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD      64(SI)(CX*1), Z13
+	VMOVUPD.Z    128(SI)(CX*1), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r21introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r21int
+
+r21diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K1
+
+r21diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r21diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	VMOVUPD      64(DX), Z1
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z2
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z5
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z8
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z11
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K1
+
+r21diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r21diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      (DX), Z0
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K1
+
+r21diag2rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r21diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K1
+
+r21diag3rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 112(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 120(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r21diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x0000001e, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x0000001c, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000018, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K1
+
+r21diag4rows:
+	VMOVUPD.Z    128(SI), K1, Z12
+	VBROADCASTSD 128(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 136(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 144(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 152(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r21diag4rows
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000001e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000001c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000018, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x00000014, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000010, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K1
+
+r21diag5rows:
+	VMOVUPD.Z    128(SI), K1, Z12
+	VBROADCASTSD 160(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r21diag5rows
+	IMUL3Q       $0x00000014, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000010, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	JMP          nextchunk
+
+r20:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r20int:
+	CMPQ      R13, R12
+	JAE       r20diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K1
+
+r20introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD      64(SI)(CX*1), Z13
+	VMOVUPD.Z    128(SI)(CX*1), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r20introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r20int
+
+r20diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K1
+
+r20diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r20diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	VMOVUPD      64(DX), Z1
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z2
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z5
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z8
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z11
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K1
+
+r20diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r20diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      (DX), Z0
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K1
+
+r20diag2rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r20diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K1
+
+r20diag3rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 112(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 120(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r20diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x0000000e, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x0000000c, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000008, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K1
+
+r20diag4rows:
+	VMOVUPD.Z    128(SI), K1, Z12
+	VBROADCASTSD 128(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 136(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 144(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 152(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r20diag4rows
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000000e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000000c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000008, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	JMP          nextchunk
+
+r19:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r19int:
+	CMPQ      R13, R12
+	JAE       r19diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K1
+
+r19introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD      64(SI)(CX*1), Z13
+	VMOVUPD.Z    128(SI)(CX*1), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r19introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r19int
+
+r19diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K1
+
+r19diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r19diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	VMOVUPD      64(DX), Z1
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z2
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z5
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z8
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z11
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K1
+
+r19diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r19diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      (DX), Z0
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K1
+
+r19diag2rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r19diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K1
+
+r19diag3rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 112(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 120(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r19diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x00000006, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x00000004, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K1
+
+r19diag4rows:
+	VMOVUPD.Z    128(SI), K1, Z12
+	VBROADCASTSD 128(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 136(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 144(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r19diag4rows
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000006, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000004, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	JMP          nextchunk
+
+r18:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r18int:
+	CMPQ      R13, R12
+	JAE       r18diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K1
+
+r18introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD      64(SI)(CX*1), Z13
+	VMOVUPD.Z    128(SI)(CX*1), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r18introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r18int
+
+r18diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K1
+
+r18diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r18diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	VMOVUPD      64(DX), Z1
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z2
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z5
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z8
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z11
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K1
+
+r18diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r18diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      (DX), Z0
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K1
+
+r18diag2rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r18diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K1
+
+r18diag3rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 112(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 120(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r18diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x00000002, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K1
+
+r18diag4rows:
+	VMOVUPD.Z    128(SI), K1, Z12
+	VBROADCASTSD 128(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 136(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r18diag4rows
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000002, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	JMP          nextchunk
+
+r17:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r17int:
+	CMPQ      R13, R12
+	JAE       r17diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K1
+
+r17introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD      64(SI)(CX*1), Z13
+	VMOVUPD.Z    128(SI)(CX*1), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r17introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r17int
+
+r17diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z2
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	VMOVUPD   64(DX), Z4
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z5
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	VMOVUPD   64(DX), Z7
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z8
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	VMOVUPD   64(DX), Z10
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 128(DX), K2, Z11
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K1
+
+r17diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r17diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	VMOVUPD      64(DX), Z1
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z2
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z5
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z8
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    128(DX), K2, Z11
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K1
+
+r17diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VMOVUPD.Z    128(SI), K1, Z14
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VFMADD231PD  Z14, Z15, Z2
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VFMADD231PD  Z14, Z15, Z5
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VFMADD231PD  Z14, Z15, Z8
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	VFMADD231PD  Z14, Z15, Z11
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r17diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	VMOVUPD      Z1, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z2, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z5, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z8, K2, 128(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z11, K2, 128(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      (DX), Z0
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K1
+
+r17diag2rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r17diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K1
+
+r17diag3rows:
+	VMOVUPD      64(SI), Z12
+	VMOVUPD.Z    128(SI), K1, Z13
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 112(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 120(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r17diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K1
+
+r17diag4rows:
+	VMOVUPD.Z    128(SI), K1, Z12
+	VBROADCASTSD 128(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r17diag4rows
+	IMUL3Q       $0x00000010, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000080, DX
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	JMP          nextchunk
+
+r16:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r16int:
+	CMPQ    R13, R12
+	JAE     r16diag
+	MOVQ    R12, CX
+	SUBQ    R13, CX
+	LEAQ    (R14)(R12*1), DX
+	VMOVUPD (DX), Z0
+	VMOVUPD 64(DX), Z1
+	ADDQ    R10, DX
+	VMOVUPD (DX), Z3
+	VMOVUPD 64(DX), Z4
+	ADDQ    R10, DX
+	VMOVUPD (DX), Z6
+	VMOVUPD 64(DX), Z7
+	ADDQ    R10, DX
+	VMOVUPD (DX), Z9
+	VMOVUPD 64(DX), Z10
+	LEAQ    (R8)(R13*1), SI
+	LEAQ    (SI)(R11*1), DI
+
+r16introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD      64(SI)(CX*1), Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r16introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	VMOVUPD      Z4, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	VMOVUPD      Z7, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	VMOVUPD      Z10, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r16int
+
+r16diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	VMOVUPD   64(DX), Z1
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	VMOVUPD   64(DX), Z4
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	VMOVUPD   64(DX), Z7
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	VMOVUPD   64(DX), Z10
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+
+r16diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r16diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	VMOVUPD      Z1, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	VMOVUPD      64(DX), Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	VMOVUPD      64(DX), Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	VMOVUPD      64(DX), Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	VMOVUPD      64(DX), Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r16diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD      64(SI), Z13
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r16diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	VMOVUPD      Z1, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	VMOVUPD      Z4, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	VMOVUPD      Z7, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	VMOVUPD      Z10, 64(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      (DX), Z0
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r16diag2rows:
+	VMOVUPD      64(SI), Z12
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r16diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	VMOVUPD      Z0, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r16diag3rows:
+	VMOVUPD      64(SI), Z12
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 112(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 120(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r16diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	JMP          nextchunk
+
+r15:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r15int:
+	CMPQ      R13, R12
+	JAE       r15diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K1
+
+r15introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD.Z    64(SI)(CX*1), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r15introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r15int
+
+r15diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K1
+
+r15diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r15diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K1
+
+r15diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r15diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x0000007e, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x0000007c, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000078, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K1
+
+r15diag2rows:
+	VMOVUPD.Z    64(SI), K1, Z12
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r15diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000007e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000007c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000078, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000070, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x00000060, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x00000040, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K1
+
+r15diag3rows:
+	VMOVUPD.Z    64(SI), K1, Z12
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 112(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r15diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000070, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000060, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000040, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	JMP          nextchunk
+
+r14:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r14int:
+	CMPQ      R13, R12
+	JAE       r14diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K1
+
+r14introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD.Z    64(SI)(CX*1), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r14introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r14int
+
+r14diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K1
+
+r14diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r14diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K1
+
+r14diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r14diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x0000003e, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x0000003c, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000038, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K1
+
+r14diag2rows:
+	VMOVUPD.Z    64(SI), K1, Z12
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r14diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000003e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000003c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000038, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000030, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x00000020, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K1
+
+r14diag3rows:
+	VMOVUPD.Z    64(SI), K1, Z12
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 104(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r14diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000030, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000020, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	JMP          nextchunk
+
+r13:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r13int:
+	CMPQ      R13, R12
+	JAE       r13diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K1
+
+r13introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD.Z    64(SI)(CX*1), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r13introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r13int
+
+r13diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K1
+
+r13diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r13diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K1
+
+r13diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r13diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x0000001e, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x0000001c, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000018, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K1
+
+r13diag2rows:
+	VMOVUPD.Z    64(SI), K1, Z12
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r13diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000001e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000001c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000018, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000010, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K1
+
+r13diag3rows:
+	VMOVUPD.Z    64(SI), K1, Z12
+	VBROADCASTSD 96(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r13diag3rows
+	IMUL3Q       $0x0000000c, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000010, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	JMP          nextchunk
+
+r12:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r12int:
+	CMPQ      R13, R12
+	JAE       r12diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K1
+
+r12introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD.Z    64(SI)(CX*1), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r12introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r12int
+
+r12diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K1
+
+r12diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r12diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K1
+
+r12diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r12diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x0000000e, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x0000000c, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000008, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K1
+
+r12diag2rows:
+	VMOVUPD.Z    64(SI), K1, Z12
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 88(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r12diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000000e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000000c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000008, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	JMP          nextchunk
+
+r11:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r11int:
+	CMPQ      R13, R12
+	JAE       r11diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K1
+
+r11introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD.Z    64(SI)(CX*1), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r11introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r11int
+
+r11diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K1
+
+r11diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r11diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K1
+
+r11diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r11diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x00000006, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x00000004, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K1
+
+r11diag2rows:
+	VMOVUPD.Z    64(SI), K1, Z12
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 80(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r11diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000006, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000004, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	JMP          nextchunk
+
+r10:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r10int:
+	CMPQ      R13, R12
+	JAE       r10diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K1
+
+r10introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD.Z    64(SI)(CX*1), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r10introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r10int
+
+r10diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K1
+
+r10diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r10diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K1
+
+r10diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r10diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x00000002, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K1
+
+r10diag2rows:
+	VMOVUPD.Z    64(SI), K1, Z12
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 72(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r10diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000002, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	JMP          nextchunk
+
+r9:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r9int:
+	CMPQ      R13, R12
+	JAE       r9diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z3
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z6
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	VMOVUPD   (DX), Z9
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K1
+
+r9introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VMOVUPD.Z    64(SI)(CX*1), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r9introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r9int
+
+r9diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z1
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z4
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z7
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z 64(DX), K2, Z10
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K1
+
+r9diag0rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r9diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z1
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z4
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z7
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    64(DX), K2, Z10
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K1
+
+r9diag1rows:
+	VMOVUPD      (SI), Z12
+	VMOVUPD.Z    64(SI), K1, Z13
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VFMADD231PD  Z13, Z15, Z1
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VFMADD231PD  Z13, Z15, Z4
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VFMADD231PD  Z13, Z15, Z7
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	VFMADD231PD  Z13, Z15, Z10
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r9diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z1, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z4, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z7, K2, 64(DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z10, K2, 64(DX)
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K1
+
+r9diag2rows:
+	VMOVUPD.Z    64(SI), K1, Z12
+	VBROADCASTSD 64(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r9diag2rows
+	IMUL3Q       $0x00000008, R10, DX
+	ADDQ         BX, DX
+	ADDQ         $0x00000040, DX
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	JMP          nextchunk
+
+r8:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r8int:
+	CMPQ    R13, R12
+	JAE     r8diag
+	MOVQ    R12, CX
+	SUBQ    R13, CX
+	LEAQ    (R14)(R12*1), DX
+	VMOVUPD (DX), Z0
+	ADDQ    R10, DX
+	VMOVUPD (DX), Z3
+	ADDQ    R10, DX
+	VMOVUPD (DX), Z6
+	ADDQ    R10, DX
+	VMOVUPD (DX), Z9
+	LEAQ    (R8)(R13*1), SI
+	LEAQ    (SI)(R11*1), DI
+
+r8introws:
+	VMOVUPD      (SI)(CX*1), Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r8introws
+	LEAQ         (R14)(R12*1), DX
+	VMOVUPD      Z0, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z3, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z6, (DX)
+	ADDQ         R10, DX
+	VMOVUPD      Z9, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r8int
+
+r8diag:
+	MOVQ      BX, DX
+	VMOVUPD   (DX), Z0
+	ADDQ      R10, DX
+	MOVL      $0x000000fe, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x000000fc, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x000000f8, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+
+r8diag0rows:
+	VMOVUPD      (SI), Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r8diag0rows
+	MOVQ         BX, DX
+	VMOVUPD      Z0, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fe, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000fc, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000f8, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z9
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+
+r8diag1rows:
+	VMOVUPD      (SI), Z12
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 56(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r8diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x000000f0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000e0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x000000c0, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000080, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	JMP          nextchunk
+
+r7:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r7int:
+	CMPQ      R13, R12
+	JAE       r7diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K1
+
+r7introws:
+	VMOVUPD.Z    (SI)(CX*1), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r7introws
+	LEAQ         (R14)(R12*1), DX
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r7int
+
+r7diag:
+	MOVQ      BX, DX
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x0000007e, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x0000007c, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x00000078, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000007f, AX
+	KMOVW     AX, K1
+
+r7diag0rows:
+	VMOVUPD.Z    (SI), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r7diag0rows
+	MOVQ         BX, DX
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000007e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000007c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000078, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x00000070, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x00000060, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	ADDQ         R10, DX
+	MOVL         $0x00000040, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z6
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000007f, AX
+	KMOVW        AX, K1
+
+r7diag1rows:
+	VMOVUPD.Z    (SI), K1, Z12
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r7diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x00000070, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000060, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000040, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	JMP          nextchunk
+
+r6:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r6int:
+	CMPQ      R13, R12
+	JAE       r6diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K1
+
+r6introws:
+	VMOVUPD.Z    (SI)(CX*1), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r6introws
+	LEAQ         (R14)(R12*1), DX
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r6int
+
+r6diag:
+	MOVQ      BX, DX
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x0000003e, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x0000003c, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x00000038, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000003f, AX
+	KMOVW     AX, K1
+
+r6diag0rows:
+	VMOVUPD.Z    (SI), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r6diag0rows
+	MOVQ         BX, DX
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000003e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000003c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000038, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x00000030, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	ADDQ         R10, DX
+	MOVL         $0x00000020, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z3
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000003f, AX
+	KMOVW        AX, K1
+
+r6diag1rows:
+	VMOVUPD.Z    (SI), K1, Z12
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 40(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r6diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x00000030, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000020, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	JMP          nextchunk
+
+r5:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r5int:
+	CMPQ      R13, R12
+	JAE       r5diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K1
+
+r5introws:
+	VMOVUPD.Z    (SI)(CX*1), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r5introws
+	LEAQ         (R14)(R12*1), DX
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r5int
+
+r5diag:
+	MOVQ      BX, DX
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x0000001e, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x0000001c, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x00000018, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000001f, AX
+	KMOVW     AX, K1
+
+r5diag0rows:
+	VMOVUPD.Z    (SI), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r5diag0rows
+	MOVQ         BX, DX
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000001e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000001c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000018, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x00000010, AX
+	KMOVW        AX, K2
+	VMOVUPD.Z    (DX), K2, Z0
+	LEAQ         (R8)(R12*1), SI
+	LEAQ         (SI)(R11*1), DI
+	MOVL         $0x0000001f, AX
+	KMOVW        AX, K1
+
+r5diag1rows:
+	VMOVUPD.Z    (SI), K1, Z12
+	VBROADCASTSD 32(SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r5diag1rows
+	IMUL3Q       $0x00000004, R10, DX
+	ADDQ         BX, DX
+	MOVL         $0x00000010, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	JMP          nextchunk
+
+r4:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r4int:
+	CMPQ      R13, R12
+	JAE       r4diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K1
+
+r4introws:
+	VMOVUPD.Z    (SI)(CX*1), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r4introws
+	LEAQ         (R14)(R12*1), DX
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r4int
+
+r4diag:
+	MOVQ      BX, DX
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x0000000e, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x0000000c, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x00000008, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x0000000f, AX
+	KMOVW     AX, K1
+
+r4diag0rows:
+	VMOVUPD.Z    (SI), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r4diag0rows
+	MOVQ         BX, DX
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000000e, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x0000000c, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000008, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	JMP          nextchunk
+
+r3:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r3int:
+	CMPQ      R13, R12
+	JAE       r3diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K1
+
+r3introws:
+	VMOVUPD.Z    (SI)(CX*1), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r3introws
+	LEAQ         (R14)(R12*1), DX
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r3int
+
+r3diag:
+	MOVQ      BX, DX
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x00000006, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x00000004, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000007, AX
+	KMOVW     AX, K1
+
+r3diag0rows:
+	VMOVUPD.Z    (SI), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r3diag0rows
+	MOVQ         BX, DX
+	MOVL         $0x00000007, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000006, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000004, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	JMP          nextchunk
+
+r2:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r2int:
+	CMPQ      R13, R12
+	JAE       r2diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K1
+
+r2introws:
+	VMOVUPD.Z    (SI)(CX*1), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r2introws
+	LEAQ         (R14)(R12*1), DX
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r2int
+
+r2diag:
+	MOVQ      BX, DX
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x00000002, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000003, AX
+	KMOVW     AX, K1
+
+r2diag0rows:
+	VMOVUPD.Z    (SI), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r2diag0rows
+	MOVQ         BX, DX
+	MOVL         $0x00000003, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000002, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	JMP          nextchunk
+
+r1:
+	XORQ R13, R13
+	MOVQ g_base+48(FP), R14
+
+r1int:
+	CMPQ      R13, R12
+	JAE       r1diag
+	MOVQ      R12, CX
+	SUBQ      R13, CX
+	LEAQ      (R14)(R12*1), DX
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	ADDQ      R10, DX
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z3
+	ADDQ      R10, DX
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z6
+	ADDQ      R10, DX
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z9
+	LEAQ      (R8)(R13*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K1
+
+r1introws:
+	VMOVUPD.Z    (SI)(CX*1), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	VBROADCASTSD 8(SI), Z15
+	VFMADD231PD  Z12, Z15, Z3
+	VBROADCASTSD 16(SI), Z15
+	VFMADD231PD  Z12, Z15, Z6
+	VBROADCASTSD 24(SI), Z15
+	VFMADD231PD  Z12, Z15, Z9
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r1introws
+	LEAQ         (R14)(R12*1), DX
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z3, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z6, K2, (DX)
+	ADDQ         R10, DX
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z9, K2, (DX)
+	ADDQ         $0x20, R13
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	ADDQ         R10, R14
+	JMP          r1int
+
+r1diag:
+	MOVQ      BX, DX
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K2
+	VMOVUPD.Z (DX), K2, Z0
+	LEAQ      (R8)(R12*1), SI
+	LEAQ      (SI)(R11*1), DI
+	MOVL      $0x00000001, AX
+	KMOVW     AX, K1
+
+r1diag0rows:
+	VMOVUPD.Z    (SI), K1, Z12
+	VBROADCASTSD (SI), Z15
+	VFMADD231PD  Z12, Z15, Z0
+	ADDQ         R9, SI
+	CMPQ         SI, DI
+	JNE          r1diag0rows
+	MOVQ         BX, DX
+	MOVL         $0x00000001, AX
+	KMOVW        AX, K2
+	VMOVUPD      Z0, K2, (DX)
+
+nextchunk:
+	ADDQ R11, R8
+	CMPQ (SP), $0x00
+	JNE  chunk
+	VZEROUPPER
+
+empty:
+	RET
+
+// func ShiftScaleAVX512(m int, n int, a []float64, lda int, shift []float64, scale []float64, z []float64, ldz int)
+// Requires: AVX, AVX512F
+TEXT ·ShiftScaleAVX512(SB), NOSPLIT, $0-128
+	MOVQ      n+8(FP), AX
+	TESTQ     AX, AX
+	JZ        ShiftScaleAVX512_empty
+	MOVQ      m+0(FP), BX
+	TESTQ     BX, BX
+	JZ        ShiftScaleAVX512_empty
+	MOVQ      a_base+16(FP), R8
+	MOVQ      z_base+96(FP), R9
+	MOVQ      shift_base+48(FP), R10
+	MOVQ      scale_base+72(FP), R11
+	MOVQ      lda+40(FP), R12
+	SHLQ      $0x03, R12
+	MOVQ      ldz+120(FP), R13
+	SHLQ      $0x03, R13
+	MOVL      AX, CX
+	NEGL      CX
+	ANDL      $0x00000007, CX
+	MOVL      $0x000000ff, DX
+	SHRL      CL, DX
+	KMOVW     DX, K1
+	LEAQ      -1(AX), DI
+	ANDQ      $-8, DI
+	CMPQ      AX, $0x00000020
+	JA        ShiftScaleAVX512_wide
+	CMPQ      AX, $0x00000008
+	JBE       ShiftScaleAVX512_short1
+	CMPQ      AX, $0x00000010
+	JBE       ShiftScaleAVX512_short2
+	CMPQ      AX, $0x00000018
+	JBE       ShiftScaleAVX512_short3
+	VMOVUPD   (R10), Z4
+	VMOVUPD   (R11), Z8
+	VMOVUPD   64(R10), Z5
+	VMOVUPD   64(R11), Z9
+	VMOVUPD   128(R10), Z6
+	VMOVUPD   128(R11), Z10
+	VMOVUPD.Z 192(R10), K1, Z7
+	VMOVUPD.Z 192(R11), K1, Z11
+
+ShiftScaleAVX512_short4_rows:
+	VMOVUPD   (R8), Z0
+	VSUBPD    Z4, Z0, Z0
+	VMULPD    Z8, Z0, Z0
+	VMOVUPD   Z0, (R9)
+	VMOVUPD   64(R8), Z1
+	VSUBPD    Z5, Z1, Z1
+	VMULPD    Z9, Z1, Z1
+	VMOVUPD   Z1, 64(R9)
+	VMOVUPD   128(R8), Z2
+	VSUBPD    Z6, Z2, Z2
+	VMULPD    Z10, Z2, Z2
+	VMOVUPD   Z2, 128(R9)
+	VMOVUPD.Z 192(R8), K1, Z3
+	VSUBPD    Z7, Z3, Z3
+	VMULPD    Z11, Z3, Z3
+	VMOVUPD   Z3, K1, 192(R9)
+	ADDQ      R12, R8
+	ADDQ      R13, R9
+	DECQ      BX
+	JNZ       ShiftScaleAVX512_short4_rows
+	JMP       ShiftScaleAVX512_done
+
+ShiftScaleAVX512_short3:
+	VMOVUPD   (R10), Z4
+	VMOVUPD   (R11), Z8
+	VMOVUPD   64(R10), Z5
+	VMOVUPD   64(R11), Z9
+	VMOVUPD.Z 128(R10), K1, Z6
+	VMOVUPD.Z 128(R11), K1, Z10
+
+ShiftScaleAVX512_short3_rows:
+	VMOVUPD   (R8), Z0
+	VSUBPD    Z4, Z0, Z0
+	VMULPD    Z8, Z0, Z0
+	VMOVUPD   Z0, (R9)
+	VMOVUPD   64(R8), Z1
+	VSUBPD    Z5, Z1, Z1
+	VMULPD    Z9, Z1, Z1
+	VMOVUPD   Z1, 64(R9)
+	VMOVUPD.Z 128(R8), K1, Z2
+	VSUBPD    Z6, Z2, Z2
+	VMULPD    Z10, Z2, Z2
+	VMOVUPD   Z2, K1, 128(R9)
+	ADDQ      R12, R8
+	ADDQ      R13, R9
+	DECQ      BX
+	JNZ       ShiftScaleAVX512_short3_rows
+	JMP       ShiftScaleAVX512_done
+
+ShiftScaleAVX512_short2:
+	VMOVUPD   (R10), Z4
+	VMOVUPD   (R11), Z8
+	VMOVUPD.Z 64(R10), K1, Z5
+	VMOVUPD.Z 64(R11), K1, Z9
+
+ShiftScaleAVX512_short2_rows:
+	VMOVUPD   (R8), Z0
+	VSUBPD    Z4, Z0, Z0
+	VMULPD    Z8, Z0, Z0
+	VMOVUPD   Z0, (R9)
+	VMOVUPD.Z 64(R8), K1, Z1
+	VSUBPD    Z5, Z1, Z1
+	VMULPD    Z9, Z1, Z1
+	VMOVUPD   Z1, K1, 64(R9)
+	ADDQ      R12, R8
+	ADDQ      R13, R9
+	DECQ      BX
+	JNZ       ShiftScaleAVX512_short2_rows
+	JMP       ShiftScaleAVX512_done
+
+ShiftScaleAVX512_short1:
+	VMOVUPD.Z (R10), K1, Z4
+	VMOVUPD.Z (R11), K1, Z8
+
+ShiftScaleAVX512_short1_rows:
+	VMOVUPD.Z (R8), K1, Z0
+	VSUBPD    Z4, Z0, Z0
+	VMULPD    Z8, Z0, Z0
+	VMOVUPD   Z0, K1, (R9)
+	ADDQ      R12, R8
+	ADDQ      R13, R9
+	DECQ      BX
+	JNZ       ShiftScaleAVX512_short1_rows
+	JMP       ShiftScaleAVX512_done
+
+ShiftScaleAVX512_wide:
+	MOVQ DI, DX
+	ANDQ $-32, DX
+
+ShiftScaleAVX512_row:
+	XORL SI, SI
+
+ShiftScaleAVX512_four:
+	VMOVUPD (R8)(SI*8), Z0
+	VMOVUPD (R10)(SI*8), Z4
+	VSUBPD  Z4, Z0, Z0
+	VMOVUPD (R11)(SI*8), Z4
+	VMULPD  Z4, Z0, Z0
+	VMOVUPD Z0, (R9)(SI*8)
+	VMOVUPD 64(R8)(SI*8), Z1
+	VMOVUPD 64(R10)(SI*8), Z5
+	VSUBPD  Z5, Z1, Z1
+	VMOVUPD 64(R11)(SI*8), Z5
+	VMULPD  Z5, Z1, Z1
+	VMOVUPD Z1, 64(R9)(SI*8)
+	VMOVUPD 128(R8)(SI*8), Z2
+	VMOVUPD 128(R10)(SI*8), Z6
+	VSUBPD  Z6, Z2, Z2
+	VMOVUPD 128(R11)(SI*8), Z6
+	VMULPD  Z6, Z2, Z2
+	VMOVUPD Z2, 128(R9)(SI*8)
+	VMOVUPD 192(R8)(SI*8), Z3
+	VMOVUPD 192(R10)(SI*8), Z7
+	VSUBPD  Z7, Z3, Z3
+	VMOVUPD 192(R11)(SI*8), Z7
+	VMULPD  Z7, Z3, Z3
+	VMOVUPD Z3, 192(R9)(SI*8)
+	ADDQ    $0x00000020, SI
+	CMPQ    SI, DX
+	JB      ShiftScaleAVX512_four
+
+ShiftScaleAVX512_one:
+	CMPQ    SI, DI
+	JAE     ShiftScaleAVX512_tail
+	VMOVUPD (R8)(SI*8), Z0
+	VMOVUPD (R10)(SI*8), Z4
+	VSUBPD  Z4, Z0, Z0
+	VMOVUPD (R11)(SI*8), Z4
+	VMULPD  Z4, Z0, Z0
+	VMOVUPD Z0, (R9)(SI*8)
+	ADDQ    $0x00000008, SI
+	JMP     ShiftScaleAVX512_one
+
+ShiftScaleAVX512_tail:
+	VMOVUPD.Z (R8)(SI*8), K1, Z0
+	VMOVUPD.Z (R10)(SI*8), K1, Z4
+	VSUBPD    Z4, Z0, Z0
+	VMOVUPD.Z (R11)(SI*8), K1, Z4
+	VMULPD    Z4, Z0, Z0
+	VMOVUPD   Z0, K1, (R9)(SI*8)
+	ADDQ      R12, R8
+	ADDQ      R13, R9
+	DECQ      BX
+	JNZ       ShiftScaleAVX512_row
+
+ShiftScaleAVX512_done:
+	VZEROUPPER
+
+ShiftScaleAVX512_empty:
+	RET

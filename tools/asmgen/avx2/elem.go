@@ -143,6 +143,8 @@ type gen struct {
 	// followed by PerVec zero elements. The mask whose first p lanes are
 	// set starts p elements before the middle.
 	mask operand.Mem
+	// gramMask is the table of the masks of Gram (gramMaskTable).
+	gramMask operand.Mem
 }
 
 // inst adds an instruction built by package x86, which fails only if

@@ -64,6 +64,8 @@ var emitters = map[string]func(g *gen){
 	"GemvN":       (*gen).gemvN,
 	"GemvT":       (*gen).gemvT,
 	"LossGrad":    (*gen).lossGrad,
+	"Gram":        (*gen).gram,
+	"ShiftScale":  (*gen).shiftScale,
 }
 
 func reductionOf(kind redKind) func(g *gen) {
@@ -82,9 +84,9 @@ func main() { avogen.Main("avx2", files, avogen.Check(isa), emit) }
 // emit writes the mask table and every kernel for float64.
 func emit(ctx *build.Context) error {
 	e := f64
-	mask := maskTable(ctx, e)
+	mask, gramMask := maskTable(ctx, e), gramMaskTable(ctx, e)
 	return avogen.Kernels(ctx, isa, e.Elem, emitters, func(sym string) *gen {
-		return &gen{Context: ctx, e: e, name: sym, mask: mask}
+		return &gen{Context: ctx, e: e, name: sym, mask: mask, gramMask: gramMask}
 	})
 }
 

@@ -45,6 +45,8 @@ var emitters = map[string]func(g *gen){
 	"GemvN":       (*gen).gemvN,
 	"GemvT":       (*gen).gemvT,
 	"LossGrad":    (*gen).lossGrad,
+	"Gram":        (*gen).gram,
+	"ShiftScale":  (*gen).shiftScale,
 }
 
 // files are the outputs, from this directory.

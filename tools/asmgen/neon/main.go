@@ -52,6 +52,8 @@ var emitters = map[string]func(a *asm, f frame){
 	"GemvN":       gemvN,
 	"LossGrad":    lossGrad,
 	"GemvT":       gemvT,
+	"Gram":        gram,
+	"ShiftScale":  shiftScale,
 }
 
 const buildConstraint = "//go:build !purego && !noasm"

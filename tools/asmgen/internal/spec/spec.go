@@ -230,6 +230,30 @@ var Kernels = []Kernel{
 			"}",
 		},
 	},
+	{
+		// G = AᵀA, upper triangle only, accumulated into g: every element
+		// takes the rows in increasing order, one FMA each, starting from
+		// its previous value, so any blocking of rows, any tile of (j, k)
+		// and any order of tiles gives the same bits.
+		Name: "Gram", Params: "m, n int, a []T, lda int, g []T",
+		Loop: []string{
+			"for i := 0; i < m; i++ {",
+			"\tfor j := 0; j < n; j++ {",
+			"\t\tfor k := j; k < n; k++ { g[j*n+k] = fma(a[i*lda+j], a[i*lda+k], g[j*n+k]) }",
+			"\t}",
+			"} // g[j*n+k] with k < j is never read or written",
+		},
+	},
+	{
+		// Centre and scale rows into a scratch matrix, two roundings per
+		// element, never fused.
+		Name: "ShiftScale", Params: "m, n int, a []T, lda int, shift, scale, z []T, ldz int",
+		Loop: []string{
+			"for i := 0; i < m; i++ {",
+			"\tfor j := 0; j < n; j++ { z[i*ldz+j] = (a[i*lda+j] - shift[j]) * scale[j] }",
+			"}",
+		},
+	},
 }
 
 // Feature is a CPU feature that an instruction set needs beyond what every
