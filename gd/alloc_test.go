@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/bits"
+	"strings"
 	"testing"
+
+	"github.com/lanes-go/lanes/kernels"
 )
 
 // TestStepAllocatesNothing drives the engine's step directly: after a
@@ -130,20 +133,49 @@ func TestMinimizeAllocsDoNotGrow(t *testing.T) {
 
 // TestEpochAllocatesNothing: a whole epoch allocates nothing, on data
 // large enough for the fused kernel's plan to share each pass among
-// goroutines, for every method, shuffled rows and shuffled blocks.
+// goroutines, for every method, shuffled rows and shuffled blocks, and
+// for the RowStepper path of SGD in every order, with and without
+// standardisation and with a callback.
 func TestEpochAllocatesNothing(t *testing.T) {
 	pr := newProblem(t, problemSpec{seed: 91, n: 9000, p: 5, intercept: true, noise: 0.1})
+	std := newStdProblem(t, 92, 9000, 5, true)
+	every := func(cfg Config) Config {
+		cfg.CallbackEvery, cfg.Callback = 10, func(Progress) error { return nil }
+		return cfg
+	}
 	for _, c := range []struct {
-		name string
-		cfg  Config
+		name    string
+		cfg     Config
+		std     bool
+		windows bool // Release with windows of 4096 rows
 	}{
-		{"batch", Config{Method: FullBatch, Rate: 1e-3}},
-		{"minibatch/rows", Config{Method: MiniBatch, BatchSize: 64, Rate: 1e-3}},
-		{"minibatch/blocks", Config{Method: MiniBatch, BatchSize: 5000, ShuffleBlock: 5000, Rate: 1e-3}},
-		{"sgd/blocks", Config{Method: SGD, ShuffleBlock: 256, Rate: 1e-4}},
+		{"batch", Config{Method: FullBatch, Rate: 1e-3}, false, false},
+		{"minibatch/rows", Config{Method: MiniBatch, BatchSize: 64, Rate: 1e-3}, false, false},
+		{"minibatch/blocks", Config{Method: MiniBatch, BatchSize: 5000, ShuffleBlock: 5000, Rate: 1e-3}, false, false},
+		{"minibatch/std", Config{Method: MiniBatch, BatchSize: 64, Rate: 1e-3}, true, false},
+		{"sgd/blocks/general", Config{Method: SGD, ShuffleBlock: 256, Rate: 1e-4, Update: plainInDisguise{}}, false, false},
+		{"sgd/rows", Config{Method: SGD, Rate: 1e-4}, false, false},
+		{"sgd/rows/inorder", Config{Method: SGD, Rate: 1e-4, InOrder: true}, false, false},
+		{"sgd/rows/blocks", Config{Method: SGD, ShuffleBlock: 256, Rate: 1e-4}, false, false},
+		{"sgd/rows/callback", every(Config{Method: SGD, Rate: 1e-4}), false, false},
+		{"sgd/rows/std", Config{Method: SGD, Rate: 1e-4}, true, false},
+		{"sgd/rows/std/blocks", Config{Method: SGD, ShuffleBlock: 256, Rate: 1e-4}, true, false},
+		{"sgd/rows/std/callback", every(Config{Method: SGD, Rate: 1e-4, InOrder: true}), true, false},
+		{"batch/std/windows", Config{Method: FullBatch, Rate: 1e-3}, true, true},
+		{"sgd/rows/std/windows", Config{Method: SGD, Rate: 1e-4, InOrder: true}, true, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			obj := pr.objective(t)
+			if c.std {
+				o := std.opts
+				if c.windows {
+					o.Window, o.Release = kernels.BlockRows, func(lo, hi int) {}
+				}
+				var err error
+				if obj, err = NewLeastSquaresWith(std.x, std.rows, std.cols, std.y, o); err != nil {
+					t.Fatal(err)
+				}
+			}
 			obj.SetWorkers(2)
 			cfg := c.cfg
 			cfg.MaxEpochs = 1000
@@ -152,6 +184,9 @@ func TestEpochAllocatesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := newRun(obj, make([]float64, pr.d()), cfg)
+			if want := strings.HasPrefix(c.name, "sgd/rows"); (r.rows != nil) != want {
+				t.Fatalf("RowStepper path %v, want %v", r.rows != nil, want)
+			}
 			r.ctx, r.done = context.Background(), context.Background().Done()
 			r.initial = 1e300 // no divergence check trips
 			if err := r.runEpoch(); err != nil {

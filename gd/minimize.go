@@ -1,13 +1,13 @@
 package gd
 
 import (
-	"github.com/lanes-go/lanes/kernels"
-
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/lanes-go/lanes/kernels"
 )
 
 // Minimize minimises obj plus the configured penalties from w0, which it
@@ -16,7 +16,9 @@ import (
 // A bad configuration returns an error wrapping ErrConfig that names the
 // field. A run that diverges returns a *DivergedError (wrapping
 // ErrDiverged) and no result. A cancelled context returns ctx.Err() with
-// the best parameters so far.
+// the best parameters so far (w0 if no epoch ended) and no losses (NaN)
+// that would take another pass to compute; an objective with EvalContext
+// (ContextEvaluator) is stopped within its passes.
 func Minimize(ctx context.Context, obj Objective, w0 []float64, cfg Config) (Result, error) {
 	n, d := obj.Dims()
 	if n < 1 || d < 1 {
@@ -34,7 +36,7 @@ func Minimize(ctx context.Context, obj Objective, w0 []float64, cfg Config) (Res
 	if err != nil {
 		return Result{}, err
 	}
-	if pw, ok := obj.(PenaltyWeighter); ok {
+	if pw := weighter(obj); pw != nil {
 		for j := 0; j < d; j++ {
 			if !obj.Penalized(j) {
 				continue // weights are asked of penalised parameters only
@@ -62,8 +64,20 @@ type run struct {
 	pw, l2c []float64 // penalty weights c_j and L2·c_j², nil without weights
 	perm    []int
 	shuf    shuffler
-	done    <-chan struct{}
-	start   time.Time
+
+	// With a RowStepper and a plain SGD run (rowStepping): the stepper,
+	// whether its state holds the parameters, and the rates of a chunk.
+	rows      RowStepper
+	rowsBegun bool
+	rates     []float64
+
+	done  <-chan struct{}
+	start time.Time
+
+	// lateCancel is the context's error if it was cancelled during the
+	// evaluations of the result, after the run had stopped for another
+	// reason.
+	lateCancel error
 
 	step, epoch int
 	rate        float64 // of the last step
@@ -97,6 +111,9 @@ func newRun(obj Objective, w0 []float64, c Config) *run {
 		tolBest: math.Inf(1), bestCrit: math.Inf(1),
 	}
 	r.pw, r.l2c = penaltyWeights(obj, d, c.L2)
+	if rs, ok := obj.(RowStepper); ok && rowStepping(c) {
+		r.rows, r.rates = rs, make([]float64, rowChunk)
+	}
 	if ps, ok := r.stepper.(ProxScaler); ok && c.L1 > 0 {
 		r.scaler, r.scale = ps, make([]float64, d)
 	}
@@ -113,16 +130,32 @@ func newRun(obj Objective, w0 []float64, c Config) *run {
 	return r
 }
 
+// eval evaluates obj through EvalContext if it has it (see
+// ContextEvaluator), with Eval otherwise.
+func (r *run) eval(obj Objective, w []float64, b Batch, grad []float64) (float64, error) {
+	if ce, ok := obj.(ContextEvaluator); ok {
+		return ce.EvalContext(r.ctx, w, b, grad)
+	}
+	return obj.Eval(w, b, grad), nil
+}
+
 func (r *run) minimize(ctx context.Context) (Result, error) {
 	r.start = time.Now()
 	r.ctx, r.done = ctx, ctx.Done()
-	r.initial = r.obj.Eval(r.w, All(r.n), nil) + r.penalty(r.w)
+	initial, err := r.eval(r.obj, r.w, All(r.n), nil)
+	if err != nil {
+		// Cancelled within the first pass: W is w0, its loss unknown.
+		r.initial, r.stop = math.NaN(), StopCancelled
+		res := r.withBestEpoch(Result{W: append([]float64(nil), r.w...), InitialLoss: math.NaN(), Loss: math.NaN(),
+			ValLoss: math.NaN(), Stop: StopCancelled, Elapsed: time.Since(r.start)})
+		return res, err
+	}
+	r.initial = initial + r.penalty(r.w)
 	if !finite(r.initial) {
 		return Result{}, &DivergedError{What: fmt.Sprintf("the initial loss is %v", r.initial), LastFiniteLoss: r.initial}
 	}
 	r.lastFinite = r.initial
 
-	var err error
 	for r.stop == 0 && err == nil {
 		err = r.runEpoch()
 	}
@@ -137,9 +170,11 @@ func (r *run) minimize(ctx context.Context) (Result, error) {
 		r.stop = StopAborted
 		return r.result(r.bestOrCurrent()), err
 	case r.stop == StopEarly:
-		return r.result(r.best), nil
+		res := r.result(r.best)
+		return res, r.lateCancel
 	}
-	return r.result(r.w), nil
+	res := r.result(r.w)
+	return res, r.lateCancel
 }
 
 // runEpoch takes the steps of one epoch, then closes it.
@@ -153,6 +188,9 @@ func (r *run) runEpoch() error {
 	case SGD, MiniBatch:
 		if !r.cfg.InOrder {
 			r.shuf.shuffle(r.perm)
+		}
+		if r.rows != nil {
+			return r.closeEpoch(r.rowEpoch())
 		}
 		if r.cfg.ShuffleBlock > 0 {
 			return r.closeEpoch(r.blockEpoch())
@@ -211,10 +249,14 @@ func (r *run) takeStep(b Batch) error {
 		return nil
 	}
 	rate := r.cfg.Schedule.Rate(r.step)
-	if !(rate >= 0) || math.IsInf(rate, 1) {
-		return configErr("Config.Schedule gave rate %v at step %d; rates must be ≥ 0 and finite", rate, r.step)
+	if !validRate(rate) {
+		return r.badRate(rate)
 	}
-	loss := r.obj.Eval(r.w, b, r.g) + r.penalty(r.w)
+	loss, err := r.eval(r.obj, r.w, b, r.g)
+	if err != nil {
+		return err
+	}
+	loss += r.penalty(r.w)
 	if !finite(loss) {
 		return r.diverged("the loss is %v", loss)
 	}
@@ -259,7 +301,10 @@ func (r *run) closeEpoch(err error) error {
 	val := math.NaN()
 	if r.cfg.Validation != nil {
 		nv, _ := r.cfg.Validation.Dims()
-		val = r.cfg.Validation.Eval(r.w, All(nv), nil)
+		var err error
+		if val, err = r.eval(r.cfg.Validation, r.w, All(nv), nil); err != nil {
+			return err
+		}
 		if !finite(val) {
 			return r.diverged("the validation loss is %v", val)
 		}
@@ -364,11 +409,32 @@ func (r *run) result(w []float64) Result {
 		Epochs: r.epoch, Steps: r.step, BestEpoch: r.epoch, Stop: r.stop,
 		History: r.hist, Elapsed: time.Since(r.start),
 	}
-	res.Loss = r.obj.Eval(w, All(r.n), nil) + r.penalty(w)
-	if r.cfg.Validation != nil {
-		nv, _ := r.cfg.Validation.Dims()
-		res.ValLoss = r.cfg.Validation.Eval(w, All(nv), nil)
+	if r.stop == StopCancelled {
+		// No further pass: the caller asked to stop. Before any step, W
+		// is w0, whose loss is known.
+		res.Loss = math.NaN()
+		if r.step == 0 {
+			res.Loss = r.initial
+		}
+		return r.withBestEpoch(res)
 	}
+	loss, err := r.eval(r.obj, w, All(r.n), nil)
+	if err == nil && r.cfg.Validation != nil {
+		nv, _ := r.cfg.Validation.Dims()
+		res.ValLoss, err = r.eval(r.cfg.Validation, w, All(nv), nil)
+	}
+	if err != nil {
+		// Cancelled during these passes: the parameters stand, their
+		// losses are unknown, and Minimize returns the context's error.
+		res.Loss, res.ValLoss, r.lateCancel = math.NaN(), math.NaN(), err
+		return r.withBestEpoch(res)
+	}
+	res.Loss = loss + r.penalty(w)
+	return r.withBestEpoch(res)
+}
+
+// withBestEpoch sets res.BestEpoch for a run that returns its best parameters.
+func (r *run) withBestEpoch(res Result) Result {
 	if r.stop == StopEarly || r.stop == StopCancelled || r.stop == StopAborted {
 		res.BestEpoch = r.bestEp
 	}

@@ -1,5 +1,7 @@
 package gd
 
+import "context"
+
 // Objective is a differentiable loss over N examples and d parameters:
 // loss(w) = (1/|B|)·Σ_{i∈B} ℓ_i(w) over a batch B of examples.
 //
@@ -20,6 +22,19 @@ type Objective interface {
 	// Penalized reports whether the L1 and L2 penalties apply to parameter
 	// j. An intercept is never penalised.
 	Penalized(j int) bool
+}
+
+// ContextEvaluator is implemented by an Objective whose evaluations of
+// many examples can stop part way when a context is cancelled, such as
+// a LeastSquares reading a memory-mapped file window by window. Minimize
+// evaluates through EvalContext when the objective has it, so that a
+// cancellation during its passes over every example (the initial loss,
+// full batches, the validation loss) takes effect within the pass.
+type ContextEvaluator interface {
+	// EvalContext is Eval, but it may stop early once ctx is cancelled,
+	// returning the context's error; its loss and gradient are then
+	// meaningless. Without a cancellation it returns Eval's values.
+	EvalContext(ctx context.Context, w []float64, b Batch, grad []float64) (float64, error)
 }
 
 // PenaltyWeighter is implemented by an Objective whose parameters are not

@@ -27,12 +27,26 @@ func penalizedSpans(obj Objective, d int) []span {
 	return s
 }
 
+// weighter returns obj as a PenaltyWeighter if it has penalty weights:
+// nil if it has no PenaltyWeight method, or if it is a LeastSquares
+// without LeastSquaresOptions.PenaltyWeights, so that it keeps the
+// arithmetic of an objective without weights. (A type that embeds a
+// LeastSquares and has a PenaltyWeight of its own is not a LeastSquares:
+// its weights count.)
+func weighter(obj Objective) PenaltyWeighter {
+	if ls, ok := obj.(*LeastSquares); ok && ls.pw == nil {
+		return nil
+	}
+	pw, _ := obj.(PenaltyWeighter)
+	return pw
+}
+
 // penaltyWeights returns the weights c_j of obj (see PenaltyWeighter), 1
 // for unpenalised parameters, and L2·c_j² for the L2 gradient; nil, nil
 // without weights.
 func penaltyWeights(obj Objective, d int, l2 float64) (c, l2c []float64) {
-	pw, ok := obj.(PenaltyWeighter)
-	if !ok {
+	pw := weighter(obj)
+	if pw == nil {
 		return nil, nil
 	}
 	c, l2c = make([]float64, d), make([]float64, d)

@@ -53,9 +53,13 @@ type Result struct {
 	// no epoch ended.
 	W []float64
 	// Loss is the regularised objective f(W) over all training examples,
-	// evaluated exactly after the run; InitialLoss is f(w0).
+	// evaluated exactly after the run; InitialLoss is f(w0). A run
+	// cancelled after its first step (StopCancelled) leaves Loss NaN: it
+	// would take another pass over the data, which a cancellation asks not
+	// to make.
 	Loss, InitialLoss float64
-	// ValLoss is the validation loss at W, NaN without Validation.
+	// ValLoss is the validation loss at W, NaN without Validation and
+	// after a cancellation.
 	ValLoss float64
 	// Epochs counts the epochs run, the last one partial if MaxSteps, the
 	// callback or the context cut it short; Steps counts the steps taken.
