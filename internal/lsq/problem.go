@@ -1,0 +1,105 @@
+package lsq
+
+import (
+	"math"
+
+	"github.com/lanes-go/lanes/kernels"
+)
+
+// Problem is the penalised least-squares problem of a Moments, in
+// standardised coordinates: with v the coefficients of the live (not
+// constant) columns, scaled so that the penalised curvature of each is 1,
+//
+//	F(v) = ½·vᵀAv − cᵀv + ½·YY + Σ_j L1w_j·|v_j| + ½·Σ_j L2w_j·v_j²
+//
+// where ½·vᵀAv − cᵀv + ½·YY is the mean half squared residual of the
+// scaled target at its best intercept (or at intercept 0 without one),
+// A's diagonal is 1 − L2w_j, and F is the data's objective
+//
+//	(1/(2n))·Σ r_i² + L1·Σ|β_j| + (L2/2)·Σ β_j²
+//
+// times YScale²: the powers of two of the moments make every conversion
+// exact. Coefficients come back in data units with Coef.
+type Problem struct {
+	M         *Moments
+	Intercept bool
+	Live      []int     // the columns in the problem, increasing
+	Sigma     []float64 // per live column: √(C_jj + λ2_j), the standardising scale
+	A         []float64 // k×k, full, row-major, k = len(Live)
+	C         []float64 // k
+	YY        float64
+	L1w, L2w  []float64 // per live column
+}
+
+// NewProblem builds the problem of m with the data's penalties l1 and l2.
+// Without an intercept the moments must have zero shifts (see
+// ComputeMoments), and columns are dropped only if they are all zero;
+// with one, constant columns are dropped (the intercept fits them).
+func NewProblem(m *Moments, intercept bool, l1, l2 float64) *Problem {
+	pr := &Problem{M: m, Intercept: intercept}
+	n := float64(m.Rows)
+	cov := func(j, k int) float64 {
+		if intercept {
+			return m.centred(j, k) / n
+		}
+		return m.At(j, k) / n
+	}
+	for j := range m.Cols {
+		if !m.Constant(j) {
+			pr.Live = append(pr.Live, j)
+		}
+	}
+	k := len(pr.Live)
+	pr.Sigma = make([]float64, k)
+	pr.L1w, pr.L2w = make([]float64, k), make([]float64, k)
+	pr.A, pr.C = make([]float64, k*k), make([]float64, k)
+	y := m.Cols + 1
+	for a, j := range pr.Live {
+		p := m.Scale[j]
+		l2 := float64(l2 * float64(p*p))
+		pr.Sigma[a] = math.Sqrt(cov(j, j) + l2)
+		pr.L1w[a] = float64(l1*m.YScale) * p / pr.Sigma[a]
+		pr.L2w[a] = l2 / float64(pr.Sigma[a]*pr.Sigma[a])
+	}
+	for a, j := range pr.Live {
+		for b, kk := range pr.Live {
+			pr.A[a*k+b] = cov(j, kk) / pr.Sigma[a] / pr.Sigma[b]
+		}
+		pr.C[a] = cov(j, y) / pr.Sigma[a]
+	}
+	pr.YY = cov(y, y)
+	return pr
+}
+
+// K returns the number of coefficients of the problem.
+func (pr *Problem) K() int { return len(pr.Live) }
+
+// Value returns F(v), the objective with its penalties.
+func (pr *Problem) Value(v []float64, av []float64) float64 {
+	k := pr.K()
+	kernels.GemvN(k, k, pr.A, max(k, 1), v, av)
+	f := 0.5*kernels.Dot(v, av) - kernels.Dot(pr.C, v) + 0.5*pr.YY
+	for a := range v {
+		f += float64(pr.L1w[a]*math.Abs(v[a])) + float64(0.5*float64(pr.L2w[a]*float64(v[a]*v[a])))
+	}
+	return f
+}
+
+// Coef returns the coefficients of every column in data units, and the
+// intercept (0 without one), for standardised coefficients v.
+func (pr *Problem) Coef(v []float64) (coef []float64, intercept float64) {
+	m := pr.M
+	coef = make([]float64, m.Cols)
+	for a, j := range pr.Live {
+		// β_j = u_j·p_j/p_y with u_j = v_j/σ_j.
+		coef[j] = v[a] / pr.Sigma[a] * m.Scale[j] / m.YScale
+	}
+	if pr.Intercept {
+		intercept = m.YMean()
+		for a, j := range pr.Live {
+			intercept = math.FMA(-coef[j], m.Mean(j), intercept)
+			_ = a
+		}
+	}
+	return coef, intercept
+}
