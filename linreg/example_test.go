@@ -47,7 +47,7 @@ func Example() {
 	}
 	fmt.Printf("w = %.2f, b = %.2f\n", model.Coef[0], model.Intercept)
 	// Output:
-	// Step: 100, Loss: 0.1364
+	// Step: 100, Loss: 0.1363
 	// Step: 200, Loss: 0.0536
 	// Step: 300, Loss: 0.0425
 	// Step: 400, Loss: 0.0410

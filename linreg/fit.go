@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lanes-go/lanes/gd"
+	"github.com/lanes-go/lanes/internal/lsq"
 	"github.com/lanes-go/lanes/kernels"
 )
 
@@ -66,7 +67,7 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := x.checkContext(ctx, "X"); err != nil {
+	if err := x.shape("X"); err != nil {
 		return nil, err
 	}
 	if x.Rows == 0 {
@@ -75,21 +76,15 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 	if x.Cols == 0 && r.NoIntercept {
 		return nil, errors.New("linreg: X has no columns and NoIntercept is set: nothing to fit")
 	}
-	if err := checkTargetsContext(ctx, y, x); err != nil {
-		return nil, err
+	if len(y) != x.Rows {
+		return nil, fmt.Errorf("linreg: len(y) = %d, but X has %d rows", len(y), x.Rows)
 	}
 	if err := r.check(x.Cols); err != nil {
 		return nil, err
 	}
 	if r.ValY != nil {
-		if err := r.ValX.checkContext(ctx, "validation X"); err != nil {
+		if err := r.ValX.shape("validation X"); err != nil {
 			return nil, err
-		}
-		if err := checkTargetsContext(ctx, r.ValY, r.ValX); err != nil {
-			if isCancellation(err) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%w (validation set)", err)
 		}
 	}
 	start := time.Now()
@@ -103,8 +98,31 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 	if r.Features == nil {
 		m.Features = nil
 	}
+	plan := kernels.NewBlockPlan(r.Workers)
+	defer plan.Close()
+	mom, err := moments(ctx, plan, x, y, intercept, "X")
+	if err != nil {
+		return nil, err
+	}
+	pr := lsq.NewProblem(mom, intercept, r.L1, r.L2)
+	var val *lsq.Moments
+	if r.ValY != nil {
+		// The validation rows in the training set's coordinates: shifted
+		// by its means (nothing without an intercept), scaled alike.
+		shift, yshift := make([]float64, mom.Cols), 0.0
+		if intercept {
+			for j := range shift {
+				shift[j] = mom.Mean(j)
+			}
+			yshift = mom.YMean()
+		}
+		val, err = lsq.ComputeMomentsAt(ctx, plan, data(r.ValX, r.ValY), shift, mom.Scale, yshift, mom.YScale)
+		if err != nil {
+			return nil, dataError(err, "validation X")
+		}
+	}
 	if r.method() == Exact {
-		coef, b, err := exactFit(ctx, x, y, intercept, r.L1, r.L2, opts)
+		coef, b, err := exactSolve(ctx, pr, r.L1, r.L2, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -116,27 +134,57 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 		return m, nil
 	}
 
-	sc, err := standardize(ctx, x, intercept, r.L2)
+	var (
+		obj    gd.Objective
+		w0     []float64
+		toCoef func(w []float64) ([]float64, float64)
+		scale  = 1.0 // the objective's losses are the data's times this
+	)
+	switch r.method() {
+	case GD:
+		q := pr.Quadratic()
+		obj, w0 = q, make([]float64, pr.K())
+		toCoef = pr.Coef
+		scale = mom.YScale * mom.YScale
+	default:
+		ls, err := rowObjective(pr, x, y, r.Workers, r.L1 > 0 || r.L2 > 0)
+		if err != nil {
+			return nil, err
+		}
+		defer ls.Close()
+		_, d := ls.Dims()
+		obj, w0 = ls, make([]float64, d)
+		toCoef = func(w []float64) ([]float64, float64) {
+			coef := make([]float64, x.Cols)
+			return coef, ls.DataUnits(w, coef)
+		}
+		scale = mom.YScale * mom.YScale
+	}
+	cfg, err := r.gdConfig(ctx, pr, obj, m)
 	if err != nil {
 		return nil, err
 	}
-	obj := newScaled(x, y, sc, intercept, r.Workers)
-	defer obj.plan.Close()
-	defer obj.releaseCurrent()
-	cfg, err := r.gdConfig(newCanceller(ctx, opts.hook), obj, m)
-	if err != nil {
-		return nil, err
+	if cb := cfg.Callback; cb != nil && scale != 1 {
+		// The callback sees the data's losses, not the problem's.
+		cfg.Callback = func(p gd.Progress) error {
+			p.Loss /= scale
+			p.ValLoss /= scale
+			return cb(p)
+		}
 	}
-	if r.ValY != nil {
-		// The validation rows go through the training set's scaling, so
-		// both losses are of the same coefficients.
-		val := newScaled(r.ValX, r.ValY, sc, intercept, r.Workers)
-		defer val.plan.Close()
-		defer val.releaseCurrent()
-		cfg.Validation = val
+	if val != nil {
+		if r.method() == GD {
+			cfg.Validation = pr.Validation(val)
+		} else {
+			vs, err := rowObjective(pr, r.ValX, r.ValY, r.Workers, false)
+			if err != nil {
+				return nil, err
+			}
+			defer vs.Close()
+			cfg.Validation = vs
+		}
 	}
-	_, d := obj.Dims()
-	res, err := gd.Minimize(ctx, obj, make([]float64, d), cfg)
+	res, err := gd.Minimize(ctx, obj, w0, cfg)
 	if res.W == nil {
 		var de *gd.DivergedError
 		if m.Options.AutoRate && errors.As(err, &de) {
@@ -145,25 +193,23 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 			// and which it was.
 			return nil, fmt.Errorf("%w %g (Regressor.Rate was 0): set Regressor.Rate to a smaller rate: %w", ErrAutoRateDiverged, m.Options.Rate, err)
 		}
+		if errors.Is(err, gd.ErrConfig) {
+			// linreg checked every option it passed on: a configuration
+			// gd refuses is linreg's own failure, not the caller's.
+			return nil, fmt.Errorf("linreg: internal error: %w", err)
+		}
 		return nil, fmt.Errorf("linreg: %w", err)
 	}
-	// Back to data units: u_j = w'_j/σ_j and b = b' − μ·u.
-	m.Coef = make([]float64, x.Cols)
-	for j := range m.Coef {
-		m.Coef[j] = res.W[j] / sc.sigma[j]
-	}
-	if intercept {
-		m.Intercept = res.W[x.Cols] - kernels.Dot(sc.mu, m.Coef)
-	}
+	m.Coef, m.Intercept = toCoef(res.W)
 	m.Summary = Summary{Method: string(r.method()), Epochs: res.Epochs, Steps: res.Steps, Stop: res.Stop.String()}
 	m.History = make([]float64, len(res.History))
 	for i, h := range res.History {
-		m.History[i] = h.Loss
+		m.History[i] = h.Loss / scale
 	}
 	if r.ValY != nil {
 		m.ValHistory = make([]float64, len(res.History))
 		for i, h := range res.History {
-			m.ValHistory[i] = h.ValLoss
+			m.ValHistory[i] = h.ValLoss / scale
 		}
 	}
 	if ferr := m.finish(ctx, x, y, r, start); ferr != nil {
@@ -185,39 +231,33 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 // rate; an explicit Regressor.Rate below it is the way out.
 var ErrAutoRateDiverged = errors.New("linreg: training diverged at the automatic learning rate")
 
-// gdConfig builds the gd configuration of a gradient fit and records the
-// rate, schedule and update it chose in m.Options. It returns the
-// context's error if it is cancelled first: the power iteration and the
-// initial gradient are passes over the data.
-func (r Regressor) gdConfig(c *canceller, obj *scaled, m *Model) (gd.Config, error) {
+// gdConfig builds the gd configuration of a gradient fit of obj, on the
+// problem pr, and records the rate, schedule and update it chose in
+// m.Options. The automatic rate comes from the curvature of the moments:
+// L ≥ λ_max of the standardised problem, proved (lsq.MaxEigen).
+func (r Regressor) gdConfig(ctx context.Context, pr *lsq.Problem, obj gd.Objective, m *Model) (gd.Config, error) {
 	n, d := obj.Dims()
+	rows := pr.M.Rows
 	method := r.method()
 	cfg := gd.Config{
 		Seed: r.Seed, L1: r.L1, L2: r.L2, Update: r.Update,
 		Callback: r.Callback, CallbackEvery: r.CallbackEvery,
-		MaxEpochs: r.PlannedEpochs(n), Tol: r.Tol, ShuffleBlock: r.ShuffleBlock,
+		MaxEpochs: r.PlannedEpochs(rows), Tol: r.Tol, ShuffleBlock: r.ShuffleBlock,
 	}
-	// The curvature of the penalised problem: the loss's, plus L2 times the
-	// largest squared penalty weight.
 	curvature := func() (float64, error) {
-		l, err := largestEigenvalue(c, obj)
-		if err != nil {
-			return 0, err
+		k := pr.K()
+		h := append([]float64(nil), pr.A...)
+		for j := range k {
+			h[j*k+j] += pr.L2w[j]
 		}
-		if r.L2 > 0 {
-			var c2 float64
-			for j := 0; j < obj.x.Cols; j++ {
-				c2 = max(c2, float64(obj.PenaltyWeight(j)*obj.PenaltyWeight(j)))
-			}
-			l += float64(r.L2 * c2)
-		}
-		return l, nil
+		return lsq.MaxEigen(ctx, h, k)
 	}
 	base := r.Rate
 	m.Options.AutoRate = base == 0 && r.Schedule == nil
 	switch method {
 	case GD:
 		cfg.Method = gd.FullBatch
+		cfg.L1, cfg.L2 = pr.GDPenalties(r.L1, r.L2)
 		if cfg.Update == nil {
 			cfg.Update = gd.Nesterov{Mu: 0.9}
 		}
@@ -226,17 +266,18 @@ func (r Regressor) gdConfig(c *canceller, obj *scaled, m *Model) (gd.Config, err
 			if err != nil {
 				return cfg, err
 			}
+			if !(l > 0) {
+				l = 1 // no live column: any rate
+			}
 			base = 1 / l
 		}
+		// (A given rate means what it meant on the rows: the problem's
+		// loss is YScale² times the data's, and its coefficients YScale
+		// times theirs, so the steps are the same.)
 		// Stop when the gradient has fallen 1e-11 below its start, far
 		// enough for coefficients within 1e-6 of the optimum unless the
 		// standardised problem has a condition number beyond 1e5.
-		g := make([]float64, d)
-		obj.evalDone(c.ctx.Done(), make([]float64, d), gd.All(n), g, true)
-		if err := c.now(); err != nil {
-			return cfg, err // the pass may have stopped half-way
-		}
-		cfg.GradTol = 1e-11 * math.Sqrt(kernels.Dot(g, g))
+		cfg.GradTol = 1e-11 * kernels.Nrm2(pr.C)
 	case SGD, MiniBatch:
 		cfg.Method, cfg.BatchSize = gd.SGD, 0
 		batch := 1

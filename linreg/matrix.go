@@ -81,6 +81,24 @@ func (x Matrix) check(what string) error { return x.checkContext(context.Backgro
 // checkContext is check, which returns the context's error if it is
 // cancelled first.
 func (x Matrix) checkContext(ctx context.Context, what string) error {
+	if err := x.shape(what); err != nil {
+		return err
+	}
+	return x.pieces(ctx, func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			for j, v := range x.Row(i) {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("linreg: %s row %d, column %d is %v", what, i, j, v)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// shape reports a malformed matrix: negative sizes, a stride below the
+// columns, or data too short for its rows.
+func (x Matrix) shape(what string) error {
 	s := x.stride()
 	switch {
 	case x.Rows < 0 || x.Cols < 0:
@@ -95,16 +113,7 @@ func (x Matrix) checkContext(ctx context.Context, what string) error {
 		return fmt.Errorf("linreg: %s is %d×%d with stride %d, which needs %d values, but has %d",
 			what, x.Rows, x.Cols, s, (x.Rows-1)*s+x.Cols, len(x.Data))
 	}
-	return x.pieces(ctx, func(lo, hi int) error {
-		for i := lo; i < hi; i++ {
-			for j, v := range x.Row(i) {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return fmt.Errorf("linreg: %s row %d, column %d is %v", what, i, j, v)
-				}
-			}
-		}
-		return nil
-	})
+	return nil
 }
 
 // checkTargets reports a y of the wrong length or with a NaN or Inf.

@@ -2,20 +2,16 @@ package linreg
 
 import (
 	"context"
-	"math"
 
 	"github.com/lanes-go/lanes/kernels"
 )
 
 // Passes over a Matrix with a Release function go window by window: rows
 // [kW, (k+1)W), W = WindowRows(cols), with x.Release called after each
-// window. Every windowed computation gives the bits of the unwindowed
-// one: row-wise work is the same; kernels.LossGradPlan's fixed blocks of
-// 4096 rows nest in windows of 4096·2^k rows, so the windows' results,
-// added in the plan's pairwise tree, are the plan's; and the reductions
-// of package kernels (Sum, Dot, SumSqDiff: 32 lanes by index, then a
-// fixed fold; GemvT: one fused multiply-add per row, in row order) are
-// carried across windows by the lane accumulators below.
+// window. A windowed pass gives the bits of the unwindowed one: row-wise
+// work is the same, and the reductions are the block tree of package
+// kernels (kernels.BlockPlan), whose blocks of kernels.BlockRows rows
+// nest in windows of BlockRows·2^k rows.
 
 // windowTarget is the size of a window's rows in bytes, about.
 const windowTarget = 32 << 20
@@ -80,48 +76,3 @@ func (x Matrix) release(lo, hi int) {
 		x.Release(lo, hi)
 	}
 }
-
-// lanes is the number of accumulators of the reductions of package
-// kernels (generic.Lanes).
-const lanes = 32
-
-// laneSum is kernels.Sum over values given in pieces: value k goes to
-// accumulator k mod 32; value() folds them as Sum does.
-type laneSum struct {
-	acc [lanes]float64
-	k   int
-}
-
-func (s *laneSum) add(x []float64) {
-	for _, v := range x {
-		s.acc[s.k&(lanes-1)] += v
-		s.k++
-	}
-}
-
-// value is the fold of the accumulators. They never hold −0 (they start
-// at +0 and a sum is −0 only if both terms are), so Sum of them, one block
-// of 32 added to +0, is exactly their fold.
-func (s *laneSum) value() float64 { return kernels.Sum(s.acc[:]) }
-
-// laneSq is kernels.SumSqDiff(x, y) (and, with y nil, kernels.Dot(x, x))
-// over values given in pieces.
-type laneSq struct {
-	acc [lanes]float64
-	k   int
-}
-
-func (s *laneSq) add(x, y []float64) {
-	for i, v := range x {
-		d := v
-		if y != nil {
-			d = v - y[i]
-		}
-		j := s.k & (lanes - 1)
-		s.acc[j] = math.FMA(d, d, s.acc[j])
-		s.k++
-	}
-}
-
-// value folds the accumulators, which are ≥ +0.
-func (s *laneSq) value() float64 { return kernels.Sum(s.acc[:]) }

@@ -5,8 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/lanes-go/lanes/gd"
 )
 
 // bigProblem returns rows×cols data, more rows than one block of the
@@ -60,18 +58,5 @@ func TestWorkersSameBits(t *testing.T) {
 				t.Fatalf("%s workers=%d: intercept or loss differ", method, workers)
 			}
 		}
-	}
-}
-
-// TestEvalNoAllocs: a full-batch evaluation on several workers allocates
-// nothing, so neither does an epoch.
-func TestEvalNoAllocs(t *testing.T) {
-	x, y := bigProblem(3*4096+17, 8)
-	s := newScaled(x, y, mustStandardize(x, true, 0), true, 4)
-	defer s.plan.Close()
-	w, grad := make([]float64, 9), make([]float64, 9)
-	s.Eval(w, gd.All(x.Rows), grad)
-	if allocs := testing.AllocsPerRun(20, func() { s.Eval(w, gd.All(x.Rows), grad) }); allocs != 0 {
-		t.Errorf("%v allocations per full-batch evaluation, want 0", allocs)
 	}
 }

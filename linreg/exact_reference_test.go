@@ -14,7 +14,10 @@ import (
 	"github.com/lanes-go/lanes/kernels"
 )
 
-// The exact solvers.
+// The exact solvers that linreg used before the moments engine (solve.go),
+// kept as references for its tests: Householder QR of the whole centred X
+// (gonum's), and coordinate descent with an active-set finish on X's
+// columns.
 //
 // Every solver works on centred data when there is an intercept (the
 // intercept is then b = ȳ − x̄·w, exactly) and on X and y as they are
@@ -70,7 +73,7 @@ const (
 // or returns the context's error if it is cancelled first; every long
 // loop of the solvers looks at it (see canceller), and none of the looks
 // changes a result. Fit passes the zero opts.
-func exactFit(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2 float64, opts fitOptions) (coef []float64, b float64, err error) {
+func referenceExactFit(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2 float64, opts fitOptions) (coef []float64, b float64, err error) {
 	c := newCanceller(ctx, opts.hook)
 	st, err := exactCentre(c, x, y, intercept)
 	if err != nil {
@@ -445,23 +448,6 @@ func (st *exactStats) live() []int {
 	return idx
 }
 
-func exactBtoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// exactDep describes a column that depends on others.
-type exactDep struct {
-	col  int
-	zero bool      // constant (intercept) or all zeros
-	on   []int     // the columns it combines, ascending
-	coef []float64 // x_col ≈ Σ coef·x_on (+ konst)
-	// konst is the constant term with an intercept, 0 if negligible.
-	konst float64
-}
-
 // exactDependencies finds the columns of cols (each of length n, scaled
 // to norms near 1; nil for a zero column) that depend on the columns before
 // them, by a Householder QR that skips each dependent column: column j is
@@ -599,64 +585,10 @@ func (st *exactStats) rankError(c *canceller, x Matrix, firstBad int, ratio floa
 			msgs = append(msgs, fmt.Sprintf("and %d more dependent columns", len(deps)-4))
 			break
 		}
-		msgs = append(msgs, st.describeDep(dep))
+		msgs = append(msgs, describeDependency(dep, st.intercept))
 	}
 	return fmt.Errorf("linreg: exact: X is rank-deficient (rank %d of %d columns): %s; use l2 > 0 or a gradient method",
 		p-len(deps), p, strings.Join(msgs, "; "))
-}
-
-// describeDep says how a dependent column depends on the others.
-func (st *exactStats) describeDep(dep exactDep) string {
-	j := dep.col
-	switch {
-	case dep.zero && st.intercept:
-		return fmt.Sprintf("column %d is constant, which the intercept already fits", j)
-	case dep.zero:
-		return fmt.Sprintf("column %d is all zeros", j)
-	}
-	var rel strings.Builder
-	fmt.Fprintf(&rel, "x%d ≈", j)
-	for t, c := range dep.coef {
-		sign := "+"
-		if c < 0 {
-			sign, c = "−", -c
-		}
-		switch {
-		case t == 0 && sign == "+":
-			rel.WriteString(" ")
-		case t == 0:
-			rel.WriteString(" −")
-		default:
-			rel.WriteString(" " + sign + " ")
-		}
-		if math.Abs(c-1) > 1e-12 {
-			fmt.Fprintf(&rel, "%.6g·", c)
-		}
-		fmt.Fprintf(&rel, "x%d", dep.on[t])
-	}
-	if dep.konst > 0 {
-		fmt.Fprintf(&rel, " + %.6g", dep.konst)
-	} else if dep.konst < 0 {
-		fmt.Fprintf(&rel, " − %.6g", -dep.konst)
-	}
-	if len(dep.on) == 1 && dep.konst == 0 && math.Abs(dep.coef[0]-1) <= 1e-12 {
-		return fmt.Sprintf("column %d duplicates column %d (%s)", j, dep.on[0], rel.String())
-	}
-	var on string
-	switch k := len(dep.on); k {
-	case 1:
-		on = fmt.Sprintf("column %d", dep.on[0])
-	default:
-		s := make([]string, k)
-		for t, c := range dep.on {
-			s[t] = fmt.Sprint(c)
-		}
-		on = "columns " + strings.Join(s[:k-1], ", ") + " and " + s[k-1]
-	}
-	if dep.konst != 0 {
-		on += " and the intercept"
-	}
-	return fmt.Sprintf("column %d is a linear combination of %s (%s)", j, on, rel.String())
 }
 
 // exactCD is the state of coordinate descent.

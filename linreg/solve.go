@@ -1,0 +1,240 @@
+package linreg
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/lanes-go/lanes/internal/lsq"
+	"github.com/lanes-go/lanes/kernels"
+)
+
+// The exact solvers, on the moments (engine.go) in the standardised
+// coordinates of lsq.Problem:
+//
+//   - least squares and ridge: the Cholesky factorisation of the
+//     penalised curvature (unit diagonal) and two triangular solves. A
+//     column whose part outside the span of the columns before it is
+//     below lsq.RankTol makes least squares an error naming the column and
+//     its relation to the others (ridge has no such column). When the
+//     factorisation shows a condition number beyond exactQRCond, the
+//     normal equations would lose too many digits, and a TSQR pass over
+//     the rows (QR of each block, then of the stacked factors up the
+//     block tree) solves the problem without squaring it;
+//   - lasso and elastic net: coordinate descent on the moments, polished
+//     to exact zeros and the exact solution on their support
+//     (lsq.Problem.Lasso).
+//
+// Every one of them costs one or two passes over the rows, then work on
+// the d×d moments only, and looks at the context throughout.
+
+// exactFit solves the regularised least-squares problem
+//
+//	minimise (1/(2n))·Σ (x_i·w + b − y_i)² + l1·‖w‖₁ + (l2/2)·‖w‖²
+//
+// from a moments pass of its own.
+func exactFit(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2 float64, opts fitOptions) (coef []float64, b float64, err error) {
+	plan := kernels.NewBlockPlan(0)
+	defer plan.Close()
+	m, err := moments(ctx, plan, x, y, intercept, "X")
+	if err != nil {
+		return nil, 0, err
+	}
+	return exactSolve(ctx, lsq.NewProblem(m, intercept, l1, l2), l1, l2, opts)
+}
+
+// exactSolve solves the problem pr (whose data penalties are l1 and l2)
+// and returns the coefficients and intercept in data units.
+func exactSolve(ctx context.Context, pr *lsq.Problem, l1, l2 float64, opts fitOptions) (coef []float64, b float64, err error) {
+	m := pr.M
+	var v []float64
+	switch {
+	case l1 > 0:
+		sweeps := lsq.MaxSweeps
+		if opts.maxSweeps > 0 {
+			sweeps = opts.maxSweeps
+		}
+		c := newCanceller(ctx, opts.hook)
+		v, err = pr.Lasso(ctx, sweeps, func() { c.step("cd") })
+		if err != nil {
+			if isCancellation(err) {
+				return nil, 0, err
+			}
+			return nil, 0, fmt.Errorf("linreg: exact: %w", err)
+		}
+	default:
+		if params := m.Cols + exactBtoi(pr.Intercept); l2 == 0 && m.Rows < params {
+			what := fmt.Sprintf("%d coefficients", m.Cols)
+			if pr.Intercept {
+				what = fmt.Sprintf("%d coefficients and an intercept", m.Cols)
+			}
+			return nil, 0, fmt.Errorf("linreg: exact: underdetermined: X has %d rows, fewer than the %d parameters (%s); use l2 > 0 or a gradient method", m.Rows, params, what)
+		}
+		k := pr.K()
+		h := append([]float64(nil), pr.A...)
+		for j := range k {
+			h[j*k+j] += pr.L2w[j]
+		}
+		newCanceller(ctx, opts.hook).step("factor")
+		ch, err := lsq.Factor(ctx, h, k)
+		if err != nil {
+			return nil, 0, err
+		}
+		if l2 == 0 && (len(ch.Dependent) > 0 || k < m.Cols) {
+			return nil, 0, rankError(pr, ch)
+		}
+		v = append([]float64(nil), pr.C...)
+		ch.Solve(v)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	coef, b = pr.Coef(v)
+	for j, w := range coef {
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			return nil, 0, fmt.Errorf("linreg: exact: coefficient %d is %v: the data are too large for float64 arithmetic; rescale X or y", j, w)
+		}
+	}
+	if math.IsNaN(b) || math.IsInf(b, 0) {
+		return nil, 0, fmt.Errorf("linreg: exact: the intercept is %v: the data are too large for float64 arithmetic; rescale X or y", b)
+	}
+	return coef, b, nil
+}
+
+func exactBtoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// rankError returns the rank-deficiency error of least squares, naming
+// every dependent column: those the moments show constant (or all zero,
+// without an intercept), and those the factorisation ch finds to be
+// combinations of the columns before them, with the combination in the
+// units of the data.
+func rankError(pr *lsq.Problem, ch *lsq.Cholesky) error {
+	m := pr.M
+	var deps []exactDep
+	live := map[int]int{} // column → index in the problem
+	for a, j := range pr.Live {
+		live[j] = a
+	}
+	dependent := map[int]bool{}
+	for _, a := range ch.Dependent {
+		dependent[a] = true
+	}
+	for j := range m.Cols {
+		a, ok := live[j]
+		if !ok {
+			deps = append(deps, exactDep{col: j, zero: true})
+			continue
+		}
+		if !dependent[a] {
+			continue
+		}
+		c := ch.Relation(a)
+		var big float64
+		for _, v := range c {
+			big = max(big, math.Abs(v))
+		}
+		out := exactDep{col: j}
+		var konst, terms float64
+		if pr.Intercept {
+			konst = m.Mean(j)
+		}
+		for t, v := range c {
+			if math.Abs(v) <= 1e-7*big {
+				continue
+			}
+			kt := pr.Live[t]
+			// x_j − μ_j ≈ Σ c_t·(x_t − μ_t)·(p_t/σ_t)·(σ_j/p_j).
+			coef := v * (m.Scale[kt] / pr.Sigma[t]) * (pr.Sigma[a] / m.Scale[j])
+			out.on = append(out.on, kt)
+			out.coef = append(out.coef, coef)
+			if pr.Intercept {
+				konst = math.FMA(-coef, m.Mean(kt), konst)
+				terms += math.Abs(float64(coef * m.Mean(kt)))
+			}
+		}
+		if pr.Intercept && math.Abs(konst) > 1e-9*(terms+math.Abs(m.Mean(j))) {
+			out.konst = konst
+		}
+		deps = append(deps, out)
+	}
+	var msgs []string
+	for i, dep := range deps {
+		if i == 4 && len(deps) > 5 {
+			msgs = append(msgs, fmt.Sprintf("and %d more dependent columns", len(deps)-4))
+			break
+		}
+		msgs = append(msgs, describeDependency(dep, pr.Intercept))
+	}
+	return fmt.Errorf("linreg: exact: X is rank-deficient (rank %d of %d columns): %s; use l2 > 0 or a gradient method",
+		m.Cols-len(deps), m.Cols, strings.Join(msgs, "; "))
+}
+
+// exactDep describes a column that depends on others.
+type exactDep struct {
+	col  int
+	zero bool      // constant (intercept) or all zeros
+	on   []int     // the columns it combines, ascending
+	coef []float64 // x_col ≈ Σ coef·x_on (+ konst)
+	// konst is the constant term with an intercept, 0 if negligible.
+	konst float64
+}
+
+// describeDependency says how a dependent column depends on the others.
+func describeDependency(dep exactDep, intercept bool) string {
+	j := dep.col
+	switch {
+	case dep.zero && intercept:
+		return fmt.Sprintf("column %d is constant, which the intercept already fits", j)
+	case dep.zero:
+		return fmt.Sprintf("column %d is all zeros", j)
+	}
+	var rel strings.Builder
+	fmt.Fprintf(&rel, "x%d ≈", j)
+	for t, c := range dep.coef {
+		sign := "+"
+		if c < 0 {
+			sign, c = "−", -c
+		}
+		switch {
+		case t == 0 && sign == "+":
+			rel.WriteString(" ")
+		case t == 0:
+			rel.WriteString(" −")
+		default:
+			rel.WriteString(" " + sign + " ")
+		}
+		if math.Abs(c-1) > 1e-12 {
+			fmt.Fprintf(&rel, "%.6g·", c)
+		}
+		fmt.Fprintf(&rel, "x%d", dep.on[t])
+	}
+	if dep.konst > 0 {
+		fmt.Fprintf(&rel, " + %.6g", dep.konst)
+	} else if dep.konst < 0 {
+		fmt.Fprintf(&rel, " − %.6g", -dep.konst)
+	}
+	if len(dep.on) == 1 && dep.konst == 0 && math.Abs(dep.coef[0]-1) <= 1e-12 {
+		return fmt.Sprintf("column %d duplicates column %d (%s)", j, dep.on[0], rel.String())
+	}
+	var on string
+	switch k := len(dep.on); k {
+	case 1:
+		on = fmt.Sprintf("column %d", dep.on[0])
+	default:
+		s := make([]string, k)
+		for t, c := range dep.on {
+			s[t] = fmt.Sprint(c)
+		}
+		on = "columns " + strings.Join(s[:k-1], ", ") + " and " + s[k-1]
+	}
+	if dep.konst != 0 {
+		on += " and the intercept"
+	}
+	return fmt.Sprintf("column %d is a linear combination of %s (%s)", j, on, rel.String())
+}
