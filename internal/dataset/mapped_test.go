@@ -31,6 +31,13 @@ func TestMap(t *testing.T) {
 	y := put("y.npy", npyBytes(t, "<f8", false, "(3,)", []float64{7, 8, 9}, false))
 	y2 := put("y2.npy", npyBytes(t, "<f8", false, "(3, 1)", []float64{7, 8, 9}, false))
 	m, err := Map(x, y2)
+	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
+		// '<f8' is not this host's order: nothing maps, the caller reads.
+		if m != nil || err != nil {
+			t.Fatalf("Map on a big-endian host: %v, %v; want nil, nil", m, err)
+		}
+		t.Skip("nothing is memory-mapped on a big-endian host: the files are read into memory")
+	}
 	if err != nil || m == nil {
 		t.Fatalf("Map: %v, %v", m, err)
 	}
