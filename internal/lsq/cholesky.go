@@ -14,7 +14,8 @@ import (
 // combination of the columns before it: it is recorded in Dependent, and
 // its row of L is left as the coefficients of that combination (see
 // Relation) with L_jj = 0; the factorisation goes on with the others, as
-// if the column were not there.
+// if the column were not there. Problem.FactorRows gives the same factor
+// from the rows, without forming the Gram matrix.
 type Cholesky struct {
 	K         int
 	L         []float64 // k×k, row-major, lower triangle
@@ -68,7 +69,8 @@ const checkWork = 1 << 22
 
 // MinPivot returns the smallest pivot of an independent column: its
 // reciprocal bounds the condition number of H from below, and tells how
-// many digits a solve through the factor may lose (see Problem.Solve).
+// many digits a solve through the factor may lose (linreg re-solves by
+// Problem.FactorRows when it is small).
 func (ch *Cholesky) MinPivot() float64 {
 	m := math.Inf(1)
 	for j, p := range ch.Pivot {
@@ -91,6 +93,14 @@ func (ch *Cholesky) Solve(b []float64) {
 		}
 		b[j] = (b[j] - kernels.Dot(l[j*k:j*k+j], b[:j])) / ljj
 	}
+	ch.SolveUpper(b)
+}
+
+// SolveUpper overwrites z with L⁻ᵀz, dependent columns held at 0: the
+// back substitution of Solve, and the whole solve of a factor from the
+// rows (Problem.FactorRows), whose z is Qᵀ of the target.
+func (ch *Cholesky) SolveUpper(z []float64) {
+	k, l, b := ch.K, ch.L, z
 	for j := k - 1; j >= 0; j-- {
 		ljj := l[j*k+j]
 		if ljj == 0 {

@@ -30,17 +30,7 @@ func MaxEigen(ctx context.Context, h []float64, k int) (float64, error) {
 	if gersh == 0 {
 		return 0, nil
 	}
-	v, w := make([]float64, k), make([]float64, k)
-	state := uint64(0x9e3779b97f4a7c15)
-	for i := range v {
-		// splitmix64: fixed bits on every GOARCH and Go release.
-		state += 0x9e3779b97f4a7c15
-		z := state
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-		z ^= z >> 31
-		v[i] = float64(z>>11)*0x1p-53 - 0.5
-	}
+	v, w := startVector(k), make([]float64, k)
 	iters := 100
 	if k > maxEigenProof {
 		iters = 300
@@ -88,6 +78,83 @@ func MaxEigen(ctx context.Context, h []float64, k int) (float64, error) {
 		l *= 1.25
 	}
 	return gersh, nil
+}
+
+// MinEigen returns an estimate of λ_min(H) for the k×k symmetric row-major
+// h, from above (never below λ_min, up to rounding): the Rayleigh quotient
+// of H⁻¹ after minEigenIters steps of inverse iteration on its Cholesky
+// factor, from MaxEigen's fixed start. It returns 0 when H is not
+// numerically positive definite (a pivot ≤ 0), and for k beyond
+// maxEigenProof, where the factorisation costs too much: callers then
+// know nothing better than 0. With MaxEigen it gives the condition
+// number that sets the momentum of full-batch gradient descent. Its bits
+// are the same on every CPU; it looks at ctx between its steps.
+func MinEigen(ctx context.Context, h []float64, k int) (float64, error) {
+	if k == 0 || k > maxEigenProof {
+		return 0, nil
+	}
+	l := append([]float64(nil), h[:k*k]...)
+	pd, err := positiveDefinite(ctx, l, k)
+	if err != nil || !pd {
+		return 0, err
+	}
+	// u = Lᵀ row by row, so that both solves read rows.
+	u := make([]float64, k*k)
+	for i := range k {
+		for j := 0; j <= i; j++ {
+			u[j*k+i] = l[i*k+j]
+		}
+	}
+	v, w := startVector(k), make([]float64, k)
+	lambda := 0.0
+	for it := range minEigenIters {
+		if it%max(1, checkWork/(k*k)) == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
+		kernels.Scal(1/kernels.Nrm2(v), v)
+		// w = (L·Lᵀ)⁻¹·v: L·z = v, then Lᵀ·w = z.
+		for i := range k {
+			w[i] = (v[i] - kernels.Dot(l[i*k:i*k+i], w[:i])) / l[i*k+i]
+		}
+		for i := k - 1; i >= 0; i-- {
+			w[i] = (w[i] - kernels.Dot(u[i*k+i+1:(i+1)*k], w[i+1:])) / u[i*k+i]
+		}
+		q := kernels.Dot(v, w) // vᵀH⁻¹v ≤ 1/λ_min
+		if !(q > 0) || math.IsInf(q, 0) {
+			return 0, nil
+		}
+		next := 1 / q
+		v, w = w, v
+		if it > 3 && math.Abs(next-lambda) <= 1e-3*next {
+			return next, nil
+		}
+		lambda = next
+	}
+	return lambda, nil
+}
+
+// minEigenIters bounds MinEigen's inverse iteration: each step divides
+// the error by the ratio of the two smallest eigenvalues, and a few per
+// cent of λ_min is all a momentum needs.
+const minEigenIters = 30
+
+// startVector returns MaxEigen's and MinEigen's fixed pseudo-random start
+// of k values in [−½, ½).
+func startVector(k int) []float64 {
+	v := make([]float64, k)
+	state := uint64(0x9e3779b97f4a7c15)
+	for i := range v {
+		// splitmix64: fixed bits on every GOARCH and Go release.
+		state += 0x9e3779b97f4a7c15
+		z := state
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+		z ^= z >> 31
+		v[i] = float64(z>>11)*0x1p-53 - 0.5
+	}
+	return v
 }
 
 // maxEigenProof is the largest order for which MaxEigen proves its bound

@@ -137,13 +137,15 @@ func (m *Moments) chooseScales(d Data) error {
 }
 
 // powerScale returns the power of two 2^−e with v·2^−e in [½, 1), or 1
-// for v = 0 (or an infinite v, which the checks report).
+// for v = 0 (or an infinite v, which the checks report). Below 2^−1022
+// (subnormal v) the largest float64 power of two, 2^1023, leaves v·2^1023
+// under ½: still exact, and as large as a scale can be.
 func powerScale(v float64) float64 {
 	if v == 0 || math.IsInf(v, 0) || math.IsNaN(v) {
 		return 1
 	}
 	_, e := math.Frexp(v)
-	return math.Ldexp(1, -e)
+	return math.Ldexp(1, min(-e, 1023))
 }
 
 // pass computes the Gram with the current shifts and scales.

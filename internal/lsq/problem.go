@@ -56,10 +56,8 @@ func NewProblem(m *Moments, intercept bool, l1, l2 float64) *Problem {
 	y := m.Cols + 1
 	for a, j := range pr.Live {
 		p := m.Scale[j]
-		l2 := float64(l2 * float64(p*p))
-		pr.Sigma[a] = math.Sqrt(cov(j, j) + l2)
+		pr.Sigma[a], pr.L2w[a] = penalisedScale(cov(j, j), l2, p)
 		pr.L1w[a] = float64(l1*m.YScale) * p / pr.Sigma[a]
-		pr.L2w[a] = l2 / float64(pr.Sigma[a]*pr.Sigma[a])
 	}
 	for a, j := range pr.Live {
 		for b, kk := range pr.Live {
@@ -69,6 +67,29 @@ func NewProblem(m *Moments, intercept bool, l1, l2 float64) *Problem {
 	}
 	pr.YY = cov(y, y)
 	return pr
+}
+
+// penalisedScale returns σ = √(v + λ), the standardising scale of a
+// column of variance v (scaled units) under the ridge penalty λ = l2·p²
+// of a column scaled by p, and the penalty's share λ/σ² of the penalised
+// curvature. A column of tiny values has a huge p: without a penalty p²
+// may overflow (and 0·∞ is NaN), so it is not formed; with one, λ itself
+// may overflow although σ and λ/σ² exist, and they are then computed as
+// σ = p·√(l2 + v/p²) without squaring p.
+func penalisedScale(v, l2, p float64) (sigma, share float64) {
+	if l2 == 0 {
+		return math.Sqrt(v), 0
+	}
+	lambda := float64(l2 * float64(p*p))
+	if !math.IsInf(lambda, 0) {
+		sigma = math.Sqrt(v + lambda)
+		return sigma, lambda / float64(sigma*sigma)
+	}
+	// p > 1 here, so v/p/p cannot overflow; √l2·p/σ = 1/√(1 + v/(l2·p²)).
+	r := v / p / p
+	sigma = p * math.Sqrt(l2+r)
+	q := math.Sqrt(l2) / math.Sqrt(l2+r)
+	return sigma, float64(q * q)
 }
 
 // K returns the number of coefficients of the problem.

@@ -38,7 +38,9 @@ func (pr *Problem) Quadratic() *Quadratic {
 }
 
 // GDPenalties returns the L1 and L2 of a gd.Config that make gd's
-// penalties, with the Quadratic's weights, the problem's own.
+// penalties, with the Quadratic's weights, the problem's own; the same
+// holds for a gd.LeastSquares standardised like the problem (loss
+// YScale² times the data's) with penalty weights p_j/σ_j.
 func (pr *Problem) GDPenalties(l1, l2 float64) (gl1, gl2 float64) {
 	return l1 * pr.M.YScale, l2
 }

@@ -64,10 +64,25 @@ func BlockQR(rows, p int, a, work, r []float64) {
 		panic(fmt.Sprintf("lsq.BlockQR: rows=%d, p=%d, len(a)=%d, len(work)=%d, len(r)=%d: want len(a) = rows·p, len(work) ≥ rows·p, len(r) = p·p",
 			rows, p, len(a), len(work), len(r)))
 	}
+	blockQR(rows, p, a, work, r, nil)
+}
+
+// blockQR is BlockQR that calls stop, if not nil, between columns about
+// once every checkWork multiply-adds: a wide block (p in the hundreds)
+// takes a second. When stop returns true, it returns at once, r zero.
+func blockQR(rows, p int, a, work, r []float64, stop func() bool) {
 	cols := work[:rows*p]
 	transpose(rows, p, a, cols)
 	col := func(k int) []float64 { return cols[k*rows : (k+1)*rows] }
+	done := 0
 	for j := range min(rows, p) {
+		if done += 2 * rows * (p - j); stop != nil && done > checkWork {
+			done = 0
+			if stop() {
+				clear(r)
+				return
+			}
+		}
 		cj := col(j)
 		beta, tau := reflector(cj[j], cj[j+1:])
 		cj[j] = beta

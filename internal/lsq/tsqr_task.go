@@ -1,6 +1,7 @@
 package lsq
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -27,6 +28,9 @@ import (
 type QRTask struct {
 	p    int
 	fill func(lo, hi int, rows []float64)
+	// ctx, if not nil, is looked at between the columns of a wide
+	// block (FactorRows sets it): a cancelled pass stops within one.
+	ctx context.Context
 
 	mu   sync.Mutex
 	free []*qrScratch
@@ -62,7 +66,11 @@ func (t *QRTask) Block(lo, hi int, out []float64) {
 	defer t.put(s)
 	rows := s.rows[:n*t.p]
 	t.fill(lo, hi, rows)
-	BlockQR(n, t.p, rows, s.cols, out)
+	var stop func() bool
+	if t.ctx != nil {
+		stop = func() bool { return t.ctx.Err() != nil }
+	}
+	blockQR(n, t.p, rows, s.cols, out, stop)
 }
 
 func (t *QRTask) get() *qrScratch {
