@@ -84,7 +84,7 @@ func benchObjective(b *testing.B, x Matrix, y []float64) *gd.LeastSquares {
 	if err != nil {
 		b.Fatal(err)
 	}
-	obj, err := rowObjective(lsq.NewProblem(mom, true, 0, 0), x, y, 0, false)
+	obj, _, err := rowObjective(context.Background(), lsq.NewProblem(mom, true, 0, 0), x, y, 0, false)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,13 +9,11 @@ import (
 // enough that a cancellation is seen within a few milliseconds on
 // ordinary hardware, whatever the shape of the data: between pieces of
 // rows of every pass over X (within its windows, for a matrix with
-// Release), between the coordinates of coordinate descent, and between
-// the columns of a Householder QR and the column chunks of its trailing
-// updates (qr.go). Two units are not cut, each at most two passes over
-// the data: a product of the power iteration (but between its windows,
-// for a matrix with Release) and, inside gd.Minimize, a step. None of
-// these looks changes a result: the work is cut where it was already
-// cut, or where the bits do not depend on the cut.
+// Release), between the sweeps of coordinate descent and the steps of
+// the factorisations on the moments, and, inside gd.Minimize, between
+// steps (a step of SGD or MiniBatch reads a batch; one of GD works on the
+// moments only). None of these looks changes a result: the work is cut
+// where it was already cut, or where the bits do not depend on the cut.
 
 // checkWork is the work, in multiply-adds or values read, after which a
 // canceller looks at its context: about 4 million, a few milliseconds at
@@ -65,14 +63,4 @@ func (c *canceller) now() error {
 // deadline.
 func isCancellation(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// stopped reports whether done is closed; a nil done never is.
-func stopped(done <-chan struct{}) bool {
-	select {
-	case <-done:
-		return true
-	default:
-		return false
-	}
 }

@@ -25,40 +25,52 @@
 //	Regressor{L2: a}            ≡ Ridge(alpha=a·n)   (Ridge does not divide by n)
 //	Regressor{L1: α·ρ, L2: α·(1−ρ)} ≡ ElasticNet(alpha=α, l1_ratio=ρ)
 //
+// # One pass, then the statistics
+//
+// Every fit starts with one pass over the rows (two when the first row
+// lies far from the means): the Gram matrix of the centred, scaled rows
+// [x | 1 | y], summed in the block tree of package kernels
+// (internal/lsq). From these d×d moments come the standardisation, the
+// automatic learning rate (1/L, L the largest eigenvalue of the
+// standardised moments, proved by a Cholesky factorisation), full-batch
+// GD itself (its gradient is a product with the moments, so an epoch
+// costs microseconds), and the exact solutions: least squares and ridge
+// by Cholesky, or by one TSQR pass over the rows when the normal
+// equations would lose too many digits, lasso and elastic net by
+// coordinate descent on the moments. SGD and MiniBatch read rows, step by
+// step, through gd.LeastSquares standardised in place.
+//
 // # Works on real data without tuning
 //
-// The gradient methods centre and scale every feature internally, so
-// ages, doses and incomes side by side converge as fast as unit-variance
-// data; the coefficients come back in the original units, and the
-// penalties are transformed exactly (weights 1/σ_j, see
-// gd.PenaltyWeighter), not approximated. A constant column gets
-// coefficient 0. The default learning rate of GD is 1/L, L the largest
-// eigenvalue of the standardised XᵀX/n found by power iteration; SGD and
-// MiniBatch decay their rate linearly over the planned epochs. A rate you
-// give is used as given: if it diverges, Fit returns an error wrapping
-// gd.ErrDiverged. If the automatic rate diverges (it can, on data with a
-// row far out of line with the others), the error wraps
-// ErrAutoRateDiverged too, so that a caller can tell that there was no
-// rate of its own to lower.
+// Features are centred and scaled internally, so ages, doses and
+// incomes side by side converge as fast as unit-variance data; the
+// coefficients come back in the original units, and the penalties are
+// transformed exactly (see gd.PenaltyWeighter), not approximated. The
+// scales are powers of two and the centring survives offsets of 1e16 and
+// columns from 1e-300 to 1e300. A constant column gets coefficient 0 from
+// the gradient methods. SGD and MiniBatch decay their automatic rate
+// linearly over the planned epochs. A rate you give is used as given: if
+// it diverges, Fit returns an error wrapping gd.ErrDiverged; if the
+// automatic rate diverges, the error wraps ErrAutoRateDiverged too, so
+// that a caller can tell that there was no rate of its own to lower.
 //
-// Exact solves ordinary least squares by QR and ridge by augmented QR
-// with gonum, and lasso and elastic net by coordinate descent to tight
-// optimality conditions. Perfectly collinear columns make Exact without L2
-// an error that names the column; the gradient methods still converge.
+// Perfectly collinear columns (a constant column beside the intercept
+// among them) make Exact without L2 an error that names the column and
+// its relation to the others; the gradient methods still converge.
 //
 // # Cancellation
 //
 // Fit watches its context throughout: between pieces of every pass over
-// X, the coordinates of coordinate descent, and the columns and column
-// chunks of the QR factorisation (driven panel by panel, with the bits
-// of gonum's Dgeqrf), each a few milliseconds of work or less; and
-// between the products of the power iteration and gd's steps, each up to
-// two passes over the data. It then returns the context's error, and a
-// model only if a gradient run had started (see Regressor.Fit).
+// X (a few milliseconds of work or less each), the sweeps of coordinate
+// descent, the factorisations, and gd's steps. It then returns the
+// context's error, and a model only if a gradient run had started (see
+// Regressor.Fit).
 //
 // # Same bits everywhere
 //
-// A gradient fit runs on package kernels and gd, whose results are the
-// same bits on every CPU and GOARCH; so are the coefficients, for the same
-// data, options and seed.
+// Every pass is a block-tree reduction of package kernels, and every
+// solver works on its results in a fixed order, so a fit gives the same
+// bits on every CPU and GOARCH, for any number of workers and any window
+// of a memory-mapped file: the same coefficients for the same data,
+// options and seed.
 package linreg

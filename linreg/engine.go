@@ -66,14 +66,46 @@ func targetsOf(what string) string {
 // scale 0 and stays out. With penalties, each coefficient is weighted so
 // that the penalty falls on the coefficients in data units (see
 // lsq.Problem.GDPenalties). The values were checked by the moments pass.
-func rowObjective(pr *lsq.Problem, x Matrix, y []float64, workers int, penalised bool) (*gd.LeastSquares, error) {
-	m := pr.M
-	o := gd.LeastSquaresOptions{
-		Stride: x.stride(), Intercept: pr.Intercept, Workers: workers, Unchecked: true,
-		Shift: make([]float64, m.Cols), Scale: make([]float64, m.Cols), YScale: m.YScale,
+//
+// It also returns the conversion of the objective's parameters to the
+// coefficients and intercept in data units.
+//
+// gd standardises in place by computing residuals in data units, which
+// squares and multiplies the data's own magnitudes. Data whose scales lie
+// beyond 2^±250 of the unit (columns or targets of magnitude beyond about
+// 1e75, or below 1e-75) would overflow or underflow there, so they are
+// standardised into a copy instead (rows·cols values more memory): the
+// same problem, solved in the standardised units throughout.
+func rowObjective(ctx context.Context, pr *lsq.Problem, x Matrix, y []float64, workers int, penalised bool) (*gd.LeastSquares, func(w []float64) ([]float64, float64), error) {
+	o := rowOptions(pr, workers, penalised)
+	if extremeScales(o) {
+		return copiedObjective(ctx, o, x, y)
 	}
+	o.Stride = x.stride()
 	if x.Cols == 0 {
 		o.Stride = 0
+	}
+	if x.Release != nil {
+		o.Release, o.Window = x.Release, x.window()
+	}
+	ls, err := gd.NewLeastSquaresWith(x.Data, x.Rows, x.Cols, y, o)
+	if err != nil {
+		return nil, nil, fmt.Errorf("linreg: internal error: %w", err)
+	}
+	toCoef := func(w []float64) ([]float64, float64) {
+		coef := make([]float64, x.Cols)
+		return coef, ls.DataUnits(w, coef)
+	}
+	return ls, toCoef, nil
+}
+
+// rowOptions returns the standardisation and penalty weights of the
+// problem pr as gd's options (no data yet).
+func rowOptions(pr *lsq.Problem, workers int, penalised bool) gd.LeastSquaresOptions {
+	m := pr.M
+	o := gd.LeastSquaresOptions{
+		Intercept: pr.Intercept, Workers: workers, Unchecked: true,
+		Shift: make([]float64, m.Cols), Scale: make([]float64, m.Cols), YScale: m.YScale,
 	}
 	if pr.Intercept {
 		for j := range o.Shift {
@@ -93,12 +125,70 @@ func rowObjective(pr *lsq.Problem, x Matrix, y []float64, workers int, penalised
 			}
 		}
 	}
-	if x.Release != nil {
-		o.Release, o.Window = x.Release, x.window()
+	return o
+}
+
+// extremeScales reports whether a scale of o lies beyond 2^±250, where
+// gd's arithmetic in data units could overflow or underflow (see
+// rowObjective).
+func extremeScales(o gd.LeastSquaresOptions) bool {
+	extreme := func(s float64) bool { return s != 0 && (s < 0x1p-250 || s > 0x1p250) }
+	if extreme(o.YScale) {
+		return true
 	}
-	ls, err := gd.NewLeastSquaresWith(x.Data, x.Rows, x.Cols, y, o)
+	for _, s := range o.Scale {
+		if extreme(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// copiedObjective is rowObjective's objective over a standardised copy
+// of x and y: z = (x − Shift)·Scale and t = (y − YShift)·YScale, made in
+// one pass window by window (each released after), and gd's plain least
+// squares over them, whose parameters are those of the standardised
+// problem.
+func copiedObjective(ctx context.Context, o gd.LeastSquaresOptions, x Matrix, y []float64) (*gd.LeastSquares, func(w []float64) ([]float64, float64), error) {
+	rows, cols := x.Rows, x.Cols
+	z, t := make([]float64, rows*cols), make([]float64, rows)
+	err := x.pieces(ctx, func(lo, hi int) error {
+		if cols > 0 {
+			kernels.ShiftScale(hi-lo, cols, x.Data[lo*x.stride():], x.stride(), o.Shift, o.Scale, z[lo*cols:], cols)
+		}
+		for i := lo; i < hi; i++ {
+			t[i] = float64(y[i]-o.YShift) * o.YScale
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("linreg: internal error: %w", err)
+		return nil, nil, err
 	}
-	return ls, nil
+	for j, s := range o.Scale {
+		if s == 0 {
+			for i := range rows {
+				z[i*cols+j] = 0 // out of the problem, whatever x − Shift was
+			}
+		}
+	}
+	ls, err := gd.NewLeastSquaresWith(z, rows, cols, t, gd.LeastSquaresOptions{
+		Intercept: o.Intercept, Workers: o.Workers, PenaltyWeights: o.PenaltyWeights, Unchecked: true,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("linreg: internal error: %w", err)
+	}
+	toCoef := func(w []float64) ([]float64, float64) {
+		// u_j = v_j·Scale_j/YScale, the product first: v is of order one,
+		// so it cannot overflow where the ratio of the scales might.
+		coef := make([]float64, cols)
+		for j, s := range o.Scale {
+			coef[j] = float64(w[j]*s) / o.YScale
+		}
+		if !o.Intercept {
+			return coef, 0
+		}
+		c := w[cols]/o.YScale + o.YShift
+		return coef, c - kernels.Dot(o.Shift, coef)
+	}
+	return ls, toCoef, nil
 }

@@ -10,7 +10,31 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/lanes-go/lanes/internal/lsq"
+	"github.com/lanes-go/lanes/kernels"
 )
+
+// exactFit solves the regularised least-squares problem
+//
+//	minimise (1/(2n))·Σ (x_i·w + b − y_i)² + l1·‖w‖₁ + (l2/2)·‖w‖²
+//
+// as Regressor{Method: Exact}.Fit does (a moments pass, the problem, the
+// exact solver with the rows for its fallback), on one worker.
+func exactFit(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2 float64, opts fitOptions) (coef []float64, b float64, err error) {
+	return exactFitWorkers(ctx, x, y, intercept, l1, l2, 1, opts)
+}
+
+// exactFitWorkers is exactFit on the given workers.
+func exactFitWorkers(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2 float64, workers int, opts fitOptions) (coef []float64, b float64, err error) {
+	plan := kernels.NewBlockPlan(workers)
+	defer plan.Close()
+	m, err := moments(ctx, plan, x, y, intercept, "X")
+	if err != nil {
+		return nil, 0, err
+	}
+	return exactSolveRows(ctx, plan, data(x, y), lsq.NewProblem(m, intercept, l1, l2), l1, l2, opts)
+}
 
 // exactGen describes a test problem: y = X·w* + b* + noise.
 type exactGen struct {

@@ -26,17 +26,15 @@ func Fit(ctx context.Context, x Matrix, y []float64) (*Model, error) {
 // and no model; if the rate was automatic (Rate and Schedule unset), the
 // error also wraps ErrAutoRateDiverged.
 //
-// Fit looks at ctx throughout: between pieces of its passes over X, the
-// coordinates of coordinate descent, and the columns and column chunks
-// of the QR factorisation, each a few milliseconds of work or less on
-// ordinary hardware; and between the products of the power iteration
-// and gd's steps, each up to two passes over the data (a product over a
-// matrix with Release stops between windows too). A cancelled context
-// returns the context's error (errors.Is(err, context.Canceled) or
-// context.DeadlineExceeded) and:
+// Fit looks at ctx throughout: between pieces of its passes over X (and
+// between their windows, for a matrix with Release), the sweeps of
+// coordinate descent, the steps of the factorisations and gd's steps,
+// each a few milliseconds of work or less on ordinary hardware. A
+// cancelled context returns the context's error (errors.Is(err,
+// context.Canceled) or context.DeadlineExceeded) and:
 //   - no model if it is cancelled before the call, while the data are
-//     checked, during the set-up of a gradient method (scaling, power
-//     iteration), or at any time during Exact;
+//     checked, during the set-up of a gradient method (the moments, the
+//     rate), or at any time during Exact;
 //   - during a gradient run, the model of the best parameters so far,
 //     whose Summary.MSE, Summary.Loss and Summary.ValMSE are NaN: they
 //     would take another pass over the data, which a cancellation asks
@@ -50,15 +48,14 @@ func (r Regressor) Fit(ctx context.Context, x Matrix, y []float64) (*Model, erro
 // fitOptions are the internals of a fit that tests set; Fit runs with the
 // zero value, the behaviour documented.
 type fitOptions struct {
-	// hook, if not nil, is called as each step of a long phase starts:
-	// "qr" (a column or a trailing-update chunk of a QR factorisation),
-	// "cd" (a coordinate-descent sweep), "active" (a step of its
-	// active-set method), "power" (a product of the power iteration), so
-	// that a test can cancel in the middle of a phase and count the steps
-	// taken after.
+	// hook, if not nil, is called as each step of a long phase of Exact
+	// starts: "factor" (the Cholesky factorisation of the moments), "qr"
+	// (the TSQR pass of the fallback, once, as it starts), "cd" (a
+	// coordinate-descent sweep), so that a test can cancel in the middle
+	// of a phase and count the steps taken after.
 	hook func(step string)
 	// maxSweeps, if > 0, caps the sweeps of coordinate descent instead of
-	// exactMaxSweeps, so that a test can provoke its failure.
+	// lsq.MaxSweeps, so that a test can provoke its failure.
 	maxSweeps int
 }
 
@@ -122,13 +119,13 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 		}
 	}
 	if r.method() == Exact {
-		coef, b, err := exactSolve(ctx, pr, r.L1, r.L2, opts)
+		coef, b, err := exactSolveRows(ctx, plan, data(x, y), pr, r.L1, r.L2, opts)
 		if err != nil {
 			return nil, err
 		}
 		m.Coef, m.Intercept = coef, b
 		m.Summary = Summary{Method: string(Exact)}
-		if err := m.finish(ctx, x, y, r, start); err != nil {
+		if err := m.finish(ctx, x, y, r, mom, start); err != nil {
 			return nil, err
 		}
 		return m, nil
@@ -138,37 +135,34 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 		obj    gd.Objective
 		w0     []float64
 		toCoef func(w []float64) ([]float64, float64)
-		scale  = 1.0 // the objective's losses are the data's times this
 	)
+	// The objectives' losses are the data's times YScale² (a power of
+	// two): divided twice, they come back exactly, even where YScale²
+	// itself would overflow.
+	ys := mom.YScale
+	unscale := func(l float64) float64 { return l / ys / ys }
 	switch r.method() {
 	case GD:
 		q := pr.Quadratic()
 		obj, w0 = q, make([]float64, pr.K())
 		toCoef = pr.Coef
-		scale = mom.YScale * mom.YScale
 	default:
-		ls, err := rowObjective(pr, x, y, r.Workers, r.L1 > 0 || r.L2 > 0)
+		ls, conv, err := rowObjective(ctx, pr, x, y, r.Workers, r.L1 > 0 || r.L2 > 0)
 		if err != nil {
 			return nil, err
 		}
 		defer ls.Close()
 		_, d := ls.Dims()
-		obj, w0 = ls, make([]float64, d)
-		toCoef = func(w []float64) ([]float64, float64) {
-			coef := make([]float64, x.Cols)
-			return coef, ls.DataUnits(w, coef)
-		}
-		scale = mom.YScale * mom.YScale
+		obj, w0, toCoef = ls, make([]float64, d), conv
 	}
 	cfg, err := r.gdConfig(ctx, pr, obj, m)
 	if err != nil {
 		return nil, err
 	}
-	if cb := cfg.Callback; cb != nil && scale != 1 {
+	if cb := cfg.Callback; cb != nil {
 		// The callback sees the data's losses, not the problem's.
 		cfg.Callback = func(p gd.Progress) error {
-			p.Loss /= scale
-			p.ValLoss /= scale
+			p.Loss, p.ValLoss = unscale(p.Loss), unscale(p.ValLoss)
 			return cb(p)
 		}
 	}
@@ -176,7 +170,7 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 		if r.method() == GD {
 			cfg.Validation = pr.Validation(val)
 		} else {
-			vs, err := rowObjective(pr, r.ValX, r.ValY, r.Workers, false)
+			vs, _, err := rowObjective(ctx, pr, r.ValX, r.ValY, r.Workers, false)
 			if err != nil {
 				return nil, err
 			}
@@ -187,6 +181,13 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 	res, err := gd.Minimize(ctx, obj, w0, cfg)
 	if res.W == nil {
 		var de *gd.DivergedError
+		if errors.As(err, &de) && de.Step == 0 && !isFinite(de.LastFiniteLoss) {
+			// The loss at the start is not finite, before any step: the
+			// data are finite (the moments pass checked them) and the
+			// standardised loss at 0 is about ½, so the objective's own
+			// arithmetic overflowed. No rate is to blame.
+			return nil, fmt.Errorf("linreg: internal error: the %s objective's loss at the start is %v on finite data: %w", r.method(), de.LastFiniteLoss, err)
+		}
 		if m.Options.AutoRate && errors.As(err, &de) {
 			// The caller gave no rate, so "lower the learning rate" is
 			// advice it cannot follow as is: say the rate was derived,
@@ -204,15 +205,15 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 	m.Summary = Summary{Method: string(r.method()), Epochs: res.Epochs, Steps: res.Steps, Stop: res.Stop.String()}
 	m.History = make([]float64, len(res.History))
 	for i, h := range res.History {
-		m.History[i] = h.Loss / scale
+		m.History[i] = unscale(h.Loss)
 	}
 	if r.ValY != nil {
 		m.ValHistory = make([]float64, len(res.History))
 		for i, h := range res.History {
-			m.ValHistory[i] = h.ValLoss / scale
+			m.ValHistory[i] = unscale(h.ValLoss)
 		}
 	}
-	if ferr := m.finish(ctx, x, y, r, start); ferr != nil {
+	if ferr := m.finish(ctx, x, y, r, mom, start); ferr != nil {
 		if !isCancellation(ferr) {
 			return nil, ferr
 		}
@@ -244,23 +245,18 @@ func (r Regressor) gdConfig(ctx context.Context, pr *lsq.Problem, obj gd.Objecti
 		Callback: r.Callback, CallbackEvery: r.CallbackEvery,
 		MaxEpochs: r.PlannedEpochs(rows), Tol: r.Tol, ShuffleBlock: r.ShuffleBlock,
 	}
-	curvature := func() (float64, error) {
-		k := pr.K()
-		h := append([]float64(nil), pr.A...)
-		for j := range k {
-			h[j*k+j] += pr.L2w[j]
-		}
-		return lsq.MaxEigen(ctx, h, k)
+	k := pr.K()
+	h := append([]float64(nil), pr.A...) // the penalised curvature
+	for j := range k {
+		h[j*k+j] += pr.L2w[j]
 	}
+	curvature := func() (float64, error) { return lsq.MaxEigen(ctx, h, k) }
 	base := r.Rate
 	m.Options.AutoRate = base == 0 && r.Schedule == nil
 	switch method {
 	case GD:
 		cfg.Method = gd.FullBatch
 		cfg.L1, cfg.L2 = pr.GDPenalties(r.L1, r.L2)
-		if cfg.Update == nil {
-			cfg.Update = gd.Nesterov{Mu: 0.9}
-		}
 		if m.Options.AutoRate {
 			l, err := curvature()
 			if err != nil {
@@ -270,6 +266,16 @@ func (r Regressor) gdConfig(ctx context.Context, pr *lsq.Problem, obj gd.Objecti
 				l = 1 // no live column: any rate
 			}
 			base = 1 / l
+			if cfg.Update == nil {
+				mu, err := momentum(ctx, h, k, l)
+				if err != nil {
+					return cfg, err
+				}
+				cfg.Update = gd.Nesterov{Mu: mu}
+			}
+		}
+		if cfg.Update == nil {
+			cfg.Update = gd.Nesterov{Mu: 0.9}
 		}
 		// (A given rate means what it meant on the rows: the problem's
 		// loss is YScale² times the data's, and its coefficients YScale
@@ -280,6 +286,9 @@ func (r Regressor) gdConfig(ctx context.Context, pr *lsq.Problem, obj gd.Objecti
 		cfg.GradTol = 1e-11 * kernels.Nrm2(pr.C)
 	case SGD, MiniBatch:
 		cfg.Method, cfg.BatchSize = gd.SGD, 0
+		// rowObjective's penalty weights are the Quadratic's, p_j/σ_j, on
+		// a loss YScale² times the data's: L1 scales by YScale as there.
+		cfg.L1, cfg.L2 = pr.GDPenalties(r.L1, r.L2)
 		batch := 1
 		if method == MiniBatch {
 			batch = r.batchRows(n)
@@ -318,26 +327,59 @@ func (r Regressor) gdConfig(ctx context.Context, pr *lsq.Problem, obj gd.Objecti
 	return cfg, nil
 }
 
+// momentum returns the Nesterov momentum of a default GD fit at rate 1/l
+// on the curvature h (k×k): 0.9, unless the condition number κ = l/λ_min
+// makes the optimal (√κ − 1)/(√κ + 1) larger. A constant 0.9 needs about
+// 10·κ steps per digit once κ passes a few hundred (strongly correlated
+// columns, ridge on collinear ones), where the optimum needs √κ; a
+// singular h (λ_min 0) keeps 0.9, as does the estimate's failure to see
+// one. The bound maxMomentum keeps a step's memory finite.
+func momentum(ctx context.Context, h []float64, k int, l float64) (float64, error) {
+	const mu, maxMomentum = 0.9, 0.999
+	lmin, err := lsq.MinEigen(ctx, h, k)
+	if err != nil || !(lmin > 0) {
+		return mu, err
+	}
+	q := math.Sqrt(l / lmin)
+	return min(max(mu, (q-1)/(q+1)), maxMomentum), nil
+}
+
 // finish fills the summary fields every method shares. Its metrics are
-// passes over X (and ValX); if the context is cancelled first, it
-// returns the context's error and leaves them NaN.
-func (m *Model) finish(ctx context.Context, x Matrix, y []float64, r Regressor, start time.Time) error {
+// a pass over X (and one over ValX): the residuals give the MSE, and
+// with the target's spread from the moments mom of the fit's first pass,
+// R². If the context is cancelled first, it returns the context's error
+// and leaves them NaN.
+func (m *Model) finish(ctx context.Context, x Matrix, y []float64, r Regressor, mom *lsq.Moments, start time.Time) error {
 	m.Summary.Kernels = kernels.Impl()
 	m.Summary.Version = moduleVersion()
+	m.Summary.Engine = Engine
 	defer func() { m.Summary.Seconds = time.Since(start).Seconds() }()
-	mse, err := m.mseContext(ctx, x, y)
-	val := math.NaN()
+	nan := math.NaN()
+	m.Summary.MSE, m.Summary.Loss, m.Summary.R2 = nan, nan, nan
+	if r.ValY != nil {
+		m.Summary.ValMSE = &nan
+	}
+	s, err := m.residualSums(ctx, x, y, 1)
+	var mse float64
+	if err == nil {
+		var ok bool
+		if mse, ok = s.MeanSq(x.Rows); !ok {
+			err = unrepresentable("mean squared error", s.SqErr/float64(x.Rows), s.SqErrExp)
+		}
+	}
+	var tot float64
+	var totExp int
+	if err == nil {
+		var ok bool
+		if tot, totExp, ok = mom.TargetSpread(); !ok {
+			tot, totExp, err = lsq.TargetSpreadExp(ctx, nil, data(x, y))
+		}
+	}
+	val := nan
 	if err == nil && r.ValY != nil {
 		val, err = m.mseContext(ctx, r.ValX, r.ValY)
 	}
 	if err != nil {
-		if isCancellation(err) {
-			nan := math.NaN()
-			m.Summary.MSE, m.Summary.Loss = nan, nan
-			if r.ValY != nil {
-				m.Summary.ValMSE = &nan
-			}
-		}
 		return err
 	}
 	var abs, sq float64
@@ -346,6 +388,7 @@ func (m *Model) finish(ctx context.Context, x Matrix, y []float64, r Regressor, 
 		sq = math.FMA(c, c, sq)
 	}
 	m.Summary.MSE = mse
+	m.Summary.R2 = lsq.R2Exp(s.SqErr, s.SqErrExp, tot, totExp)
 	if r.ValY != nil {
 		m.Summary.ValMSE = &val
 	}
@@ -372,6 +415,13 @@ func updateName(u gd.Update) string {
 	}
 	return fmt.Sprintf("%T", u)
 }
+
+// Engine numbers the arithmetic of Fit, recorded in Summary.Engine and
+// the model JSON's "engine": it changes whenever the same data and
+// options would give other bits. Engine 1 (no "engine" member) trained
+// on the rows, its set-up by power iteration over X; engine 2 starts
+// every fit from the moments of one block-tree pass (internal/lsq).
+const Engine = 2
 
 // moduleVersion returns the version of this module in the running binary,
 // "(devel)" when built from a work tree.

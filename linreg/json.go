@@ -53,10 +53,12 @@ type summaryJSON struct {
 	Steps   int      `json:"steps"`
 	Loss    float64  `json:"loss"`
 	MSE     float64  `json:"mse"`
+	R2      float64  `json:"r2"`
 	ValMSE  *float64 `json:"val_mse,omitempty"`
 	Stop    string   `json:"stop"`
 	Kernels string   `json:"kernels"`
 	Version string   `json:"version"`
+	Engine  int      `json:"engine,omitempty"`
 	Seconds float64  `json:"seconds"`
 }
 
@@ -92,12 +94,18 @@ type summaryJSON struct {
 //	    steps    number  steps taken
 //	    loss     number  the final regularised objective
 //	    mse      number  the training mean squared error
+//	    r2       number  the training R² (absent, so read as 0, in models
+//	                     saved before it was recorded)
 //	    val_mse  number  the validation mean squared error; absent without
 //	                     a validation set
 //	    stop     string  why training stopped, "" for exact
 //	    kernels  string  the kernels that trained it: "avx512", "avx2", "neon"
 //	                     or "generic"
 //	    version  string  the version of github.com/lanes-go/lanes
+//	    engine   number  the arithmetic of the fit (Engine): fits of the
+//	                     same data and options give the same bits when
+//	                     their engines are equal; absent in models of the
+//	                     first engine, before the moments
 //	    seconds  number  the training time in seconds
 //
 // Numbers are written as encoding/json writes float64: the shortest
@@ -151,10 +159,12 @@ func (m Model) MarshalJSON() ([]byte, error) {
 			Steps:   m.Summary.Steps,
 			Loss:    m.Summary.Loss,
 			MSE:     m.Summary.MSE,
+			R2:      m.Summary.R2,
 			ValMSE:  m.Summary.ValMSE,
 			Stop:    m.Summary.Stop,
 			Kernels: m.Summary.Kernels,
 			Version: m.Summary.Version,
+			Engine:  m.Summary.Engine,
 			Seconds: m.Summary.Seconds,
 		},
 	}
@@ -209,6 +219,7 @@ func (m *Model) checkEncodable() error {
 		{"options.l2", m.Options.L2},
 		{"summary.loss", m.Summary.Loss},
 		{"summary.mse", m.Summary.MSE},
+		{"summary.r2", m.Summary.R2},
 		{"summary.seconds", m.Summary.Seconds},
 	} {
 		if !isFinite(f.v) {
@@ -303,10 +314,12 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 			Steps:   w.Summary.Steps,
 			Loss:    w.Summary.Loss,
 			MSE:     w.Summary.MSE,
+			R2:      w.Summary.R2,
 			ValMSE:  w.Summary.ValMSE,
 			Stop:    w.Summary.Stop,
 			Kernels: w.Summary.Kernels,
 			Version: w.Summary.Version,
+			Engine:  w.Summary.Engine,
 			Seconds: w.Summary.Seconds,
 		},
 	}

@@ -2,7 +2,9 @@ package linreg
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -23,7 +25,7 @@ func goldenModel() *Model {
 			FitIntercept: true,
 		},
 		Summary: Summary{
-			Method: "gd", Epochs: 127, Steps: 127, Loss: 4.8e-05, MSE: 9.7e-05,
+			Method: "gd", Epochs: 127, Steps: 127, Loss: 4.8e-05, MSE: 9.7e-05, R2: 0.9991, Engine: 2,
 			Stop: "gradient tolerance", Kernels: "avx512", Version: "(devel)", Seconds: 0.0012,
 		},
 	}
@@ -307,4 +309,36 @@ func TestJSONCoversFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameModel(t, "every field", &got, m)
+}
+
+// TestJSONEngine: a fit records the engine that trained it, the JSON
+// carries it, and a model of the first engine (no "engine" or "r2"
+// member, testdata/model_v1_engine1.json) reads back as engine 0, R² 0.
+func TestJSONEngine(t *testing.T) {
+	x, y := realWorld(200, 3, 0.5, 4)
+	m, err := Regressor{Method: Exact}.Fit(context.Background(), x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Summary.Engine != Engine || Engine < 2 {
+		t.Fatalf("Summary.Engine = %d, want %d (≥ 2)", m.Summary.Engine, Engine)
+	}
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("\"engine\": %d", Engine); !strings.Contains(buf.String(), want) {
+		t.Errorf("saved model lacks %s:\n%s", want, buf.String())
+	}
+	old, err := os.ReadFile("testdata/model_v1_engine1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := Load(bytes.NewReader(old))
+	if err != nil || first.Summary.Engine != 0 || first.Summary.R2 != 0 {
+		t.Errorf("a model of the first engine: engine %d, R² %v, err %v; want 0, 0", first.Summary.Engine, first.Summary.R2, err)
+	}
+	if r2, err := m.Score(x, y); err != nil || math.Abs(r2-m.Summary.R2) > 1e-12 {
+		t.Errorf("Summary.R2 = %v, Score %v (%v)", m.Summary.R2, r2, err)
+	}
 }

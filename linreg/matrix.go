@@ -116,19 +116,10 @@ func (x Matrix) shape(what string) error {
 	return nil
 }
 
-// checkTargets reports a y of the wrong length or with a NaN or Inf.
-func checkTargets(y []float64, rows int) error {
-	return checkTargetsOf(y, Matrix{Rows: rows})
-}
-
-// checkTargetsOf is checkTargets for the targets of x's rows, window by
-// window if x has a Release function (which releases y's rows too).
-func checkTargetsOf(y []float64, x Matrix) error {
-	return checkTargetsContext(context.Background(), y, x)
-}
-
-// checkTargetsContext is checkTargetsOf, which returns the context's
-// error if it is cancelled first.
+// checkTargetsContext reports a y of the wrong length for x's rows or with
+// a NaN or Inf, window by window if x has a Release function (which
+// releases y's rows too), or the context's error if it is cancelled
+// first.
 func checkTargetsContext(ctx context.Context, y []float64, x Matrix) error {
 	if len(y) != x.Rows {
 		return fmt.Errorf("linreg: len(y) = %d, but X has %d rows", len(y), x.Rows)

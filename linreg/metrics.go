@@ -2,6 +2,7 @@ package linreg
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -53,7 +54,10 @@ func (m *Model) residualSums(ctx context.Context, x Matrix, y []float64, minRows
 
 // MSE returns the mean squared error of the model's predictions for x
 // against the targets y, (1/n)·Σ(y_i − ŷ_i)². x needs at least one row; y
-// one finite value per row.
+// one finite value per row. An MSE beyond float64's normal range (above
+// about 1.8e308, or below 2.2e-308 with a residual not 0) is an error
+// that says how large it is; the sums behind it never overflow on the way
+// (see lsq.Sums).
 func (m *Model) MSE(x Matrix, y []float64) (float64, error) {
 	return m.mseContext(context.Background(), x, y)
 }
@@ -62,7 +66,25 @@ func (m *Model) MSE(x Matrix, y []float64) (float64, error) {
 // cancelled first.
 func (m *Model) mseContext(ctx context.Context, x Matrix, y []float64) (float64, error) {
 	s, err := m.residualSums(ctx, x, y, 1)
-	return s.SqErr / float64(x.Rows), err
+	if err != nil {
+		return math.NaN(), err
+	}
+	mse, ok := s.MeanSq(x.Rows)
+	if !ok {
+		return mse, unrepresentable("mean squared error", s.SqErr/float64(x.Rows), s.SqErrExp)
+	}
+	return mse, nil
+}
+
+// unrepresentable is the error of a metric m·2^exp beyond float64's
+// normal range: the model exists, but its metric does not as a float64.
+func unrepresentable(what string, m float64, exp int) error {
+	side := "above the largest float64"
+	if math.Abs(math.Ldexp(m, exp)) < 1 {
+		side = "below the smallest normal float64"
+	}
+	return fmt.Errorf("linreg: the model's %s on y is about %s, %s: rescale y (or X) so that the residuals lie between about 1e-150 and 1e150",
+		what, lsq.Magnitude(m, exp), side)
 }
 
 // RMSE returns the root mean squared error, √MSE.
@@ -78,7 +100,14 @@ func (m *Model) RMSE(x Matrix, y []float64) (float64, error) {
 // against y, (1/n)·Σ|y_i − ŷ_i|.
 func (m *Model) MAE(x Matrix, y []float64) (float64, error) {
 	s, err := m.residualSums(context.Background(), x, y, 1)
-	return s.AbsErr / float64(x.Rows), err
+	if err != nil {
+		return math.NaN(), err
+	}
+	mae := s.AbsErr / float64(x.Rows)
+	if !isFinite(mae) {
+		return mae, errors.New("linreg: the model's mean absolute error on y is above the largest float64: rescale y (or X)")
+	}
+	return mae, nil
 }
 
 // Score returns the coefficient of determination R² of the model's
@@ -91,11 +120,11 @@ func (m *Model) Score(x Matrix, y []float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	tot, err := lsq.TargetSpread(context.Background(), nil, data(x, y))
+	tot, exp, err := lsq.TargetSpreadExp(context.Background(), nil, data(x, y))
 	if err != nil {
 		return 0, err
 	}
-	return lsq.R2(s.SqErr, tot), nil
+	return lsq.R2Exp(s.SqErr, s.SqErrExp, tot, exp), nil
 }
 
 // checkLens panics if y and pred differ in length, as package kernels does.
@@ -108,13 +137,16 @@ func checkLens(fn string, y, pred []float64) {
 // MeanSquaredError returns (1/n)·Σ(y_i − pred_i)², summed per block of
 // kernels.BlockRows by kernels.SumSqDiff and across blocks in the block
 // tree: the bits of Model.MSE for the same predictions. It returns NaN
-// for empty slices and panics if their lengths differ.
+// for empty slices and panics if their lengths differ; an MSE beyond
+// float64's range comes back as float64 rounds it (+Inf, 0 or
+// subnormal), where Model.MSE returns an error.
 func MeanSquaredError(y, pred []float64) float64 {
 	checkLens("MeanSquaredError", y, pred)
 	if len(y) == 0 {
 		return math.NaN()
 	}
-	return lsq.PredictionSums(y, pred).SqErr / float64(len(y))
+	mse, _ := lsq.PredictionSums(y, pred).MeanSq(len(y))
+	return mse
 }
 
 // MeanAbsoluteError returns (1/n)·Σ|y_i − pred_i|, summed like
@@ -148,6 +180,7 @@ func R2(y, pred []float64) float64 {
 	if len(y) < 2 {
 		return math.NaN()
 	}
-	tot, _ := lsq.TargetSpread(context.Background(), nil, lsq.Data{Rows: len(y), Y: y, Stride: 1})
-	return lsq.R2(lsq.PredictionSums(y, pred).SqErr, tot)
+	tot, exp, _ := lsq.TargetSpreadExp(context.Background(), nil, lsq.Data{Rows: len(y), Y: y, Stride: 1})
+	s := lsq.PredictionSums(y, pred)
+	return lsq.R2Exp(s.SqErr, s.SqErrExp, tot, exp)
 }

@@ -50,14 +50,24 @@ type Summary struct {
 	// (1/(2n))·Σr² + L1·‖w‖₁ + (L2/2)·‖w‖².
 	Loss float64
 	MSE  float64 // training mean squared error at the returned coefficients
+	// R2 is the training R² at the returned coefficients, 1 − Σr²/Σ(y−ȳ)²
+	// as Score computes it, the target's spread taken from the fit's
+	// moments (NaN where MSE is; 0 in models saved before it was
+	// recorded).
+	R2 float64
 	// ValMSE is the validation mean squared error at the returned
 	// coefficients, nil without a validation set. Loss, MSE and ValMSE
 	// are NaN in the model of a cancelled gradient fit (see
 	// Regressor.Fit).
 	ValMSE  *float64
-	Stop    string  // why training stopped (gd.StopReason.String()), "" for exact
-	Kernels string  // kernels.Impl() during training: "avx512", "avx2", "neon", "generic"
-	Version string  // module version of github.com/lanes-go/lanes that trained it, "(devel)" if unknown
+	Stop    string // why training stopped (gd.StopReason.String()), "" for exact
+	Kernels string // kernels.Impl() during training: "avx512", "avx2", "neon", "generic"
+	Version string // module version of github.com/lanes-go/lanes that trained it, "(devel)" if unknown
+	// Engine numbers the arithmetic that trained it (the constant Engine
+	// when Fit did; 0 for a model of the first engine, read from JSON
+	// without the member): the same data and options give the same bits
+	// wherever the engines are equal.
+	Engine  int
 	Seconds float64 // wall-clock time of the training run, in seconds
 }
 

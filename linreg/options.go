@@ -11,17 +11,22 @@ import (
 type Method string
 
 const (
-	// GD is full-batch gradient descent (the default): every step a pass
-	// over all rows, Nesterov momentum at rate 1/L, stopping when the
-	// gradient vanishes.
+	// GD is full-batch gradient descent (the default). Its steps need no
+	// pass over the rows: the full-batch gradient of least squares is a
+	// product with the d×d moments of the one pass every fit starts with.
+	// Nesterov momentum (0.9, more on ill-conditioned data: (√κ−1)/(√κ+1),
+	// at most 0.999) at rate 1/L, L the largest eigenvalue of the
+	// standardised moments, stopping when the gradient vanishes.
 	GD Method = "gd"
 	// SGD is stochastic gradient descent, one row per step, with a
 	// decaying rate by default.
 	SGD Method = "sgd"
 	// MiniBatch is mini-batch gradient descent, BatchSize rows per step.
 	MiniBatch Method = "minibatch"
-	// Exact solves the problem directly: ordinary least squares by QR,
-	// ridge by augmented QR, lasso and elastic net by coordinate descent.
+	// Exact solves the problem directly from the moments: ordinary least
+	// squares and ridge by a Cholesky factorisation (by a QR pass over the
+	// rows when the normal equations are ill-conditioned), lasso and
+	// elastic net by coordinate descent on the moments.
 	Exact Method = "exact"
 )
 
@@ -52,7 +57,8 @@ type Regressor struct {
 	Rate float64
 	// Schedule, if set, gives the rate of every step instead of Rate.
 	Schedule gd.Schedule
-	// Update is the update rule; nil means gd.Nesterov for GD and gd.Plain
+	// Update is the update rule; nil means gd.Nesterov for GD (with the
+	// momentum the data's conditioning asks for, see GD) and gd.Plain
 	// otherwise.
 	Update gd.Update
 	// Epochs bounds the passes over the data; 0 means 10000 for GD and,

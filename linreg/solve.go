@@ -18,10 +18,11 @@ import (
 //     column whose part outside the span of the columns before it is
 //     below lsq.RankTol makes least squares an error naming the column and
 //     its relation to the others (ridge has no such column). When the
-//     factorisation shows a condition number beyond exactQRCond, the
-//     normal equations would lose too many digits, and a TSQR pass over
-//     the rows (QR of each block, then of the stacked factors up the
-//     block tree) solves the problem without squaring it;
+//     factorisation shows a pivot below exactQRPivot, the normal
+//     equations would lose too many digits, and a TSQR pass over the
+//     rows (QR of each block, then of the stacked factors up the block
+//     tree, lsq.Problem.FactorRows) solves the problem without squaring
+//     its condition number, and decides the rank instead;
 //   - lasso and elastic net: coordinate descent on the moments, polished
 //     to exact zeros and the exact solution on their support
 //     (lsq.Problem.Lasso).
@@ -29,24 +30,25 @@ import (
 // Every one of them costs one or two passes over the rows, then work on
 // the d×d moments only, and looks at the context throughout.
 
-// exactFit solves the regularised least-squares problem
-//
-//	minimise (1/(2n))·Σ (x_i·w + b − y_i)² + l1·‖w‖₁ + (l2/2)·‖w‖²
-//
-// from a moments pass of its own.
-func exactFit(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2 float64, opts fitOptions) (coef []float64, b float64, err error) {
-	plan := kernels.NewBlockPlan(0)
-	defer plan.Close()
-	m, err := moments(ctx, plan, x, y, intercept, "X")
-	if err != nil {
-		return nil, 0, err
-	}
-	return exactSolve(ctx, lsq.NewProblem(m, intercept, l1, l2), l1, l2, opts)
-}
+// exactQRPivot is the smallest Cholesky pivot (lsq.Cholesky.MinPivot,
+// 1 − R_j² of a column j with those before it, in the unit-diagonal
+// curvature H) that the exact solver trusts. The solution of the normal
+// equations carries a relative error of about κ(H)·u (u = 2⁻⁵³ ≈ 1.1e-16,
+// times a modest factor of the size), and κ(H) ≥ 1/MinPivot, often a few
+// times more: below a pivot of 1e-6, κ(H) passes 1e6 and that error
+// 1e-10 times the factor, so the normal equations would lose the 1e-8
+// that a least-squares answer should keep; a TSQR pass over the rows
+// instead loses κ(A)·u = √κ(H)·u, about 1e-13 there. (κ(H) = κ(A)², A
+// the standardised data: the fallback starts at κ(A) ≈ 1e3, correlations
+// beyond about 0.9999995, and is never taken on ordinary data.)
+const exactQRPivot = 1e-6
 
-// exactSolve solves the problem pr (whose data penalties are l1 and l2)
-// and returns the coefficients and intercept in data units.
-func exactSolve(ctx context.Context, pr *lsq.Problem, l1, l2 float64, opts fitOptions) (coef []float64, b float64, err error) {
+// exactSolveRows solves the problem pr (whose data penalties are l1 and
+// l2) and returns the coefficients and intercept in data units. d are
+// the rows of pr's moments, read (on plan's goroutines) only when least
+// squares or ridge is too ill-conditioned for the normal equations (see
+// exactQRPivot); d without rows never falls back.
+func exactSolveRows(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data, pr *lsq.Problem, l1, l2 float64, opts fitOptions) (coef []float64, b float64, err error) {
 	m := pr.M
 	var v []float64
 	switch {
@@ -71,21 +73,9 @@ func exactSolve(ctx context.Context, pr *lsq.Problem, l1, l2 float64, opts fitOp
 			}
 			return nil, 0, fmt.Errorf("linreg: exact: underdetermined: X has %d rows, fewer than the %d parameters (%s); use l2 > 0 or a gradient method", m.Rows, params, what)
 		}
-		k := pr.K()
-		h := append([]float64(nil), pr.A...)
-		for j := range k {
-			h[j*k+j] += pr.L2w[j]
-		}
-		newCanceller(ctx, opts.hook).step("factor")
-		ch, err := lsq.Factor(ctx, h, k)
-		if err != nil {
+		if v, err = exactLeastSquares(ctx, plan, d, pr, l2, opts); err != nil {
 			return nil, 0, err
 		}
-		if l2 == 0 && (len(ch.Dependent) > 0 || k < m.Cols) {
-			return nil, 0, rankError(pr, ch)
-		}
-		v = append([]float64(nil), pr.C...)
-		ch.Solve(v)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, 0, err
@@ -100,6 +90,45 @@ func exactSolve(ctx context.Context, pr *lsq.Problem, l1, l2 float64, opts fitOp
 		return nil, 0, fmt.Errorf("linreg: exact: the intercept is %v: the data are too large for float64 arithmetic; rescale X or y", b)
 	}
 	return coef, b, nil
+}
+
+// exactLeastSquares returns the standardised solution of least squares
+// (l2 = 0) or ridge: by the Cholesky factorisation of the curvature, or,
+// when its pivots show it too ill-conditioned (exactQRPivot, or a column
+// dependent to the Cholesky's coarser test) and d has the rows, by a TSQR
+// pass over them, whose rank test and relations then name the dependent
+// columns.
+func exactLeastSquares(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data, pr *lsq.Problem, l2 float64, opts fitOptions) ([]float64, error) {
+	k := pr.K()
+	h := append([]float64(nil), pr.A...)
+	for j := range k {
+		h[j*k+j] += pr.L2w[j]
+	}
+	c := newCanceller(ctx, opts.hook)
+	c.step("factor")
+	ch, err := lsq.Factor(ctx, h, k)
+	if err != nil {
+		return nil, err
+	}
+	v := append([]float64(nil), pr.C...)
+	solve := ch.Solve
+	if d.Rows > 0 && (len(ch.Dependent) > 0 || ch.MinPivot() < exactQRPivot) {
+		c.step("qr")
+		var z []float64
+		ch, z, err = pr.FactorRows(ctx, plan, d)
+		if err != nil {
+			if isCancellation(err) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("linreg: internal error: exact: %w", err)
+		}
+		v, solve = z, ch.SolveUpper
+	}
+	if l2 == 0 && (len(ch.Dependent) > 0 || k < pr.M.Cols) {
+		return nil, rankError(pr, ch)
+	}
+	solve(v)
+	return v, nil
 }
 
 func exactBtoi(b bool) int {
@@ -193,6 +222,10 @@ func describeDependency(dep exactDep, intercept bool) string {
 		return fmt.Sprintf("column %d is constant, which the intercept already fits", j)
 	case dep.zero:
 		return fmt.Sprintf("column %d is all zeros", j)
+	case len(dep.on) == 0:
+		// Dependent, but no term of its relation stands out: it is lost
+		// in rounding against the others rather than a clean combination.
+		return fmt.Sprintf("column %d is numerically dependent on the others", j)
 	}
 	var rel strings.Builder
 	fmt.Fprintf(&rel, "x%d ≈", j)

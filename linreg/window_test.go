@@ -42,7 +42,7 @@ func TestWindowedBits(t *testing.T) {
 		xr, y, released := windowData(m, d, w)
 		x := xr
 		x.Release = nil
-		if xr.check("X") != nil || checkTargetsOf(y, xr) != nil {
+		if xr.check("X") != nil || checkTargetsContext(context.Background(), y, xr) != nil {
 			t.Error("check failed")
 		}
 		model := &Model{Coef: []float64{1, 2, 3.5}, Intercept: 0.25}
