@@ -42,12 +42,28 @@ func dataError(err error, what string) error {
 	switch {
 	case err == nil || isCancellation(err):
 		return err
-	case errors.As(err, &nf) && nf.Col < 0:
-		return fmt.Errorf("linreg: %s row %d is %v", targetsOf(what), nf.Row, nf.Value)
 	case errors.As(err, &nf):
-		return fmt.Errorf("linreg: %s row %d, column %d is %v", what, nf.Row, nf.Col, nf.Value)
+		return &NonFiniteError{Matrix: what, Row: nf.Row, Col: nf.Col, Value: nf.Value}
 	}
 	return fmt.Errorf("linreg: %w", err)
+}
+
+// A NonFiniteError reports a NaN or an infinity in the data of a fit,
+// the first in row order: in column Col of row Row of the matrix named
+// Matrix ("X" or "validation X"), or in its targets when Col is −1 (rows
+// and columns count from 0). A caller that knows where the rows came
+// from (a file) can reword it with errors.As.
+type NonFiniteError struct {
+	Matrix   string
+	Row, Col int
+	Value    float64
+}
+
+func (e *NonFiniteError) Error() string {
+	if e.Col < 0 {
+		return fmt.Sprintf("linreg: %s row %d is %v", targetsOf(e.Matrix), e.Row, e.Value)
+	}
+	return fmt.Sprintf("linreg: %s row %d, column %d is %v", e.Matrix, e.Row, e.Col, e.Value)
 }
 
 // targetsOf names the targets that go with a matrix named what.

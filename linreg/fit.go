@@ -20,8 +20,9 @@ func Fit(ctx context.Context, x Matrix, y []float64) (*Model, error) {
 	return Regressor{}.Fit(ctx, x, y)
 }
 
-// Fit fits y ≈ X·w + b, X used in place. Bad data returns an error naming
-// the row and column, an invalid option one naming the option (ErrOption).
+// Fit fits y ≈ X·w + b, X used in place. A NaN or infinity in the data
+// returns a *NonFiniteError naming the first in row order, its row and
+// column; an invalid option an error naming the option (ErrOption).
 // A gradient run that diverges returns an error wrapping gd.ErrDiverged
 // and no model; if the rate was automatic (Rate and Schedule unset), the
 // error also wraps ErrAutoRateDiverged.

@@ -22,7 +22,7 @@ import (
 const fitHelp = `Usage: lanes fit --data FILE [--labels FILE] [--target NAME|INDEX]
           [--method gd|sgd|minibatch|exact] [--lr X|auto] [--schedule SPEC]
           [--optimizer plain|momentum|nesterov|adam] [--epochs N] [--batch N]
-          [--shuffle-block N] [--workers N]
+          [--shuffle-block N] [--workers N] [--release-pages auto|always|never]
           [--l1 A] [--l2 A] [--tol X] [--seed N] [--val-fraction F]
           [--out model.json] [--plot loss.svg|loss.png] [--quiet]
 
@@ -35,22 +35,37 @@ is scikit-learn's Lasso(alpha), --l2 alone Ridge(alpha·n). Features are
 standardised internally and the coefficients come back in the data's
 units. The defaults need no tuning: full-batch gradient descent with
 Nesterov momentum at a rate derived from the data, until the gradient
-vanishes. --method exact solves the problem directly (QR, or coordinate
-descent with --l1).
+vanishes.
 
-A .npy X of dtype float64 ('<f8', C order), with .npy labels of the
-same kind and no --val-fraction, is memory-mapped read-only and used in
-place: no copy is made, and every pass over the rows goes window by
-window (about 32 MiB of rows), each window's pages given back once the
-pass is done with them, so files larger than memory train with a small
-resident set. Gradient descent (gd) streams each full-batch step this
-way; for large files --method minibatch (or sgd) is the out-of-core path:
-when the file has more rows than one window and --shuffle-block is not
-given, it shuffles whole windows (rows inside a window in their stored
-order) so that the steps read one window at a time; shuffle data that are
-sorted beforehand. --method exact and --val-fraction read the data into
-memory, as do other dtypes and Fortran order. The results are the same
-bits as from the same data in memory (with the same --shuffle-block).
+Every method starts with one pass over the rows (two when the first row
+lies far from the means) that sums their d×d statistics, the Gram matrix
+of [x | 1 | y]: the standardisation and the automatic rate come from
+them, and gd takes its steps on them without reading the rows again;
+sgd and minibatch read rows, step by step. --method exact solves the
+problem on the same statistics, by a Cholesky factorisation, or by
+coordinate descent with --l1; when they are too ill-conditioned to be
+trusted, one more pass factors the rows themselves (QR).
+
+A .npy X of dtype float64 ('<f8', C order), with .npy labels of the same
+kind, is memory-mapped read-only and used in place by every method,
+exact included: no copy is made. When the files are large for this
+machine's memory (more than half of the memory available: on Linux,
+MemAvailable, or the control group's limit if lower), every pass over
+the rows goes window by window (about 32 MiB of rows), each window's
+pages given back once the pass is done with them, so files larger than
+memory train with a small resident set; a file that fits keeps its pages
+and is read as fast as an array in memory. --release-pages always or
+never overrides that choice (auto keeps the pages where the available
+memory is unknown). For large files --method minibatch (or sgd) is the
+out-of-core path: when the file has more rows than one window and
+--shuffle-block is not given, it shuffles whole windows (rows inside a
+window in their stored order) so that the steps read one window at a
+time; shuffle data that are sorted beforehand. With --val-fraction the
+rows are copied from the mapped files into memory, as the validation
+rows are a seeded sample from the whole file; other dtypes and Fortran
+order are read into memory. The results are the same bits as from the
+same data in memory (with the same --shuffle-block), whatever
+--release-pages.
 
 A progress bar shows on a terminal for runs longer than a second; every
 run ends with a summary. Ctrl-C stops a run (a second Ctrl-C quits at
@@ -78,6 +93,7 @@ Examples:
 type fitOptions struct {
 	data, labels, target                 string
 	method, lr, schedule, optimizer      string
+	releasePages                         string
 	epochs, batch, shuffleBlock, workers int
 	l1, l2, tol, valFraction             float64
 	seed                                 uint64
@@ -100,6 +116,7 @@ func cmdFit(e *env, args []string) error {
 	fs.IntVar(&o.batch, "batch", 32, "rows per step of minibatch, `N` ≥ 1")
 	fs.IntVar(&o.shuffleBlock, "shuffle-block", 0, "sgd and minibatch: shuffle blocks of `N` consecutive rows instead of single rows, so every step reads contiguous rows (much faster on large data; see the README on what it does to convergence); 0 shuffles rows")
 	fs.IntVar(&o.workers, "workers", 0, "goroutines sharing each pass over the rows, `N` ≥ 1; default GOMAXPROCS. Results are the same bits for every N")
+	fs.StringVar(&o.releasePages, "release-pages", "auto", "`WHEN` to give the pages of memory-mapped .npy data back after each pass over the rows: auto (when the files take more than half the memory available), always or never")
 	fs.Float64Var(&o.l1, "l1", 0, "L1 penalty `A` ≥ 0 (lasso)")
 	fs.Float64Var(&o.l2, "l2", 0, "L2 penalty `A` ≥ 0 (ridge)")
 	fs.Float64Var(&o.tol, "tol", 0, "stop when the loss improves by less than this relative `X` for 5 epochs; 0 is off")
@@ -121,6 +138,7 @@ type fitPlan struct {
 	method linreg.Method
 	update gd.Update
 	rate   float64 // 0 for auto
+	paging dataset.Paging
 }
 
 func (o fitOptions) check() (fitPlan, error) {
@@ -133,6 +151,9 @@ func (o fitOptions) check() (fitPlan, error) {
 		return p, err
 	}
 	if p.update, err = parseOptimizer(o.optimizer); err != nil {
+		return p, err
+	}
+	if p.paging, err = parsePaging(o); err != nil {
 		return p, err
 	}
 	if !strings.EqualFold(o.lr, "auto") {
@@ -193,34 +214,14 @@ func runFit(e *env, o fitOptions) error {
 	defer in.stop()
 	in.onExit(outs.Discard)
 
-	if err := checkDataFlags(o.data, o.labels, o.target); err != nil {
+	d, err := loadFitData(in.ctx, o, plan.paging)
+	if err != nil {
 		return err
 	}
-	var (
-		ds, train, val *dataset.Set
-		x              linreg.Matrix
-		mapped         *dataset.Mapped
-	)
-	if o.valFraction == 0 {
-		if mapped, err = mapTraining(o.data, o.labels); err != nil {
-			return err
-		}
-		if mapped != nil {
-			defer mapped.Close()
-			ds, train, x = mapped.Set(), mapped.Set(), mapped.Matrix()
-		}
+	if d.mapped != nil {
+		defer d.mapped.Close()
 	}
-	if mapped == nil {
-		if ds, err = readTraining(in.ctx, o.data, o.labels, o.target); errors.Is(err, context.Canceled) {
-			return errors.New("interrupted: no model written")
-		} else if err != nil {
-			return err
-		}
-		if train, val, err = ds.Split(o.valFraction, o.seed); err != nil {
-			return usagef("--val-fraction %w", err)
-		}
-		x = train.Matrix()
-	}
+	ds, train, val, x, mapped := d.ds, d.train, d.val, d.x, d.mapped
 	if train.Rows < 2 {
 		return usagef("%s has %d data row: a fit needs at least 2", o.data, train.Rows)
 	}
@@ -235,7 +236,9 @@ func runFit(e *env, o fitOptions) error {
 	if w := linreg.WindowRows(x.Cols); mapped != nil && !o.set["shuffle-block"] && x.Rows > w &&
 		(plan.method == linreg.SGD || plan.method == linreg.MiniBatch) {
 		// Out of core: shuffle windows, not rows, so that the steps read
-		// one window of the file at a time.
+		// one window of the file at a time. For every mapped file, pages
+		// given back or not: the model must not depend on the memory of
+		// the machine that trained it.
 		r.ShuffleBlock = w
 	}
 	if plan.method == linreg.MiniBatch {
@@ -270,10 +273,16 @@ func runFit(e *env, o fitOptions) error {
 		if errors.Is(err, context.Canceled) {
 			return errors.New("interrupted: no model written")
 		}
+		var nf *linreg.NonFiniteError
+		if mapped != nil && errors.As(err, &nf) {
+			if ferr := mapped.NonFinite(nf); ferr != nil {
+				return asUsage(ferr) // bad input, named as the file's reader names it
+			}
+		}
 		if err != nil {
 			return trainingError(err)
 		}
-		summary, err = fitSummary(o, ds, train, val, x, m, elapsed)
+		summary, err = fitSummary(o, ds, train, val, m, elapsed)
 		return err
 	}
 	if mapped != nil {
@@ -309,11 +318,7 @@ func runFit(e *env, o fitOptions) error {
 
 // fitSummary returns what ends every run: a paragraph describing it,
 // then the coefficients.
-func fitSummary(o fitOptions, ds, train, val *dataset.Set, x linreg.Matrix, m *linreg.Model, elapsed time.Duration) (string, error) {
-	r2, err := m.Score(x, train.Y)
-	if err != nil {
-		return "", err
-	}
+func fitSummary(o fitOptions, ds, train, val *dataset.Set, m *linreg.Model, elapsed time.Duration) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Fitted y ≈ x·w + b to %d rows × %d features of %s (target %q) by %s",
 		train.Rows, len(ds.Features), filepath.Base(ds.Path), ds.Target, m.Summary.Method)
@@ -325,7 +330,7 @@ func fitSummary(o fitOptions, ds, train, val *dataset.Set, x linreg.Matrix, m *l
 			m.Options.Update, rateDescription(o, m), m.Summary.Epochs, m.Summary.Steps, m.Summary.Stop)
 	}
 	fmt.Fprintf(&b, "; %s on the %s kernels. ", roundDuration(elapsed), m.Summary.Kernels)
-	fmt.Fprintf(&b, "Training MSE %.6g, R² %.6f", m.Summary.MSE, r2)
+	fmt.Fprintf(&b, "Training MSE %.6g, R² %.6f", m.Summary.MSE, m.Summary.R2)
 	if val != nil {
 		vr2, err := m.Score(val.Matrix(), val.Y)
 		if err != nil {

@@ -9,7 +9,7 @@ import (
 // (case-insensitive) before any work, as a usage error that says so.
 func TestPlotFlag(t *testing.T) {
 	check := func(plot string) error {
-		_, err := fitOptions{data: "d.csv", method: "gd", lr: "auto", batch: 32, plot: plot}.check()
+		_, err := fitOptions{data: "d.csv", method: "gd", lr: "auto", batch: 32, releasePages: "auto", plot: plot}.check()
 		return err
 	}
 	for _, p := range []string{"loss.svg", "loss.png", "out/LOSS.SVG", "a.b.Png", "/tmp/x.svg"} {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,71 +11,52 @@ import (
 	"time"
 )
 
-// writeMappable writes a '<f8' C-order X of rows × cols and its y, which
-// fit memory-maps, and returns their paths and the size of X's header.
-func writeMappable(t *testing.T, dir string, rows, cols int) (xp, yp string, header int) {
-	t.Helper()
-	rng := rand.New(rand.NewPCG(7, 8))
-	x := make([]float64, rows*cols)
-	y := make([]float64, rows)
-	for i := range rows {
-		for j := range cols {
-			x[i*cols+j] = rng.NormFloat64()
-			y[i] += float64(j+1) * x[i*cols+j]
-		}
-	}
-	xb := npyBytes(t, "<f8", false, "("+strconv.Itoa(rows)+", "+strconv.Itoa(cols)+")", x, false)
-	xp, yp = filepath.Join(dir, "x.npy"), filepath.Join(dir, "y.npy")
-	if err := os.WriteFile(xp, xb, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(yp, npyBytes(t, "<f8", false, "("+strconv.Itoa(rows)+",)", y, false), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return xp, yp, len(xb) - 8*rows*cols
-}
-
 // TestCLIMappedTruncatedDuringFit truncates X while lanes fit trains on
-// its mapping: exit 1, the file named, no model written.
+// its mapping: exit 1, the file named, no model written, whether the
+// pages are given back after each pass or kept.
 func TestCLIMappedTruncatedDuringFit(t *testing.T) {
 	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
 		t.Skip("nothing is memory-mapped on a big-endian host: the files are read into memory")
 	}
-	dir := t.TempDir()
-	xp, yp, header := writeMappable(t, dir, 50000, 8)
-	cmd := lanesCmd(t, "fit", "--data", xp, "--labels", yp, "--method", "sgd", "--lr", "0.0001", "--epochs", "100000", "--out", "m.json", "--quiet")
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	// Wait until the process has mapped X (under qemu too: the guest's
-	// mappings are the emulator's).
-	maps := filepath.Join("/proc", strconv.Itoa(cmd.Process.Pid), "maps")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		b, err := os.ReadFile(maps)
-		if err == nil && bytes.Contains(b, []byte(xp)) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("lanes did not map %s within 30 s (%v); stderr:\n%s", xp, err, stderr.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := os.Truncate(xp, int64(header+8*8*10)); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != exitFailed || !strings.Contains(stderr.String(), "x.npy changed size while lanes was reading it (another program truncated or rewrote it): no model written") {
-		t.Fatalf("exit status %d, stderr:\n%s\nwant 1 and x.npy changed size …: no model written", code, stderr.String())
-	}
-	if strings.Contains(stderr.String(), "goroutine") {
-		t.Errorf("a fault dump on stderr:\n%s", stderr.String())
-	}
-	if _, err := os.Stat(filepath.Join(dir, "m.json")); err == nil {
-		t.Error("the model was written")
+	for _, paging := range []string{"always", "never"} {
+		t.Run(paging, func(t *testing.T) {
+			dir := t.TempDir()
+			xp, yp, header := writeMappable(t, dir, 50000, 8)
+			cmd := lanesCmd(t, "fit", "--data", xp, "--labels", yp, "--method", "sgd", "--lr", "0.0001", "--epochs", "100000", "--release-pages", paging, "--out", "m.json", "--quiet")
+			cmd.Dir = dir
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			// Wait until the process has mapped X (under qemu too: the guest's
+			// mappings are the emulator's).
+			maps := filepath.Join("/proc", strconv.Itoa(cmd.Process.Pid), "maps")
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				b, err := os.ReadFile(maps)
+				if err == nil && bytes.Contains(b, []byte(xp)) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("lanes did not map %s within 30 s (%v); stderr:\n%s", xp, err, stderr.String())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if err := os.Truncate(xp, int64(header+8*8*10)); err != nil {
+				t.Fatal(err)
+			}
+			cmd.Wait()
+			if code := cmd.ProcessState.ExitCode(); code != exitFailed || !strings.Contains(stderr.String(), "x.npy changed size while lanes was reading it (another program truncated or rewrote it): no model written") {
+				t.Fatalf("exit status %d, stderr:\n%s\nwant 1 and x.npy changed size …: no model written", code, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "goroutine") {
+				t.Errorf("a fault dump on stderr:\n%s", stderr.String())
+			}
+			if _, err := os.Stat(filepath.Join(dir, "m.json")); err == nil {
+				t.Error("the model was written")
+			}
+		})
 	}
 }

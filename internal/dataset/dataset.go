@@ -148,8 +148,12 @@ func (s *Set) Split(fraction float64, seed uint64) (train, val *Set, err error) 
 		held[i] = true
 	}
 	d := len(s.Features)
-	train = &Set{Path: s.Path, Features: s.Features, Target: s.Target}
-	val = &Set{Path: s.Path, Features: s.Features, Target: s.Target}
+	// Sized up front: the parts of a mapped file are its only copy in
+	// memory, and growing them by appends would take up to twice that.
+	train = &Set{Path: s.Path, Features: s.Features, Target: s.Target,
+		X: make([]float64, 0, (s.Rows-nVal)*d), Y: make([]float64, 0, s.Rows-nVal)}
+	val = &Set{Path: s.Path, Features: s.Features, Target: s.Target,
+		X: make([]float64, 0, nVal*d), Y: make([]float64, 0, nVal)}
 	for i := range s.Rows {
 		to := train
 		if held[i] {

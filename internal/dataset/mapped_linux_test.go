@@ -4,51 +4,29 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/lanes-go/lanes/linreg"
 )
 
-// writeMappable writes a '<f8' C-order X of rows × cols and its y, which
-// Map maps, and returns their paths and the size of X's header.
-func writeMappable(t *testing.T, dir string, rows, cols int) (xp, yp string, header int) {
-	t.Helper()
-	rng := rand.New(rand.NewPCG(7, 8))
-	x := make([]float64, rows*cols)
-	y := make([]float64, rows)
-	for i := range rows {
-		for j := range cols {
-			x[i*cols+j] = rng.NormFloat64()
-			y[i] += float64(j+1) * x[i*cols+j]
-		}
-	}
-	xb := npyBytes(t, "<f8", false, "("+strconv.Itoa(rows)+", "+strconv.Itoa(cols)+")", x, false)
-	xp, yp = filepath.Join(dir, "x.npy"), filepath.Join(dir, "y.npy")
-	if err := os.WriteFile(xp, xb, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(yp, npyBytes(t, "<f8", false, "("+strconv.Itoa(rows)+",)", y, false), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return xp, yp, len(xb) - 8*rows*cols
-}
-
 // TestMappedTruncatedIsAnError: a mapped X that another program truncates
 // during training gives SIGBUS on the lost pages. Guard turns that into
 // a *TruncatedError naming the file, whichever goroutine faulted: the
-// caller's or one of the kernels' plan workers.
+// caller's or one of the kernels' plan workers, and whether the pages
+// were given back or kept (truncation unmaps them either way).
 func TestMappedTruncatedIsAnError(t *testing.T) {
 	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
 		t.Skip("nothing is memory-mapped on a big-endian host: the files are read into memory")
 	}
-	for _, workers := range []int{1, 2, 4} {
+	for _, c := range []struct {
+		workers int
+		paging  Paging
+	}{{1, PagingAlways}, {2, PagingAlways}, {4, PagingAlways}, {1, PagingNever}, {2, PagingNever}} {
+		workers := c.workers
 		dir := t.TempDir()
 		xp, yp, header := writeMappable(t, dir, 40000, 8)
-		m, err := Map(xp, yp)
+		m, err := MapWith(xp, yp, MapOptions{Paging: c.paging})
 		if err != nil || m == nil {
 			t.Fatalf("not mapped: %v", err)
 		}
@@ -63,7 +41,7 @@ func TestMappedTruncatedIsAnError(t *testing.T) {
 		var te *TruncatedError
 		if !errors.As(err, &te) || te.Path != xp ||
 			err.Error() != xp+" changed size while lanes was reading it (another program truncated or rewrote it)" {
-			t.Errorf("workers %d: got %v, want a *TruncatedError saying %s changed size", workers, err, xp)
+			t.Errorf("workers %d, paging %v: got %v, want a *TruncatedError saying %s changed size", workers, c.paging, err, xp)
 		}
 	}
 }
