@@ -41,6 +41,10 @@ type rowState struct {
 	c     float64   // with standardisation, the offset c
 	t     []float64 // scratch of a step: its gradient, or t = (x_i − Shift)⊙Scale²
 	start []float64 // with standardisation, the parameters BeginSteps was given
+
+	// The t of up to runRows contiguous rows, row-major, and their t·Shift
+	// (stepStandardizedRun).
+	run, runDot []float64
 }
 
 // BeginSteps implements RowStepper.
@@ -147,6 +151,9 @@ func (ls *LeastSquares) stepRows(b Batch, rates []float64, sum float64) RowSteps
 // stepStandardized is StepRows with standardisation, on the state in
 // data units (see the derivation above).
 func (ls *LeastSquares) stepStandardized(b Batch, rates []float64, sum float64) RowSteps {
+	if b.Contiguous() && ls.cols > 0 {
+		return ls.stepStandardizedRun(b, rates, sum)
+	}
 	st, s, cols := &ls.steps, ls.std, ls.cols
 	u, t, c := st.w[:cols], st.t, st.c
 	one := 0.0 // the intercept's share of Δc
@@ -185,6 +192,59 @@ func (ls *LeastSquares) stepStandardized(b Batch, rates []float64, sum float64) 
 	ls.touched += sink
 	return RowSteps{Sum: sum, Loss: loss, Taken: len(rates), Finite: firstNonFinite(u) < 0 && finite(c)}
 }
+
+// stepStandardizedRun is stepStandardized over contiguous rows, with the
+// same arithmetic and bits: t = (x_i − Shift)⊙Scale² and t·Shift do not
+// depend on the state, so they are computed for up to runRows rows at a
+// time, by one ShiftScale and one GemvN (whose rows are Dots, the bits of
+// the step's Dot(t, Shift)), instead of two kernel calls per step, whose
+// checks cost more than their arithmetic on short rows.
+func (ls *LeastSquares) stepStandardizedRun(b Batch, rates []float64, sum float64) RowSteps {
+	st, s, cols := &ls.steps, ls.std, ls.cols
+	u, c := st.w[:cols], st.c
+	one := 0.0 // the intercept's share of Δc
+	if ls.intercept {
+		one = 1
+	}
+	if st.run == nil {
+		st.run, st.runDot = make([]float64, runRows*cols), make([]float64, runRows)
+	}
+	var loss float64
+	for k0 := 0; k0 < len(rates); k0 += runRows {
+		n := min(runRows, len(rates)-k0)
+		lo := b.Lo + k0
+		tt := st.run[:n*cols]
+		kernels.ShiftScale(n, cols, ls.x[lo*ls.stride:], ls.lda, s.shift, s.sq, tt, cols)
+		td := st.runDot[:n]
+		if s.shifted {
+			kernels.GemvN(n, cols, tt, cols, s.shift, td)
+		}
+		for k, rate := range rates[k0 : k0+n] {
+			i := lo + k
+			row := ls.x[i*ls.stride : i*ls.stride+cols]
+			r := (kernels.Dot(row, u) + c) - ls.y[i]
+			loss = float64(r*r) * s.half
+			if !finite(loss) {
+				st.c = c
+				return RowSteps{Sum: sum, Loss: loss, Taken: k0 + k, Finite: firstNonFinite(u) < 0 && finite(c)}
+			}
+			sum += loss
+			a := -float64(rate * r)
+			kernels.Axpy(a, tt[k*cols:(k+1)*cols], u)
+			if s.shifted {
+				c += float64(a * (one - td[k]))
+			} else if ls.intercept {
+				c += a
+			}
+		}
+	}
+	st.c = c
+	return RowSteps{Sum: sum, Loss: loss, Taken: len(rates), Finite: firstNonFinite(u) < 0 && finite(c)}
+}
+
+// runRows is how many contiguous rows stepStandardizedRun prepares at a
+// time: Minimize's chunk, so one preparation per StepRows call.
+const runRows = rowChunk
 
 var touchGroup, touchAhead, touchLines = 0, 8, 1
 
