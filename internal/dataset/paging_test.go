@@ -59,7 +59,7 @@ func TestPagingDecision(t *testing.T) {
 func TestParseMemInfo(t *testing.T) {
 	const meminfo = "MemTotal:       32768000 kB\nMemFree:         1000000 kB\nMemAvailable:   24213248 kB\nBuffers:          100 kB\n"
 	if got, ok := parseMemInfo([]byte(meminfo)); !ok || got != 24213248*1024 {
-		t.Errorf("parseMemInfo = %d, %v, want %d", got, ok, 24213248*1024)
+		t.Errorf("parseMemInfo = %d, %v, want %d", got, ok, int64(24213248*1024))
 	}
 	for _, bad := range []string{
 		"MemTotal:       32768000 kB\n", // a kernel older than 3.14
