@@ -52,8 +52,11 @@ func exactViaRows(t *testing.T, x Matrix, y []float64, intercept bool, l2 float6
 }
 
 // TestExactMatchesReferenceQR: on well-conditioned data, least squares
-// and ridge by the normal equations (what Exact takes there) and by the
-// TSQR fallback both agree with the reference QR of the whole X to 1e-12.
+// and ridge by the TSQR fallback agree with the reference QR of the whole
+// X to 1e-12, and by the normal equations (what Exact takes there) to
+// 1e-10: they lose κ(H)·ε, and below the fallback's threshold κ(H) may
+// reach 1e6 (the uncentred columns here, scaled from 1e-3 to 1e3, reach
+// errors of 2e-12).
 func TestExactMatchesReferenceQR(t *testing.T) {
 	for i, sh := range exactShapes() {
 		n, p := sh[0], sh[1]
@@ -84,7 +87,7 @@ func TestExactMatchesReferenceQR(t *testing.T) {
 					w    []float64
 					b    float64
 					want float64
-				}{{"normal equations", w, b, 1e-12}, {"TSQR", fw, fb, 1e-12}} {
+				}{{"normal equations", w, b, 1e-10}, {"TSQR", fw, fb, 1e-12}} {
 					e := exactMaxRel(got.w, rw)
 					eb := math.Abs(got.b-rb) / (math.Abs(rb) + 1)
 					if intercept {

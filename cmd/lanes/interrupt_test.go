@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -92,7 +93,11 @@ func TestCLIInterruptExact(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a solve of several seconds")
 	}
-	const rows, cols = 3000, 1500
+	// 3000 × 2500: the moments pass takes a fraction of a second, the
+	// Cholesky factorisation of the 2500 × 2500 moments several more, so
+	// the signal lands inside the solve (3000 × 1500 finished before it
+	// once the engine solved on the moments).
+	const rows, cols = 3000, 2500
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(1, 2))
 	x := make([]float64, rows*cols)
@@ -104,8 +109,8 @@ func TestCLIInterruptExact(t *testing.T) {
 		y[i] = rng.NormFloat64()
 	}
 	for name, data := range map[string][]byte{
-		"x.npy": npyBytes(t, "<f8", false, "(3000, 1500)", x, false),
-		"y.npy": npyBytes(t, "<f8", false, "(3000,)", y, false),
+		"x.npy": npyBytes(t, "<f8", false, fmt.Sprintf("(%d, %d)", rows, cols), x, false),
+		"y.npy": npyBytes(t, "<f8", false, fmt.Sprintf("(%d,)", rows), y, false),
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
@@ -119,7 +124,7 @@ func TestCLIInterruptExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	time.Sleep(700 * time.Millisecond) // into the solve
+	time.Sleep(400 * time.Millisecond) // into the run: the moments or the solve (about 2 s in all)
 	sent := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
