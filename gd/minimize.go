@@ -441,7 +441,11 @@ func (r *run) withBestEpoch(res Result) Result {
 	return res
 }
 
-func finite(v float64) bool { return v-v == 0 } // Inf−Inf and NaN−NaN are NaN
+// finite reports whether v is neither NaN nor infinite. Not v−v == 0:
+// inlined where v is a product, the arm64 compiler fuses v−v into a
+// multiply-subtract of the unrounded product, which gives its rounding
+// error, not 0 (a comparison cannot be fused).
+func finite(v float64) bool { return math.Abs(v) <= math.MaxFloat64 }
 
 // firstNonFinite returns the index of the first NaN or ±Inf in w, or −1.
 // The common all-finite case is one quick pass: v − v is 0 for a finite v

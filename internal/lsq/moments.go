@@ -278,7 +278,11 @@ func (t *gramTask) Block(lo, hi int, out []float64) {
 	}
 }
 
-func finite(v float64) bool { return v-v == 0 }
+// finite reports whether v is neither NaN nor infinite. Not v−v == 0:
+// inlined where v is a product, the arm64 compiler fuses v−v into a
+// multiply-subtract of the unrounded product, which gives its rounding
+// error, not 0 (a comparison cannot be fused).
+func finite(v float64) bool { return math.Abs(v) <= math.MaxFloat64 }
 
 // nonFinite reports a NaN or infinity of X; rows and columns count from
 // 0 here, and the caller (linreg) words them for people.
