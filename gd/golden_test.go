@@ -4,16 +4,15 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"maps"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/lanes-go/lanes/internal/golden"
 	"github.com/lanes-go/lanes/kernels"
 )
 
@@ -35,21 +34,17 @@ import (
 // formula or the configurations changes the table on purpose; anything
 // else that changes it is a bug.
 
-// -update-golden rewrites testdata/golden with the generic kernels. That
-// is legitimate only when the arithmetic of the engine or of a schedule
-// changes on purpose: an implementation that disagrees with the golden
-// table is wrong, and a new case must add a line, not change the others.
-var updateGolden = flag.Bool("update-golden", false,
-	"rewrite gd/testdata/golden with the generic kernels (only when the arithmetic changes on purpose)")
-
-var (
-	goldenDir   = filepath.Join("testdata", "golden")
-	goldenTable = filepath.Join(goldenDir, "table.txt")
-	goldenHash  = filepath.Join(goldenDir, "golden.txt")
-)
-
-// goldenHeader is the first line of the table, hashed with the rest.
-const goldenHeader = "# gd golden table: case, then #sha256[:8] of its bits (hashRun, hashRates); NaN canonical\n"
+// -update-golden (package internal/golden) rewrites testdata/golden with
+// the generic kernels. That is legitimate only when the arithmetic of the
+// engine or of a schedule changes on purpose: an implementation that
+// disagrees with the golden table is wrong, and a new case must add a
+// line, not change the others.
+var goldenFiles = golden.Files{
+	Table:   filepath.Join(golden.Dir, "table.txt"),
+	Hash:    filepath.Join(golden.Dir, "golden.txt"),
+	Header:  "# gd golden table: case, then #sha256[:8] of its bits (hashRun, hashRates); NaN canonical\n",
+	Command: "go test ./gd -run '^TestGolden$' -update-golden",
+}
 
 // goldenCase is one line of the table: value runs the case and returns
 // "#" and its 16 hex digits.
@@ -82,7 +77,7 @@ func goldenCases(t *testing.T) []goldenCase {
 
 func TestGolden(t *testing.T) {
 	cases := goldenCases(t)
-	if *updateGolden {
+	if golden.Update() {
 		// Written with generic whatever LANES_KERNELS or the CPU says:
 		// the reference is the specification's own code.
 		restore, err := kernels.Use(kernels.Generic)
@@ -91,22 +86,9 @@ func TestGolden(t *testing.T) {
 		}
 		table := goldenTableOf(t, cases)
 		restore()
-		if err := os.MkdirAll(goldenDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(goldenTable, []byte(table), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(goldenHash, []byte(goldenSum(table)+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s and %s with generic: %d cases, %s", goldenTable, goldenHash, len(cases), goldenSum(table))
+		goldenFiles.Write(t, table)
 	}
-	raw, err := os.ReadFile(goldenHash)
-	if err != nil {
-		t.Fatalf("%v (write it with go test ./gd -run '^TestGolden$' -update-golden)", err)
-	}
-	want := strings.TrimSpace(string(raw))
+	want := goldenFiles.Want(t)
 	for _, impl := range kernels.Available() {
 		t.Run(impl, func(t *testing.T) {
 			restore, err := kernels.Use(impl)
@@ -115,14 +97,7 @@ func TestGolden(t *testing.T) {
 			}
 			defer restore()
 			table := goldenTableOf(t, cases)
-			if got := goldenSum(table); got != want {
-				wantTable, err := os.ReadFile(goldenTable)
-				if err != nil {
-					t.Fatalf("hash %s, want %s; %v", got, want, err)
-				}
-				// A checkout that turned \n into \r\n must still diff by line.
-				t.Fatalf("hash %s, want %s (%s):\n%s", got, want, goldenHash, goldenDiff(strings.ReplaceAll(string(wantTable), "\r\n", "\n"), table))
-			}
+			goldenFiles.Check(t, want, table, func(committed string) string { return goldenDiff(committed, table) })
 		})
 	}
 }
@@ -179,53 +154,15 @@ func offByOneUlp(t *testing.T, target string) func(*testing.T) string {
 // goldenTableOf runs every case with the kernels in use and returns the
 // table.
 func goldenTableOf(t *testing.T, cases []goldenCase) string {
-	var b strings.Builder
-	b.WriteString(goldenHeader)
-	for _, c := range cases {
-		b.WriteString(c.desc + " " + c.value(t) + "\n")
-	}
-	return b.String()
-}
-
-func goldenSum(table string) string {
-	s := sha256.Sum256([]byte(table))
-	return hex.EncodeToString(s[:])
+	return golden.Table(goldenFiles.Header, cases, func(c goldenCase) (string, string) { return c.desc, c.value(t) })
 }
 
 // goldenDiff explains how the table got differs from the table want:
-// how many lines differ, and the first, with both values.
+// how many lines differ, and the first, with both values (the runs'
+// values are hashes: there is no element to name).
 func goldenDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	first, count := -1, 0
-	for i := range max(len(wl), len(gl)) {
-		if i >= len(wl) || i >= len(gl) || wl[i] != gl[i] {
-			if first < 0 {
-				first = i
-			}
-			count++
-		}
-	}
-	if first < 0 {
-		return "table.txt matches these runs but golden.txt is not its hash: regenerate both with -update-golden"
-	}
-	line := func(ls []string, i int) string {
-		if i < len(ls) {
-			return ls[i]
-		}
-		return "(none)"
-	}
-	split := func(l string) (desc, value string) {
-		sp := max(strings.LastIndexByte(l, ' '), 0)
-		return l[:sp], l[sp+1:]
-	}
-	wantDesc, wantVal := split(line(wl, first))
-	gotDesc, gotVal := split(line(gl, first))
-	if wantDesc != gotDesc {
-		return fmt.Sprintf("line %d of %s is not this test's case (the case list changed? a new case must only add a line):\n\twant %q\n\tgot  %q",
-			first+1, goldenTable, line(wl, first), line(gl, first))
-	}
-	return fmt.Sprintf("%d lines of the table differ from %s; the first is line %d:\n\t%s\n\twant %s\n\tgot  %s with %s kernels",
-		count, goldenTable, first+1, wantDesc, wantVal, gotVal, kernels.Impl())
+	msg, _ := goldenFiles.Diff(want, got, kernels.Impl())
+	return msg
 }
 
 // hashRun returns the first 16 hex digits of the SHA-256 of the bits of a

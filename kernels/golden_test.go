@@ -1,21 +1,15 @@
 package kernels
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"flag"
 	"fmt"
-	"hash/fnv"
 	"math"
-	"math/rand/v2"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/lanes-go/lanes/internal/golden"
 )
 
 // TestGolden is the promise "same bits everywhere" as one number. Every
@@ -36,22 +30,18 @@ import (
 // payload of a NaN differ, and x86 and arm64 do pick different payloads.
 // Everything else, the sign of a zero included, must match bit for bit.
 
-// -update-golden rewrites testdata/golden from the generic implementation.
-// That is legitimate only when the canonical order itself changes (see
-// the package doc of kernels/generic): a vector kernel that disagrees
-// with the golden value is wrong, and a new kernel or case list changes
-// the table but must not change the lines of existing cases.
-var updateGolden = flag.Bool("update-golden", false,
-	"rewrite kernels/testdata/golden from the generic kernels (only when the canonical order changes)")
-
-var (
-	goldenDir   = filepath.Join("testdata", "golden")
-	goldenTable = filepath.Join(goldenDir, "table.txt")
-	goldenHash  = filepath.Join(goldenDir, "golden.txt")
-)
-
-// goldenHeader is the first line of the table, hashed with the rest.
-const goldenHeader = "# lanes golden table: case, then =bits of a single result or #sha256[:8] of the output; NaN canonical\n"
+// -update-golden (package internal/golden) rewrites testdata/golden from
+// the generic implementation. That is legitimate only when the canonical
+// order itself changes (see the package doc of kernels/generic): a vector
+// kernel that disagrees with the golden value is wrong, and a new kernel
+// or case list changes the table but must not change the lines of
+// existing cases.
+var goldenFiles = golden.Files{
+	Table:   filepath.Join(golden.Dir, "table.txt"),
+	Hash:    filepath.Join(golden.Dir, "golden.txt"),
+	Header:  "# lanes golden table: case, then =bits of a single result or #sha256[:8] of the output; NaN canonical\n",
+	Command: "go test ./kernels -run TestGolden -update-golden",
+}
 
 // goldenCase is one input. run builds the input afresh (kernels write
 // their output in place) and returns the output.
@@ -62,37 +52,17 @@ type goldenCase struct {
 
 func TestGolden(t *testing.T) {
 	cases := goldenAllCases()
-	if *updateGolden {
+	if golden.Update() {
 		// Written from generic whatever LANES_KERNELS or the CPU says:
 		// the reference is the specification's own code.
-		table := goldenTableOf(cases, lookup(Generic))
-		if err := os.MkdirAll(goldenDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(goldenTable, []byte(table), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(goldenHash, []byte(goldenSum(table)+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s and %s from generic: %d cases, %s", goldenTable, goldenHash, len(cases), goldenSum(table))
+		goldenFiles.Write(t, goldenTableOf(cases, lookup(Generic)))
 	}
-	raw, err := os.ReadFile(goldenHash)
-	if err != nil {
-		t.Fatalf("%v (write it with go test ./kernels -run TestGolden -update-golden)", err)
-	}
-	want := strings.TrimSpace(string(raw))
+	want := goldenFiles.Want(t)
 	forEachImpl(t, func(t *testing.T, im *implementation) {
 		table := goldenTableOf(cases, im)
-		if got := goldenSum(table); got != want {
-			wantTable, err := os.ReadFile(goldenTable)
-			if err != nil {
-				t.Fatalf("hash %s, want %s; %v", got, want, err)
-			}
-			// A checkout that turned \n into \r\n must still diff by line.
-			diff := goldenDiff(cases, strings.ReplaceAll(string(wantTable), "\r\n", "\n"), table, im)
-			t.Fatalf("hash %s, want %s (%s):\n%s", got, want, goldenHash, diff)
-		}
+		goldenFiles.Check(t, want, table, func(committed string) string {
+			return goldenDiff(cases, committed, table, im)
+		})
 	})
 }
 
@@ -113,7 +83,7 @@ func TestGoldenDiagnosis(t *testing.T) {
 				}
 				return r
 			}
-		}, []string{"Dot n=37 off=", " random\n", "\twant ", "\tgot  ", "(0x", "on broken/"}},
+		}, []string{"Dot n=37 off=", " random\n", "\twant ", "\tgot  ", "(0x", "with broken kernels on "}},
 		{"Axpy", func(im *implementation) {
 			im.axpy = func(a float64, x, y []float64) {
 				if n := len(x); n%8 == 5 {
@@ -121,7 +91,7 @@ func TestGoldenDiagnosis(t *testing.T) {
 				}
 				gen.axpy(a, x, y)
 			}
-		}, []string{"Axpy n=5 off=", "element [4]", "generic gives"}},
+		}, []string{"Axpy n=5 off=", "element [4] is ", "with generic"}},
 	} {
 		t.Run(c.kernel, func(t *testing.T) {
 			cases := kernelByName(c.kernel).golden(c.kernel)
@@ -168,99 +138,43 @@ func (l *lossGradTest) golden(name string) []goldenCase {
 
 // goldenTableOf runs every case on im and returns the table.
 func goldenTableOf(cases []goldenCase, im *implementation) string {
-	var b strings.Builder
-	b.WriteString(goldenHeader)
-	for _, c := range cases {
-		b.WriteString(c.desc + " " + goldenValue(c.run(im)) + "\n")
-	}
-	return b.String()
+	return golden.Table(goldenFiles.Header, cases, func(c goldenCase) (string, string) {
+		return c.desc, goldenValue(c.run(im))
+	})
 }
 
-func goldenSum(table string) string {
-	s := sha256.Sum256([]byte(table))
-	return hex.EncodeToString(s[:])
-}
-
-// goldenBits returns the bits of v with every NaN made the same NaN.
-func goldenBits(v float64) uint64 {
-	if math.IsNaN(v) {
-		return 0x7ff8_0000_0000_0000
-	}
-	return math.Float64bits(v)
-}
-
-// goldenValue is the table's record of one output. Little-endian
-// explicitly, so that s390x hashes the same bytes.
+// goldenValue is the table's record of one output: "=" and its bits if
+// it is a single value, else its golden.Hash.
 func goldenValue(out []float64) string {
 	if len(out) == 1 {
-		return fmt.Sprintf("=%016x", goldenBits(out[0]))
+		return fmt.Sprintf("=%016x", golden.Bits(out[0]))
 	}
-	h := sha256.New()
-	var b [8]byte
-	for _, v := range out {
-		binary.LittleEndian.PutUint64(b[:], goldenBits(v))
-		h.Write(b[:])
-	}
-	return "#" + hex.EncodeToString(h.Sum(nil)[:8])
+	return golden.Hash(out)
 }
 
 // goldenDiff explains how table got differs from table want: the first
-// differing case, with expected and actual bits where it can.
+// differing case, with expected and actual values where it can.
 func goldenDiff(cases []goldenCase, want, got string, im *implementation) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	first, count := -1, 0
-	for i := range max(len(wl), len(gl)) {
-		if i >= len(wl) || i >= len(gl) || wl[i] != gl[i] {
-			if first < 0 {
-				first = i
-			}
-			count++
-		}
+	msg, m := goldenFiles.Diff(want, got, im.name)
+	if m == nil || m.Case < 0 || m.Case >= len(cases) {
+		return msg
 	}
-	if first < 0 {
-		return "table.txt matches this implementation but golden.txt is not its hash: regenerate both with -update-golden"
-	}
-	line := func(ls []string, i int) string {
-		if i < len(ls) {
-			return ls[i]
-		}
-		return "(none)"
-	}
-	k := first - strings.Count(goldenHeader, "\n") // case index
-	wl0 := line(wl, first)
-	sp := max(strings.LastIndexByte(wl0, ' '), 0)
-	wantDesc, wantVal := wl0[:sp], wl0[sp+1:]
-	if k < 0 || k >= len(cases) || wantDesc != cases[k].desc || wantVal == "" {
-		return fmt.Sprintf("line %d of %s is not this test's case (the case list changed? after adding cases, -update-golden must only add lines):\n\twant %q\n\tgot  %q",
-			first+1, goldenTable, wl0, line(gl, first))
-	}
-	c := cases[k]
+	c := cases[m.Case]
 	out := c.run(im)
-	head := fmt.Sprintf("%d lines of the table differ from %s; the first is line %d:\n\t%s\n", count, goldenTable, first+1, c.desc)
-	if wantVal[0] == '=' && len(out) == 1 {
-		bits, err := strconv.ParseUint(wantVal[1:], 16, 64)
+	if m.Want[0] == '=' && len(out) == 1 {
+		bits, err := strconv.ParseUint(m.Want[1:], 16, 64)
 		if err == nil {
-			return head + fmt.Sprintf("\twant %s\n\tgot  %s on %s/%s",
-				fmtBits(math.Float64frombits(bits)), fmtBits(out[0]), im.name, runtime.GOARCH)
+			return msg + fmt.Sprintf("\n\tthat is, want %s, got %s", fmtBits(math.Float64frombits(bits)), fmtBits(out[0]))
 		}
 	}
 	// A hashed output: the golden has no values, but generic on this
 	// machine can supply them when it agrees with the golden.
 	ref := c.run(lookup(Generic))
-	msg := head + fmt.Sprintf("\toutput hash want %s, got %s on %s/%s\n", wantVal, goldenValue(out), im.name, runtime.GOARCH)
-	if goldenValue(ref) != wantVal {
-		msg += fmt.Sprintf("\tgeneric on this machine gives %s: the golden files are stale or generic is wrong on %s", goldenValue(ref), runtime.GOARCH)
-		for i := range min(len(out), 4) {
-			msg += fmt.Sprintf("\n\tgot [%d] = %s", i, fmtBits(out[i]))
-		}
-		return msg
+	note, done := m.Generic(goldenValue(ref), im.name)
+	if done {
+		return msg + note
 	}
-	for i := range out {
-		if goldenBits(out[i]) != goldenBits(ref[i]) {
-			return msg + fmt.Sprintf("\tfirst differing element [%d]: generic gives %s, %s gives %s", i, fmtBits(ref[i]), im.name, fmtBits(out[i]))
-		}
-	}
-	return msg + "\t(no element differs on a second run: the result is not deterministic)"
+	return msg + note + m.Floats(out, ref, func(i int) string { return fmt.Sprintf("element [%d]", i) }, im.name, "generic")
 }
 
 // The inputs. Every value is built from the integer output of PCG by bit
@@ -432,102 +346,75 @@ func goldenPlace(v []float64, off int) []float64 {
 	return p
 }
 
-// goldenRNG draws from PCG, whose output is specified; only its raw
-// Uint64 is used, not methods whose algorithm a Go release could change.
-type goldenRNG struct{ p *rand.PCG }
-
-func goldenRand(desc string) goldenRNG {
-	h := fnv.New64a()
-	h.Write([]byte(desc))
-	return goldenRNG{rand.NewPCG(h.Sum64(), 0x6c616e6573)}
-}
-
-func (r goldenRNG) intn(k int) int { return int(r.p.Uint64() % uint64(k)) }
-
-// normal returns a value of random sign and mantissa, exponent lo…hi.
-func (r goldenRNG) normal(lo, hi int) float64 {
-	e := uint64(lo + r.intn(hi-lo+1) + 1023)
-	b := r.p.Uint64()
-	return math.Float64frombits(b&(1<<63) | e<<52 | b&(1<<52-1))
-}
-
-// subnormal returns a nonzero subnormal of random sign.
-func (r goldenRNG) subnormal() float64 {
-	b := r.p.Uint64()
-	return math.Float64frombits(b&(1<<63) | max(b&(1<<52-1), 1))
-}
-
-// nudge moves v by −2…2 units in the last place.
-func (r goldenRNG) nudge(v float64) float64 {
-	return math.Float64frombits(uint64(int64(math.Float64bits(v)) + int64(r.intn(5)-2)))
-}
+// goldenRand returns the source of the case desc.
+func goldenRand(desc string) golden.RNG { return golden.NewRNG(desc, 0x6c616e6573) }
 
 func goldenNeg(v float64) float64 { return math.Float64frombits(math.Float64bits(v) ^ 1<<63) }
 func goldenAbs(v float64) float64 { return math.Float64frombits(math.Float64bits(v) &^ (1 << 63)) }
 
 // goldenFill returns x and y of length n for class c of goldenClasses.
-func goldenFill(r goldenRNG, c, n int) (x, y []float64) {
+func goldenFill(r golden.RNG, c, n int) (x, y []float64) {
 	x, y = make([]float64, n), make([]float64, n)
 	switch goldenClasses[c] {
 	case "random": // every addition rounds: any change of order shows
 		for i := range x {
-			x[i], y[i] = r.normal(-30, 30), r.normal(-30, 30)
+			x[i], y[i] = r.Normal(-30, 30), r.Normal(-30, 30)
 		}
 	case "cancel": // results made of rounding errors, in a lane and across lanes
 		for i := range x {
-			switch k := r.intn(8); {
+			switch k := r.Intn(8); {
 			case k < 2 && i >= 1: // cancels its neighbour, in another lane
-				x[i], y[i] = goldenNeg(r.nudge(x[i-1])), y[i-1]
+				x[i], y[i] = goldenNeg(r.Nudge(x[i-1])), y[i-1]
 			case k < 4 && i >= 32: // cancels the element one block back, same lane
-				x[i], y[i] = goldenNeg(r.nudge(x[i-32])), y[i-32]
+				x[i], y[i] = goldenNeg(r.Nudge(x[i-32])), y[i-32]
 			case k == 4: // huge beside tiny
-				x[i], y[i] = r.normal(40, 59), goldenAbs(r.normal(0, 0))
+				x[i], y[i] = r.Normal(40, 59), goldenAbs(r.Normal(0, 0))
 			case k == 5:
-				x[i], y[i] = r.normal(-49, -30), goldenAbs(r.normal(0, 0))
+				x[i], y[i] = r.Normal(-49, -30), goldenAbs(r.Normal(0, 0))
 			case k == 6: // x−y cancels
-				x[i] = r.normal(-30, 30)
-				y[i] = r.nudge(x[i])
+				x[i] = r.Normal(-30, 30)
+				y[i] = r.Nudge(x[i])
 			default:
-				x[i], y[i] = r.normal(-30, 30), r.normal(-30, 30)
+				x[i], y[i] = r.Normal(-30, 30), r.Normal(-30, 30)
 			}
 		}
 	case "special": // ±0, ±Inf, NaNs, subnormals, ±Max at one in 2 to one in 32
-		d := [...]int{2, 3, 8, 32}[r.intn(4)]
+		d := [...]int{2, 3, 8, 32}[r.Intn(4)]
 		for i := range x {
-			x[i], y[i] = r.normal(-30, 30), r.normal(-30, 30)
-			if r.intn(d) == 0 {
-				x[i] = goldenSpecials[r.intn(len(goldenSpecials))]
+			x[i], y[i] = r.Normal(-30, 30), r.Normal(-30, 30)
+			if r.Intn(d) == 0 {
+				x[i] = goldenSpecials[r.Intn(len(goldenSpecials))]
 			}
-			if r.intn(d) == 0 {
-				y[i] = goldenSpecials[r.intn(len(goldenSpecials))]
+			if r.Intn(d) == 0 {
+				y[i] = goldenSpecials[r.Intn(len(goldenSpecials))]
 			}
 		}
 	case "tiny": // signed zeros, subnormals, products that underflow
-		mode := r.intn(5)
+		mode := r.Intn(5)
 		for i := range x {
 			m := mode
 			if m == 4 {
-				m = r.intn(4)
+				m = r.Intn(4)
 			}
 			switch m {
 			case 0: // only −0: every lane −0, the result must be +0
 				x[i], y[i] = math.Copysign(0, -1), math.Copysign(0, -1)
 			case 1:
-				x[i], y[i] = r.tiny(), r.tiny()
+				x[i], y[i] = goldenTiny(r), goldenTiny(r)
 			case 2: // products around the subnormal range
-				x[i], y[i] = r.normal(-560, -520), r.normal(-560, -520)
+				x[i], y[i] = r.Normal(-560, -520), r.Normal(-560, -520)
 			case 3: // negative products that underflow to −0
-				x[i], y[i] = goldenNeg(goldenAbs(r.normal(-620, -580))), goldenAbs(r.normal(-620, -580))
+				x[i], y[i] = goldenNeg(goldenAbs(r.Normal(-620, -580))), goldenAbs(r.Normal(-620, -580))
 			}
 		}
 	case "huge": // sums and products overflow; Inf−Inf makes NaN midway
 		for i := range x {
-			x[i] = r.normal(1000, 1023)
-			if r.intn(16) == 0 {
+			x[i] = r.Normal(1000, 1023)
+			if r.Intn(16) == 0 {
 				x[i] = math.Copysign(math.MaxFloat64, x[i])
 			}
-			y[i] = r.normal(-1, 2)
-			if r.intn(4) == 0 {
+			y[i] = r.Normal(-1, 2)
+			if r.Intn(4) == 0 {
 				y[i] = goldenNeg(x[i]) // x−y overflows in SumSqDiff
 			}
 		}
@@ -535,14 +422,14 @@ func goldenFill(r goldenRNG, c, n int) (x, y []float64) {
 	return x, y
 }
 
-// tiny returns a signed zero, a subnormal or a value near the smallest
-// normal.
-func (r goldenRNG) tiny() float64 {
-	switch r.intn(3) {
+// goldenTiny returns a signed zero, a subnormal or a value near the
+// smallest normal.
+func goldenTiny(r golden.RNG) float64 {
+	switch r.Intn(3) {
 	case 0:
-		return math.Float64frombits(r.p.Uint64() & (1 << 63)) // ±0
+		return math.Float64frombits(r.Uint64() & (1 << 63)) // ±0
 	case 1:
-		return r.subnormal()
+		return r.Subnormal()
 	}
-	return r.normal(-1022, -1019)
+	return r.Normal(-1022, -1019)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lanes-go/lanes/internal/golden"
 	"github.com/lanes-go/lanes/internal/npymap"
 	"github.com/lanes-go/lanes/kernels"
 )
@@ -73,7 +74,7 @@ func TestFitBits(t *testing.T) {
 	for _, c := range fitGoldenCases() {
 		want := c.run()
 		for _, v := range variants {
-			if diff := fitRecordDiff(v.fit(c), want, v.name, "the golden run"); diff != "" {
+			if diff := golden.FieldDiff(v.fit(c), want, v.name, "the golden run"); diff != "" {
 				t.Errorf("%s with %s: %s", c.desc, v.name, diff)
 			}
 		}

@@ -2,22 +2,15 @@ package linreg
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"flag"
 	"fmt"
-	"hash/fnv"
 	"math"
-	"math/rand/v2"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/lanes-go/lanes/gd"
+	"github.com/lanes-go/lanes/internal/golden"
 	"github.com/lanes-go/lanes/kernels"
 )
 
@@ -30,7 +23,8 @@ import (
 // SHA-256 of the table must be the value committed in testdata/golden.
 // CI runs it natively, with -tags purego, with GOAMD64=v3 and under qemu
 // on arm64, riscv64, ppc64le, s390x and 386. It follows the golden tests
-// of packages kernels, gd and internal/lsq; TestFitBits checks that the
+// of packages kernels, gd and internal/lsq, with the files, hashing and
+// diff of package internal/golden; TestFitBits checks that the
 // bits do not depend on the implementation, the workers, the windows or a
 // memory map either.
 //
@@ -45,24 +39,19 @@ import (
 //
 //	go test ./linreg -run '^TestFitGolden$' -update-golden
 
-var updateGolden = flag.Bool("update-golden", false,
-	"rewrite linreg/testdata/golden with the generic kernels (only when the arithmetic of a fit changes on purpose)")
-
-var (
-	goldenDir   = filepath.Join("testdata", "golden")
-	goldenTable = filepath.Join(goldenDir, "table.txt")
-	goldenHash  = filepath.Join(goldenDir, "golden.txt")
-)
-
-// goldenHeader is the first line of the table, hashed with the rest.
-const goldenHeader = "# linreg golden table: fit, then #sha256[:8] of its record (name, text, length, bits little-endian; NaN canonical)\n"
+var goldenFiles = golden.Files{
+	Table:   filepath.Join(golden.Dir, "table.txt"),
+	Hash:    filepath.Join(golden.Dir, "golden.txt"),
+	Header:  "# linreg golden table: fit, then #sha256[:8] of its record (name, text, length, bits little-endian; NaN canonical)\n",
+	Command: "go test ./linreg -run '^TestFitGolden$' -update-golden",
+}
 
 // goldenWorkers is the Regressor.Workers of the golden fits.
 const goldenWorkers = 3
 
 func TestFitGolden(t *testing.T) {
 	cases := fitGoldenCases()
-	if *updateGolden {
+	if golden.Update() {
 		// Written with generic whatever LANES_KERNELS or the CPU says:
 		// the reference is the specification's own code.
 		restore, err := kernels.Use(kernels.Generic)
@@ -71,33 +60,13 @@ func TestFitGolden(t *testing.T) {
 		}
 		table := fitGoldenTableOf(cases)
 		restore()
-		if err := os.MkdirAll(goldenDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(goldenTable, []byte(table), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(goldenHash, []byte(goldenSum(table)+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s and %s with generic: %d cases, %s", goldenTable, goldenHash, len(cases), goldenSum(table))
+		goldenFiles.Write(t, table)
 	}
-	raw, err := os.ReadFile(goldenHash)
-	if err != nil {
-		t.Fatalf("%v (write it with go test ./linreg -run '^TestFitGolden$' -update-golden)", err)
-	}
+	want := goldenFiles.Want(t)
 	// The kernels in use only (CI varies them with LANES_KERNELS);
 	// TestFitBits holds every other implementation to these bits.
 	table := fitGoldenTableOf(cases)
-	if got, want := goldenSum(table), strings.TrimSpace(string(raw)); got != want {
-		wantTable, err := os.ReadFile(goldenTable)
-		if err != nil {
-			t.Fatalf("hash %s, want %s; %v", got, want, err)
-		}
-		// A checkout that turned \n into \r\n must still diff by line.
-		t.Fatalf("hash %s, want %s (%s):\n%s", got, want, goldenHash,
-			fitGoldenDiff(cases, strings.ReplaceAll(string(wantTable), "\r\n", "\n"), table))
-	}
+	goldenFiles.Check(t, want, table, func(committed string) string { return fitGoldenDiff(cases, committed, table) })
 }
 
 // TestFitGoldenDiagnosis proves that the golden test can fail and says
@@ -145,10 +114,10 @@ func TestFitGoldenDiagnosis(t *testing.T) {
 							return
 						}
 						for i, f := range rec {
-							if f.name == target.field {
-								v := append([]float64(nil), f.v...)
+							if f.Name == target.field {
+								v := append([]float64(nil), f.V...)
 								v[target.elem] = math.Nextafter(v[target.elem], math.Inf(1))
-								rec[i].v = v
+								rec[i].V = v
 							}
 						}
 					}
@@ -251,80 +220,41 @@ func (c fitGoldenCase) run() []fitField {
 }
 
 // fitField is a named part of a fit's record: values, or a text.
-type fitField struct {
-	name string
-	v    []float64
-	text string
-}
+type fitField = golden.Field
 
 // fitRecord is everything a fit returns that must be the same bits
 // everywhere: not Summary.Kernels, Version or Seconds.
 func fitRecord(m *Model, err error) []fitField {
 	var rec []fitField
 	if err != nil {
-		rec = append(rec, fitField{name: "error", text: err.Error()})
+		rec = append(rec, fitField{Name: "error", Text: err.Error()})
 	}
 	if m == nil {
 		return rec
 	}
-	one := func(name string, v float64) fitField { return fitField{name: name, v: []float64{v}} }
+	one := func(name string, v float64) fitField { return fitField{Name: name, V: []float64{v}} }
 	var val []float64
 	if m.Summary.ValMSE != nil {
 		val = []float64{*m.Summary.ValMSE}
 	}
 	o, s := m.Options, m.Summary
 	return append(rec,
-		fitField{name: "Coef", v: m.Coef}, one("Intercept", m.Intercept),
-		fitField{name: "History", v: m.History}, fitField{name: "ValHistory", v: m.ValHistory},
-		one("MSE", s.MSE), one("Loss", s.Loss), fitField{name: "ValMSE", v: val},
-		fitField{name: "Epochs,Steps", v: []float64{float64(s.Epochs), float64(s.Steps)}},
-		fitField{name: "Stop", text: s.Method + " " + s.Stop},
-		one("Rate", o.Rate), fitField{name: "Schedule", text: fmt.Sprintf("%s %s %v", o.Schedule, o.Update, o.AutoRate)},
-		fitField{name: "Options", v: []float64{float64(o.Epochs), float64(o.BatchSize), o.Tol, o.L1, o.L2}},
+		fitField{Name: "Coef", V: m.Coef}, one("Intercept", m.Intercept),
+		fitField{Name: "History", V: m.History}, fitField{Name: "ValHistory", V: m.ValHistory},
+		one("MSE", s.MSE), one("Loss", s.Loss), fitField{Name: "ValMSE", V: val},
+		fitField{Name: "Epochs,Steps", V: []float64{float64(s.Epochs), float64(s.Steps)}},
+		fitField{Name: "Stop", Text: s.Method + " " + s.Stop},
+		one("Rate", o.Rate), fitField{Name: "Schedule", Text: fmt.Sprintf("%s %s %v", o.Schedule, o.Update, o.AutoRate)},
+		fitField{Name: "Options", V: []float64{float64(o.Epochs), float64(o.BatchSize), o.Tol, o.L1, o.L2}},
 	)
 }
 
-// goldenBits returns the bits of v with every NaN made the same NaN.
-func goldenBits(v float64) uint64 {
-	if math.IsNaN(v) {
-		return 0x7ff8_0000_0000_0000
-	}
-	return math.Float64bits(v)
-}
-
-// fitGoldenValue is the table's record of a fit: "#" and the first 16
-// hex digits of the SHA-256 of its fields, each its name, its text, its
-// length and its values' bits, little-endian explicitly, so that s390x
-// hashes the same bytes.
-func fitGoldenValue(rec []fitField) string {
-	h := sha256.New()
-	var b [8]byte
-	for _, f := range rec {
-		h.Write([]byte(f.name + "\x00" + f.text + "\x00"))
-		binary.LittleEndian.PutUint64(b[:], uint64(len(f.v)))
-		h.Write(b[:])
-		for _, v := range f.v {
-			binary.LittleEndian.PutUint64(b[:], goldenBits(v))
-			h.Write(b[:])
-		}
-	}
-	return "#" + hex.EncodeToString(h.Sum(nil)[:8])
-}
-
 // fitGoldenTableOf fits every case with the kernels in use and returns
-// the table.
+// the table: each record as a golden.HashFields.
 func fitGoldenTableOf(cases []fitGoldenCase) string {
-	var b strings.Builder
-	b.WriteString(goldenHeader)
-	for _, c := range cases {
-		b.WriteString(c.desc + " " + fitGoldenValue(c.run()) + "\n")
-	}
-	return b.String()
-}
-
-func goldenSum(table string) string {
-	s := sha256.Sum256([]byte(table))
-	return hex.EncodeToString(s[:])
+	return golden.Table(goldenFiles.Header, cases, func(c fitGoldenCase) (string, string) {
+		return c.desc, golden.HashFields(c.run())
+	})
 }
 
 // fitGoldenDiff explains how the table got differs from want: how many
@@ -332,82 +262,23 @@ func goldenSum(table string) string {
 // the first field and element in which the kernels in use differ from
 // generic (or that generic disagrees with the golden value too).
 func fitGoldenDiff(cases []fitGoldenCase, want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	first, count := -1, 0
-	for i := range max(len(wl), len(gl)) {
-		if i >= len(wl) || i >= len(gl) || wl[i] != gl[i] {
-			if first < 0 {
-				first = i
-			}
-			count++
-		}
-	}
-	if first < 0 {
-		return "table.txt matches these fits but golden.txt is not its hash: regenerate both with -update-golden"
-	}
-	line := func(ls []string, i int) string {
-		if i < len(ls) {
-			return ls[i]
-		}
-		return "(none)"
-	}
-	split := func(l string) (desc, value string) {
-		sp := max(strings.LastIndexByte(l, ' '), 0)
-		return l[:sp], l[sp+1:]
-	}
-	wantDesc, wantVal := split(line(wl, first))
-	gotDesc, gotVal := split(line(gl, first))
-	if wantDesc != gotDesc {
-		return fmt.Sprintf("line %d of %s is not this test's case (the case list changed? a new case must only add a line):\n\twant %q\n\tgot  %q",
-			first+1, goldenTable, line(wl, first), line(gl, first))
-	}
 	impl := kernels.Impl()
-	msg := fmt.Sprintf("%d lines of the table differ from %s; the first is line %d:\n\t%s\n\twant %s\n\tgot  %s with %s kernels on %s",
-		count, goldenTable, first+1, wantDesc, wantVal, gotVal, impl, runtime.GOARCH)
-	k := first - strings.Count(goldenHeader, "\n")
-	if k < 0 || k >= len(cases) || cases[k].desc != wantDesc {
+	msg, m := goldenFiles.Diff(want, got, impl)
+	if m == nil || m.Case < 0 || m.Case >= len(cases) {
 		return msg
 	}
-	out := cases[k].run()
+	out := cases[m.Case].run()
 	restore, err := kernels.Use(kernels.Generic)
 	if err != nil {
 		return msg
 	}
-	ref := cases[k].run()
+	ref := cases[m.Case].run()
 	restore()
-	if v := fitGoldenValue(ref); v != wantVal {
-		msg += fmt.Sprintf("\n\tgeneric on this machine gives %s: the Go arithmetic differs on %s (a fused multiply-add?), or the golden files are stale", v, runtime.GOARCH)
-		if v == gotVal {
-			return msg + "; generic gives the same as " + impl
-		}
+	note, done := m.Generic(golden.HashFields(ref), impl)
+	if done {
+		return msg + note
 	}
-	return msg + "\n\t" + fitRecordDiff(out, ref, impl, "generic")
-}
-
-// fitRecordDiff names the first field and element in which record a
-// (labelled as) differs from record b (labelled bs), or returns "".
-func fitRecordDiff(a, b []fitField, as, bs string) string {
-	for i := range min(len(a), len(b)) {
-		x, y := a[i], b[i]
-		switch {
-		case x.name != y.name:
-			return fmt.Sprintf("field %d is %q with %s, %q with %s", i, x.name, as, y.name, bs)
-		case x.text != y.text:
-			return fmt.Sprintf("%s is %q with %s, %q with %s", x.name, x.text, as, y.text, bs)
-		case len(x.v) != len(y.v):
-			return fmt.Sprintf("%s has %d values with %s, %d with %s", x.name, len(x.v), as, len(y.v), bs)
-		}
-		for j := range x.v {
-			if goldenBits(x.v[j]) != goldenBits(y.v[j]) {
-				return fmt.Sprintf("%s[%d] is %v (%#016x) with %s, %v (%#016x) with %s",
-					x.name, j, x.v[j], math.Float64bits(x.v[j]), as, y.v[j], math.Float64bits(y.v[j]), bs)
-			}
-		}
-	}
-	if len(a) != len(b) {
-		return fmt.Sprintf("%d fields with %s, %d with %s", len(a), as, len(b), bs)
-	}
-	return ""
+	return msg + note + m.Fields(out, ref, impl, "generic")
 }
 
 // The data. Every value is built from the integer output of PCG by bit
@@ -416,28 +287,8 @@ func fitRecordDiff(a, b []fitField, as, bs string) string {
 // that a compiler could fuse on one GOARCH and not another, so that the
 // data are the same bits everywhere.
 
-// goldenRNG draws from PCG, whose output is specified; only its raw
-// Uint64 is used, not methods whose algorithm a Go release could change.
-type goldenRNG struct{ p *rand.PCG }
-
-func newGoldenRNG(desc string) goldenRNG {
-	h := fnv.New64a()
-	h.Write([]byte(desc))
-	return goldenRNG{rand.NewPCG(h.Sum64(), 0x6c696e72)}
-}
-
-// normal returns a value of random sign and mantissa, exponent lo…hi.
-func (r goldenRNG) normal(lo, hi int) float64 {
-	e := uint64(lo + int(r.p.Uint64()%uint64(hi-lo+1)) + 1023)
-	b := r.p.Uint64()
-	return math.Float64frombits(b&(1<<63) | e<<52 | b&(1<<52-1))
-}
-
-// lowBits returns v with its low b mantissa bits random.
-func (r goldenRNG) lowBits(v float64, b int) float64 {
-	mask := uint64(1)<<b - 1
-	return math.Float64frombits(math.Float64bits(v)&^mask | r.p.Uint64()&mask)
-}
+// newGoldenRNG returns the source of the data named desc.
+func newGoldenRNG(desc string) golden.RNG { return golden.NewRNG(desc, 0x6c696e72) }
 
 // goldenSet is a training set and its validation set.
 type goldenSet struct {
@@ -473,7 +324,7 @@ func fitGoldenData(name string) *goldenSet {
 //   - constant: mixed and a fifth column, constant 7;
 //   - collinear: column 0 of exponents −1…1 and column 1 the same with its
 //     low 40 mantissa bits random (a correlation of 1 − 1e−8 or so).
-func goldenMatrix(name string, r goldenRNG, n int) (Matrix, []float64) {
+func goldenMatrix(name string, r golden.RNG, n int) (Matrix, []float64) {
 	cols := map[string]int{"mixed": 4, "constant": 5, "collinear": 2}[name]
 	if cols == 0 {
 		panic("goldenMatrix: no set " + name)
@@ -483,18 +334,18 @@ func goldenMatrix(name string, r goldenRNG, n int) (Matrix, []float64) {
 	for i := range n {
 		row := x[i*cols : (i+1)*cols]
 		if name == "collinear" {
-			row[0] = r.normal(-1, 1)
-			row[1] = r.lowBits(row[0], 40)
+			row[0] = r.Normal(-1, 1)
+			row[1] = r.LowBits(row[0], 40)
 		} else {
-			row[0] = r.normal(-1, 1)
-			row[1] = 1024 + r.normal(-1, 1)
-			row[2] = float64(-0.5*row[0]) + r.normal(-3, -2)
-			row[3] = r.normal(-22, -20)
+			row[0] = r.Normal(-1, 1)
+			row[1] = 1024 + r.Normal(-1, 1)
+			row[2] = float64(-0.5*row[0]) + r.Normal(-3, -2)
+			row[3] = r.Normal(-22, -20)
 			if name == "constant" {
 				row[4] = 7
 			}
 		}
-		yi := 3 + r.normal(-4, -3)
+		yi := 3 + r.Normal(-4, -3)
 		for j, v := range row {
 			yi = math.FMA(beta[j], v, yi)
 		}
@@ -504,10 +355,10 @@ func goldenMatrix(name string, r goldenRNG, n int) (Matrix, []float64) {
 }
 
 // goldenVector returns k values of random sign and exponents −1…1.
-func goldenVector(r goldenRNG, k int) []float64 {
+func goldenVector(r golden.RNG, k int) []float64 {
 	v := make([]float64, k)
 	for j := range v {
-		v[j] = r.normal(-1, 1)
+		v[j] = r.Normal(-1, 1)
 	}
 	return v
 }

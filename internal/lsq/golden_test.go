@@ -2,19 +2,15 @@ package lsq
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/lanes-go/lanes/gd"
+	"github.com/lanes-go/lanes/internal/golden"
 	"github.com/lanes-go/lanes/kernels"
 )
 
@@ -27,11 +23,12 @@ import (
 // becomes a line of a table, and the SHA-256 of the table must be the
 // value committed in testdata/golden/engine.txt. CI runs it under qemu
 // on arm64, riscv64, ppc64le, s390x and 386. It follows TestTSQRGolden,
-// whose flag (-update-golden), hashing and data generation it shares.
+// whose random source (tsqrGoldenRand) it shares, and package
+// internal/golden: the flag, the files, the hashing and the diff.
 //
 // testdata/golden/engine-table.txt has one line per case: its
 // description, then "#" and the first 16 hex digits of the SHA-256 of the
-// result's fields (engineGoldenValue). engine.txt holds the SHA-256 of
+// result's fields (golden.HashFields). engine.txt holds the SHA-256 of
 // the table. A pass needs only the hash; the table is there to name the
 // first case that differs, and the test then names the field and element.
 //
@@ -39,13 +36,12 @@ import (
 //
 //	go test ./internal/lsq -run '^TestEngineGolden$' -update-golden
 
-var (
-	engineGoldenTable = filepath.Join(tsqrGoldenDir, "engine-table.txt")
-	engineGoldenHash  = filepath.Join(tsqrGoldenDir, "engine.txt")
-)
-
-// engineGoldenHeader is the first line of the table, hashed with the rest.
-const engineGoldenHeader = "# lsq engine golden table: case, then #sha256[:8] of its fields (name, text, length, bits little-endian; NaN canonical)\n"
+var engineGoldenFiles = golden.Files{
+	Table:   filepath.Join(golden.Dir, "engine-table.txt"),
+	Hash:    filepath.Join(golden.Dir, "engine.txt"),
+	Header:  "# lsq engine golden table: case, then #sha256[:8] of its fields (name, text, length, bits little-endian; NaN canonical)\n",
+	Command: "go test ./internal/lsq -run '^TestEngineGolden$' -update-golden",
+}
 
 // The golden table runs on three goroutines in windows of two blocks;
 // TestEngineGoldenSameBits checks that other choices give the same bits.
@@ -56,7 +52,7 @@ const (
 
 func TestEngineGolden(t *testing.T) {
 	cases := engineGoldenCases()
-	if *tsqrUpdateGolden {
+	if golden.Update() {
 		// Written with generic whatever LANES_KERNELS or the CPU says:
 		// the reference is the specification's own code.
 		restore, err := kernels.Use(kernels.Generic)
@@ -65,22 +61,9 @@ func TestEngineGolden(t *testing.T) {
 		}
 		table := engineGoldenTableOf(cases, engineGoldenWorkers, engineGoldenWindow)
 		restore()
-		if err := os.MkdirAll(tsqrGoldenDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(engineGoldenTable, []byte(table), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(engineGoldenHash, []byte(tsqrGoldenSum(table)+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s and %s with generic: %d cases, %s", engineGoldenTable, engineGoldenHash, len(cases), tsqrGoldenSum(table))
+		engineGoldenFiles.Write(t, table)
 	}
-	raw, err := os.ReadFile(engineGoldenHash)
-	if err != nil {
-		t.Fatalf("%v (write it with go test ./internal/lsq -run '^TestEngineGolden$' -update-golden)", err)
-	}
-	want := strings.TrimSpace(string(raw))
+	want := engineGoldenFiles.Want(t)
 	for _, impl := range kernels.Available() {
 		t.Run(impl, func(t *testing.T) {
 			restore, err := kernels.Use(impl)
@@ -89,9 +72,9 @@ func TestEngineGolden(t *testing.T) {
 			}
 			defer restore()
 			table := engineGoldenTableOf(cases, engineGoldenWorkers, engineGoldenWindow)
-			if got := tsqrGoldenSum(table); got != want {
-				t.Fatalf("hash %s, want %s (%s):\n%s", got, want, engineGoldenHash, engineGoldenExplain(cases, table))
-			}
+			engineGoldenFiles.Check(t, want, table, func(committed string) string {
+				return engineGoldenDiff(cases, committed, table, engineGoldenWorkers, engineGoldenWindow)
+			})
 		})
 	}
 }
@@ -116,17 +99,6 @@ func TestEngineGoldenSameBits(t *testing.T) {
 				engineGoldenDiff(cases, want, got, c.workers, c.window))
 		}
 	}
-}
-
-// engineGoldenExplain reads the committed table and says how table
-// differs from it.
-func engineGoldenExplain(cases []engineGoldenCase, table string) string {
-	wantTable, err := os.ReadFile(engineGoldenTable)
-	if err != nil {
-		return err.Error()
-	}
-	// A checkout that turned \n into \r\n must still diff by line.
-	return engineGoldenDiff(cases, strings.ReplaceAll(string(wantTable), "\r\n", "\n"), table, engineGoldenWorkers, engineGoldenWindow)
 }
 
 // TestEngineGoldenDiagnosis proves that the golden test can fail and says
@@ -176,16 +148,16 @@ func TestEngineGoldenDiagnosis(t *testing.T) {
 				}
 				line = k + 2 // after the header, counting from 1
 				run := c.run
-				cases[k].run = func(r *engineGoldenRun) []goldenField {
+				cases[k].run = func(r *engineGoldenRun) []golden.Field {
 					fields := run(r)
 					if broken != "" && kernels.Impl() == kernels.Generic {
 						return fields
 					}
 					for i, f := range fields {
-						if f.name == target.field {
-							v := append([]float64(nil), f.v...)
+						if f.Name == target.field {
+							v := append([]float64(nil), f.V...)
 							v[target.elem] = math.Nextafter(v[target.elem], math.Inf(1))
-							fields[i].v = v
+							fields[i].V = v
 						}
 					}
 					return fields
@@ -239,40 +211,13 @@ func TestEngineGoldenData(t *testing.T) {
 	}
 }
 
-// goldenField is a named part of a golden result: values, or a text (an
-// error, for instance).
-type goldenField struct {
-	name string
-	v    []float64
-	text string
-}
-
-// engineGoldenValue is the table's record of a result: "#" and the first
-// 16 hex digits of the SHA-256 of its fields, each its name, its text,
-// its length and its values' bits, little-endian explicitly, so that
-// s390x hashes the same bytes (tsqrGoldenBits makes every NaN one NaN).
-func engineGoldenValue(fields []goldenField) string {
-	h := sha256.New()
-	var b [8]byte
-	for _, f := range fields {
-		h.Write([]byte(f.name + "\x00" + f.text + "\x00"))
-		binary.LittleEndian.PutUint64(b[:], uint64(len(f.v)))
-		h.Write(b[:])
-		for _, v := range f.v {
-			binary.LittleEndian.PutUint64(b[:], tsqrGoldenBits(v))
-			h.Write(b[:])
-		}
-	}
-	return "#" + hex.EncodeToString(h.Sum(nil)[:8])
-}
-
 // engineGoldenCase is one line of the table: run computes the result
 // with the kernels in use, on r's plan and windows.
 type engineGoldenCase struct {
 	desc string
 	set  engineGoldenSet
 	pass bool // a pass over the rows, not a solver on the moments
-	run  func(r *engineGoldenRun) []goldenField
+	run  func(r *engineGoldenRun) []golden.Field
 }
 
 // engineGoldenRun is one computation of the table: the plan, the window
@@ -284,16 +229,14 @@ type engineGoldenRun struct {
 }
 
 // engineGoldenTableOf runs every case with the kernels in use on workers
-// goroutines in windows of window rows (0: none), and returns the table.
+// goroutines in windows of window rows (0: none), and returns the table:
+// each case's fields as a golden.HashFields.
 func engineGoldenTableOf(cases []engineGoldenCase, workers, window int) string {
 	r := &engineGoldenRun{plan: kernels.NewBlockPlan(workers), window: window, memo: map[string]any{}}
 	defer r.plan.Close()
-	var b strings.Builder
-	b.WriteString(engineGoldenHeader)
-	for _, c := range cases {
-		b.WriteString(c.desc + " " + engineGoldenValue(c.run(r)) + "\n")
-	}
-	return b.String()
+	return golden.Table(engineGoldenFiles.Header, cases, func(c engineGoldenCase) (string, string) {
+		return c.desc, golden.HashFields(c.run(r))
+	})
 }
 
 // engineGoldenDiff explains how the table got (computed with the kernels
@@ -303,46 +246,15 @@ func engineGoldenTableOf(cases []engineGoldenCase, workers, window int) string {
 // from generic in the golden configuration (or that generic disagrees
 // with the golden value too).
 func engineGoldenDiff(cases []engineGoldenCase, want, got string, workers, window int) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	first, count := -1, 0
-	for i := range max(len(wl), len(gl)) {
-		if i >= len(wl) || i >= len(gl) || wl[i] != gl[i] {
-			if first < 0 {
-				first = i
-			}
-			count++
-		}
-	}
-	if first < 0 {
-		return "the table matches these runs but engine.txt is not its hash: regenerate both with -update-golden"
-	}
-	line := func(ls []string, i int) string {
-		if i < len(ls) {
-			return ls[i]
-		}
-		return "(none)"
-	}
-	split := func(l string) (desc, value string) {
-		sp := max(strings.LastIndexByte(l, ' '), 0)
-		return l[:sp], l[sp+1:]
-	}
-	wantDesc, wantVal := split(line(wl, first))
-	gotDesc, gotVal := split(line(gl, first))
-	if wantDesc != gotDesc {
-		return fmt.Sprintf("line %d of the table is not this test's case (the case list changed? a new case must only add a line):\n\twant %q\n\tgot  %q",
-			first+1, line(wl, first), line(gl, first))
-	}
 	impl := kernels.Impl()
-	msg := fmt.Sprintf("%d lines of the table differ; the first is line %d:\n\t%s\n\twant %s\n\tgot  %s with %s kernels on %s",
-		count, first+1, wantDesc, wantVal, gotVal, impl, runtime.GOARCH)
-	k := first - strings.Count(engineGoldenHeader, "\n")
-	if k < 0 || k >= len(cases) || cases[k].desc != wantDesc {
+	msg, m := engineGoldenFiles.Diff(want, got, impl)
+	if m == nil || m.Case < 0 || m.Case >= len(cases) {
 		return msg
 	}
-	rerun := func(workers, window int) []goldenField {
+	rerun := func(workers, window int) []golden.Field {
 		r := &engineGoldenRun{plan: kernels.NewBlockPlan(workers), window: window, memo: map[string]any{}}
 		defer r.plan.Close()
-		return cases[k].run(r)
+		return cases[m.Case].run(r)
 	}
 	out := rerun(workers, window)
 	restore, err := kernels.Use(kernels.Generic)
@@ -351,42 +263,13 @@ func engineGoldenDiff(cases []engineGoldenCase, want, got string, workers, windo
 	}
 	ref := rerun(engineGoldenWorkers, engineGoldenWindow)
 	restore()
-	if v := engineGoldenValue(ref); v != wantVal {
-		msg += fmt.Sprintf("\n\tgeneric on this machine gives %s: the Go arithmetic differs on %s (a fused multiply-add?), or the golden files are stale",
-			v, runtime.GOARCH)
-		if v == gotVal {
-			return msg + "; generic gives the same as " + impl
-		}
+	note, done := m.Generic(golden.HashFields(ref), impl)
+	if done {
+		return msg + note
 	}
 	outLabel := fmt.Sprintf("%s on %d workers, windows of %d rows", impl, workers, window)
 	refLabel := fmt.Sprintf("generic on %d workers, windows of %d rows", engineGoldenWorkers, engineGoldenWindow)
-	return msg + "\n\t" + engineGoldenFieldDiff(out, ref, outLabel, refLabel)
-}
-
-// engineGoldenFieldDiff names the first field and element in which out
-// (computed as outLabel says) differs from ref (as refLabel says).
-func engineGoldenFieldDiff(out, ref []goldenField, outLabel, refLabel string) string {
-	for i := range min(len(out), len(ref)) {
-		o, r := out[i], ref[i]
-		switch {
-		case o.name != r.name:
-			return fmt.Sprintf("field %d is %q with %s, %q with %s", i, o.name, outLabel, r.name, refLabel)
-		case o.text != r.text:
-			return fmt.Sprintf("%s is %q with %s, %q with %s", o.name, o.text, outLabel, r.text, refLabel)
-		case len(o.v) != len(r.v):
-			return fmt.Sprintf("%s has %d values with %s, %d with %s", o.name, len(o.v), outLabel, len(r.v), refLabel)
-		}
-		for j := range o.v {
-			if tsqrGoldenBits(o.v[j]) != tsqrGoldenBits(r.v[j]) {
-				return fmt.Sprintf("%s[%d] is %v (%#016x) with %s, %v (%#016x) with %s",
-					o.name, j, o.v[j], math.Float64bits(o.v[j]), outLabel, r.v[j], math.Float64bits(r.v[j]), refLabel)
-			}
-		}
-	}
-	if len(out) != len(ref) {
-		return fmt.Sprintf("%d fields with %s, %d with %s", len(out), outLabel, len(ref), refLabel)
-	}
-	return "(no field differs on a second run: the result is not deterministic)"
+	return msg + note + m.Fields(out, ref, outLabel, refLabel)
 }
 
 // engineGoldenSet is a seeded data set of the golden table.
@@ -439,16 +322,16 @@ func penaltyDesc(l1, l2 float64) string {
 func engineGoldenCases() []engineGoldenCase {
 	var cases []engineGoldenCase
 	for _, s := range engineGoldenSets {
-		addCase := func(what string, pass bool, run func(r *engineGoldenRun) []goldenField) {
+		addCase := func(what string, pass bool, run func(r *engineGoldenRun) []golden.Field) {
 			cases = append(cases, engineGoldenCase{s.desc() + " " + what, s, pass, run})
 		}
-		add := func(what string, run func(r *engineGoldenRun) []goldenField) { addCase(what, false, run) }
-		addCase("moments", true, func(r *engineGoldenRun) []goldenField { return momentsFields(r.moments(s, true)) })
-		addCase("moments raw", true, func(r *engineGoldenRun) []goldenField { return momentsFields(r.moments(s, false)) })
-		addCase("moments at", true, func(r *engineGoldenRun) []goldenField {
+		add := func(what string, run func(r *engineGoldenRun) []golden.Field) { addCase(what, false, run) }
+		addCase("moments", true, func(r *engineGoldenRun) []golden.Field { return momentsFields(r.moments(s, true)) })
+		addCase("moments raw", true, func(r *engineGoldenRun) []golden.Field { return momentsFields(r.moments(s, false)) })
+		addCase("moments at", true, func(r *engineGoldenRun) []golden.Field {
 			return append(momentsFields(r.momentsAt(s, true)), momentsFields(r.momentsAt(s, false))...)
 		})
-		addCase("metrics", true, func(r *engineGoldenRun) []goldenField { return r.metrics(s, s.desc()+" metrics") })
+		addCase("metrics", true, func(r *engineGoldenRun) []golden.Field { return r.metrics(s, s.desc()+" metrics") })
 		for _, intercept := range []bool{true, false} {
 			ic := "intercept"
 			if !intercept {
@@ -457,8 +340,8 @@ func engineGoldenCases() []engineGoldenCase {
 			for _, pen := range engineGoldenPenalties {
 				l1, l2 := pen[0], pen[1]
 				prefix := ic + " " + penaltyDesc(l1, l2) + " "
-				solve := func(what string, f func(r *engineGoldenRun, pr *Problem) []goldenField) {
-					add(prefix+what, func(r *engineGoldenRun) []goldenField {
+				solve := func(what string, f func(r *engineGoldenRun, pr *Problem) []golden.Field) {
+					add(prefix+what, func(r *engineGoldenRun) []golden.Field {
 						m, err := r.moments(s, intercept)
 						if err != nil {
 							return errFields(err)
@@ -466,26 +349,26 @@ func engineGoldenCases() []engineGoldenCase {
 						return f(r, NewProblem(m, intercept, l1, l2))
 					})
 				}
-				solve("problem", func(_ *engineGoldenRun, pr *Problem) []goldenField { return problemFields(pr) })
+				solve("problem", func(_ *engineGoldenRun, pr *Problem) []golden.Field { return problemFields(pr) })
 				if l1 == 0 {
-					solve("cholesky", func(_ *engineGoldenRun, pr *Problem) []goldenField { return choleskyFields(pr) })
+					solve("cholesky", func(_ *engineGoldenRun, pr *Problem) []golden.Field { return choleskyFields(pr) })
 				}
-				solve("maxeigen", func(_ *engineGoldenRun, pr *Problem) []goldenField {
+				solve("maxeigen", func(_ *engineGoldenRun, pr *Problem) []golden.Field {
 					l, err := MaxEigen(context.Background(), penalisedCurvature(pr), pr.K())
-					return append(errFields(err), goldenField{name: "L", v: []float64{l}})
+					return append(errFields(err), golden.Field{Name: "L", V: []float64{l}})
 				})
 				if l1 > 0 {
-					solve("lasso", func(_ *engineGoldenRun, pr *Problem) []goldenField { return lassoFields(pr) })
+					solve("lasso", func(_ *engineGoldenRun, pr *Problem) []golden.Field { return lassoFields(pr) })
 				}
 				desc := s.desc() + " " + prefix + "quadratic"
-				solve("quadratic", func(r *engineGoldenRun, pr *Problem) []goldenField {
+				solve("quadratic", func(r *engineGoldenRun, pr *Problem) []golden.Field {
 					mv, err := r.momentsAt(s, intercept)
 					if err != nil {
 						return errFields(err)
 					}
 					gl1, gl2 := pr.GDPenalties(l1, l2)
 					v := goldenVector(tsqrGoldenRand(desc), pr.K())
-					fields := []goldenField{{name: "GDPenalties", v: []float64{gl1, gl2}}}
+					fields := []golden.Field{{Name: "GDPenalties", V: []float64{gl1, gl2}}}
 					fields = append(fields, quadraticFields("train ", pr.Quadratic(), v)...)
 					return append(fields, quadraticFields("validation ", pr.Validation(mv), v)...)
 				})
@@ -547,10 +430,10 @@ func (r *engineGoldenRun) momentsAt(s engineGoldenSet, intercept bool) (*Moments
 
 // metrics runs the metrics passes over the set at seeded coefficients:
 // Residuals, PredictionSums of the same predictions, TargetSpread, R2.
-func (r *engineGoldenRun) metrics(s engineGoldenSet, desc string) []goldenField {
+func (r *engineGoldenRun) metrics(s engineGoldenSet, desc string) []golden.Field {
 	d := r.dataOf(s, false)
 	rng := tsqrGoldenRand(desc)
-	coef, b := goldenVector(rng, d.Cols), rng.normal(0, 1)
+	coef, b := goldenVector(rng, d.Cols), rng.Normal(0, 1)
 	sums, err := Residuals(context.Background(), r.plan, d, coef, b)
 	if err != nil {
 		return errFields(err)
@@ -567,22 +450,22 @@ func (r *engineGoldenRun) metrics(s engineGoldenSet, desc string) []goldenField 
 	if err != nil {
 		return errFields(err)
 	}
-	return []goldenField{
-		{name: "Residuals", v: []float64{sums.SqErr, sums.AbsErr}},
-		{name: "PredictionSums", v: []float64{given.SqErr, given.AbsErr}},
-		{name: "TargetSpread", v: []float64{spread}},
-		{name: "R2", v: []float64{R2(sums.SqErr, spread)}},
+	return []golden.Field{
+		{Name: "Residuals", V: []float64{sums.SqErr, sums.AbsErr}},
+		{Name: "PredictionSums", V: []float64{given.SqErr, given.AbsErr}},
+		{Name: "TargetSpread", V: []float64{spread}},
+		{Name: "R2", V: []float64{R2(sums.SqErr, spread)}},
 	}
 }
 
-func errFields(err error) []goldenField {
+func errFields(err error) []golden.Field {
 	if err == nil {
 		return nil
 	}
-	return []goldenField{{name: "error", text: err.Error()}}
+	return []golden.Field{{Name: "error", Text: err.Error()}}
 }
 
-func momentsFields(m *Moments, err error) []goldenField {
+func momentsFields(m *Moments, err error) []golden.Field {
 	if err != nil {
 		return errFields(err)
 	}
@@ -591,21 +474,21 @@ func momentsFields(m *Moments, err error) []goldenField {
 		means[j] = m.Mean(j)
 	}
 	means[m.Cols] = m.YMean()
-	return []goldenField{
-		{name: "Shift", v: m.Shift}, {name: "Scale", v: m.Scale},
-		{name: "YShift", v: []float64{m.YShift}}, {name: "YScale", v: []float64{m.YScale}},
-		{name: "Gram", v: m.Gram}, {name: "means", v: means},
+	return []golden.Field{
+		{Name: "Shift", V: m.Shift}, {Name: "Scale", V: m.Scale},
+		{Name: "YShift", V: []float64{m.YShift}}, {Name: "YScale", V: []float64{m.YScale}},
+		{Name: "Gram", V: m.Gram}, {Name: "means", V: means},
 	}
 }
 
-func problemFields(pr *Problem) []goldenField {
+func problemFields(pr *Problem) []golden.Field {
 	live := make([]float64, len(pr.Live))
 	for a, j := range pr.Live {
 		live[a] = float64(j)
 	}
-	return []goldenField{
-		{name: "Live", v: live}, {name: "Sigma", v: pr.Sigma}, {name: "A", v: pr.A}, {name: "C", v: pr.C},
-		{name: "YY", v: []float64{pr.YY}}, {name: "L1w", v: pr.L1w}, {name: "L2w", v: pr.L2w},
+	return []golden.Field{
+		{Name: "Live", V: live}, {Name: "Sigma", V: pr.Sigma}, {Name: "A", V: pr.A}, {Name: "C", V: pr.C},
+		{Name: "YY", V: []float64{pr.YY}}, {Name: "L1w", V: pr.L1w}, {Name: "L2w", V: pr.L2w},
 	}
 }
 
@@ -622,7 +505,7 @@ func penalisedCurvature(pr *Problem) []float64 {
 
 // choleskyFields factors the penalised curvature and solves for c: the
 // least-squares or ridge solution, its coefficients and objective.
-func choleskyFields(pr *Problem) []goldenField {
+func choleskyFields(pr *Problem) []golden.Field {
 	k := pr.K()
 	ch, err := Factor(context.Background(), penalisedCurvature(pr), k)
 	if err != nil {
@@ -635,11 +518,11 @@ func choleskyFields(pr *Problem) []goldenField {
 	v := append([]float64(nil), pr.C...)
 	ch.Solve(v)
 	coef, b := pr.Coef(v)
-	return []goldenField{
-		{name: "L", v: ch.L}, {name: "Pivot", v: ch.Pivot}, {name: "Dependent", v: dep},
-		{name: "MinPivot", v: []float64{ch.MinPivot()}}, {name: "v", v: v},
-		{name: "coef", v: coef}, {name: "intercept", v: []float64{b}},
-		{name: "Value", v: []float64{pr.Value(v, make([]float64, k))}},
+	return []golden.Field{
+		{Name: "L", V: ch.L}, {Name: "Pivot", V: ch.Pivot}, {Name: "Dependent", V: dep},
+		{Name: "MinPivot", V: []float64{ch.MinPivot()}}, {Name: "v", V: v},
+		{Name: "coef", V: coef}, {Name: "intercept", V: []float64{b}},
+		{Name: "Value", V: []float64{pr.Value(v, make([]float64, k))}},
 	}
 }
 
@@ -655,22 +538,22 @@ func engineGoldenSweeps(k int) int {
 	return 5000
 }
 
-func lassoFields(pr *Problem) []goldenField {
+func lassoFields(pr *Problem) []golden.Field {
 	sweeps := 0
 	v, err := pr.Lasso(context.Background(), engineGoldenSweeps(pr.K()), func() { sweeps++ })
 	if err != nil {
 		return errFields(err)
 	}
 	coef, b := pr.Coef(v)
-	return []goldenField{
-		{name: "v", v: v}, {name: "sweeps", v: []float64{float64(sweeps)}},
-		{name: "coef", v: coef}, {name: "intercept", v: []float64{b}},
-		{name: "Value", v: []float64{pr.Value(v, make([]float64, pr.K()))}},
+	return []golden.Field{
+		{Name: "v", V: v}, {Name: "sweeps", V: []float64{float64(sweeps)}},
+		{Name: "coef", V: coef}, {Name: "intercept", V: []float64{b}},
+		{Name: "Value", V: []float64{pr.Value(v, make([]float64, pr.K()))}},
 	}
 }
 
 // quadraticFields evaluates q at v: loss, gradient and penalty weights.
-func quadraticFields(prefix string, q *Quadratic, v []float64) []goldenField {
+func quadraticFields(prefix string, q *Quadratic, v []float64) []golden.Field {
 	_, k := q.Dims()
 	grad := make([]float64, k)
 	loss := q.Eval(v, gd.All(1), grad)
@@ -678,17 +561,17 @@ func quadraticFields(prefix string, q *Quadratic, v []float64) []goldenField {
 	for j := range w {
 		w[j] = q.PenaltyWeight(j)
 	}
-	return []goldenField{
-		{name: prefix + "loss", v: []float64{loss}}, {name: prefix + "grad", v: grad},
-		{name: prefix + "PenaltyWeight", v: w},
+	return []golden.Field{
+		{Name: prefix + "loss", V: []float64{loss}}, {Name: prefix + "grad", V: grad},
+		{Name: prefix + "PenaltyWeight", V: w},
 	}
 }
 
 // goldenVector returns k values of random sign and exponents −2…1.
-func goldenVector(r tsqrGoldenRNG, k int) []float64 {
+func goldenVector(r golden.RNG, k int) []float64 {
 	v := make([]float64, k)
 	for j := range v {
-		v[j] = r.normal(-2, 1)
+		v[j] = r.Normal(-2, 1)
 	}
 	return v
 }
@@ -724,24 +607,24 @@ func (s engineGoldenSet) data(val bool) Data {
 //     12…13, thousands of standard deviations from the means;
 //   - offset: column j is (1024 + plain)·2^(8·(j mod 5) − 16), scales from
 //     2⁻⁶ to 2²⁶ on offsets 2⁸ times larger, and column 3 is constant.
-func engineGoldenMatrix(r tsqrGoldenRNG, class string, n, p int) Data {
+func engineGoldenMatrix(r golden.RNG, class string, n, p int) Data {
 	beta := make([]float64, p)
 	for j := range beta {
 		if j%4 != 3 {
-			beta[j] = r.normal(-2, 1)
+			beta[j] = r.Normal(-2, 1)
 		}
 	}
 	x, y := make([]float64, n*p), make([]float64, n)
 	for i := range n {
-		yi := 3 + r.normal(-5, -4)
+		yi := 3 + r.Normal(-5, -4)
 		if class == "far" && i == 0 {
-			yi = r.normal(12, 13)
+			yi = r.Normal(12, 13)
 		}
 		for j := range p {
-			v := r.normal(-1, 1)
+			v := r.Normal(-1, 1)
 			switch {
 			case class == "far" && i == 0:
-				v = r.normal(12, 13)
+				v = r.Normal(12, 13)
 			case class == "offset" && j == 3:
 				v = 1e6
 			case class == "offset":

@@ -1,20 +1,13 @@
 package lsq
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"flag"
 	"fmt"
-	"hash/fnv"
 	"math"
-	"math/rand/v2"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/lanes-go/lanes/internal/golden"
 	"github.com/lanes-go/lanes/kernels"
 )
 
@@ -35,23 +28,18 @@ import (
 // golden.txt holds the SHA-256 of table.txt. A pass needs only the hash;
 // the table is there to name the first case that differs.
 
-// tsqrUpdateGolden, -update-golden, rewrites testdata/golden with the
-// generic kernels. That is legitimate only when the arithmetic of TSQR
-// changes on purpose: an implementation that disagrees with the golden
-// table is wrong, and a new case must add a line, not change the others.
-// (The package's other golden tests, if any, must share this flag: a
-// flag cannot be defined twice.)
-var tsqrUpdateGolden = flag.Bool("update-golden", false,
-	"rewrite internal/lsq/testdata/golden with the generic kernels (only when the arithmetic changes on purpose)")
-
-var (
-	tsqrGoldenDir   = filepath.Join("testdata", "golden")
-	tsqrGoldenTable = filepath.Join(tsqrGoldenDir, "table.txt")
-	tsqrGoldenHash  = filepath.Join(tsqrGoldenDir, "golden.txt")
-)
-
-// tsqrGoldenHeader is the first line of the table, hashed with the rest.
-const tsqrGoldenHeader = "# lsq golden table: case, then #sha256[:8] of its result's bits, little-endian; NaN canonical\n"
+// -update-golden (package internal/golden) rewrites testdata/golden with
+// the generic kernels. That is legitimate only when the arithmetic of
+// TSQR changes on purpose: an implementation that disagrees with the
+// golden table is wrong, and a new case must add a line, not change the
+// others. (The flag rewrites the table of every golden test it runs:
+// name the one with -run.)
+var tsqrGoldenFiles = golden.Files{
+	Table:   filepath.Join(golden.Dir, "table.txt"),
+	Hash:    filepath.Join(golden.Dir, "golden.txt"),
+	Header:  "# lsq golden table: case, then #sha256[:8] of its result's bits, little-endian; NaN canonical\n",
+	Command: "go test ./internal/lsq -run '^TestTSQRGolden$' -update-golden",
+}
 
 // tsqrGoldenCase is one line of the table: run computes the result with
 // the kernels in use.
@@ -62,7 +50,7 @@ type tsqrGoldenCase struct {
 
 func TestTSQRGolden(t *testing.T) {
 	cases := tsqrGoldenCases()
-	if *tsqrUpdateGolden {
+	if golden.Update() {
 		// Written with generic whatever LANES_KERNELS or the CPU says:
 		// the reference is the specification's own code.
 		restore, err := kernels.Use(kernels.Generic)
@@ -71,22 +59,9 @@ func TestTSQRGolden(t *testing.T) {
 		}
 		table := tsqrGoldenTableOf(cases)
 		restore()
-		if err := os.MkdirAll(tsqrGoldenDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(tsqrGoldenTable, []byte(table), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(tsqrGoldenHash, []byte(tsqrGoldenSum(table)+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s and %s with generic: %d cases, %s", tsqrGoldenTable, tsqrGoldenHash, len(cases), tsqrGoldenSum(table))
+		tsqrGoldenFiles.Write(t, table)
 	}
-	raw, err := os.ReadFile(tsqrGoldenHash)
-	if err != nil {
-		t.Fatalf("%v (write it with go test ./internal/lsq -run '^TestTSQRGolden$' -update-golden)", err)
-	}
-	want := strings.TrimSpace(string(raw))
+	want := tsqrGoldenFiles.Want(t)
 	for _, impl := range kernels.Available() {
 		t.Run(impl, func(t *testing.T) {
 			restore, err := kernels.Use(impl)
@@ -95,15 +70,7 @@ func TestTSQRGolden(t *testing.T) {
 			}
 			defer restore()
 			table := tsqrGoldenTableOf(cases)
-			if got := tsqrGoldenSum(table); got != want {
-				wantTable, err := os.ReadFile(tsqrGoldenTable)
-				if err != nil {
-					t.Fatalf("hash %s, want %s; %v", got, want, err)
-				}
-				// A checkout that turned \n into \r\n must still diff by line.
-				t.Fatalf("hash %s, want %s (%s):\n%s", got, want, tsqrGoldenHash,
-					tsqrGoldenDiff(cases, strings.ReplaceAll(string(wantTable), "\r\n", "\n"), table))
-			}
+			tsqrGoldenFiles.Check(t, want, table, func(committed string) string { return tsqrGoldenDiff(cases, committed, table) })
 		})
 	}
 }
@@ -214,102 +181,37 @@ func tsqrGoldenCases() []tsqrGoldenCase {
 }
 
 // tsqrGoldenTableOf runs every case with the kernels in use and returns
-// the table.
+// the table: each case's R as a golden.Hash.
 func tsqrGoldenTableOf(cases []tsqrGoldenCase) string {
-	var b strings.Builder
-	b.WriteString(tsqrGoldenHeader)
-	for _, c := range cases {
-		b.WriteString(c.desc + " " + tsqrGoldenValue(c.run()) + "\n")
-	}
-	return b.String()
-}
-
-func tsqrGoldenSum(table string) string {
-	s := sha256.Sum256([]byte(table))
-	return hex.EncodeToString(s[:])
-}
-
-// tsqrGoldenBits returns the bits of v with every NaN made the same NaN.
-func tsqrGoldenBits(v float64) uint64 {
-	if math.IsNaN(v) {
-		return 0x7ff8_0000_0000_0000
-	}
-	return math.Float64bits(v)
-}
-
-// tsqrGoldenValue is the table's record of a result: "#" and the first
-// 16 hex digits of the SHA-256 of its bits, little-endian explicitly, so
-// that s390x hashes the same bytes.
-func tsqrGoldenValue(out []float64) string {
-	h := sha256.New()
-	var b [8]byte
-	for _, v := range out {
-		binary.LittleEndian.PutUint64(b[:], tsqrGoldenBits(v))
-		h.Write(b[:])
-	}
-	return "#" + hex.EncodeToString(h.Sum(nil)[:8])
+	return golden.Table(tsqrGoldenFiles.Header, cases, func(c tsqrGoldenCase) (string, string) {
+		return c.desc, golden.Hash(c.run())
+	})
 }
 
 // tsqrGoldenDiff explains how the table got differs from the table want:
-// how many lines differ, the first with both values, and, when the
-// generic kernels on this machine agree with the golden value, the first
-// element in which the kernels in use differ from them.
+// how many lines differ, the first with both values, and, rerunning that
+// case, the first element of R in which the kernels in use differ from
+// generic (or that generic disagrees with the golden value too).
 func tsqrGoldenDiff(cases []tsqrGoldenCase, want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	first, count := -1, 0
-	for i := range max(len(wl), len(gl)) {
-		if i >= len(wl) || i >= len(gl) || wl[i] != gl[i] {
-			if first < 0 {
-				first = i
-			}
-			count++
-		}
-	}
-	if first < 0 {
-		return "table.txt matches these runs but golden.txt is not its hash: regenerate both with -update-golden"
-	}
-	line := func(ls []string, i int) string {
-		if i < len(ls) {
-			return ls[i]
-		}
-		return "(none)"
-	}
-	split := func(l string) (desc, value string) {
-		sp := max(strings.LastIndexByte(l, ' '), 0)
-		return l[:sp], l[sp+1:]
-	}
-	wantDesc, wantVal := split(line(wl, first))
-	gotDesc, gotVal := split(line(gl, first))
-	if wantDesc != gotDesc {
-		return fmt.Sprintf("line %d of %s is not this test's case (the case list changed? a new case must only add a line):\n\twant %q\n\tgot  %q",
-			first+1, tsqrGoldenTable, line(wl, first), line(gl, first))
-	}
 	impl := kernels.Impl()
-	msg := fmt.Sprintf("%d lines of the table differ from %s; the first is line %d:\n\t%s\n\twant %s\n\tgot  %s with %s kernels on %s",
-		count, tsqrGoldenTable, first+1, wantDesc, wantVal, gotVal, impl, runtime.GOARCH)
-	k := first - strings.Count(tsqrGoldenHeader, "\n")
-	if k < 0 || k >= len(cases) || cases[k].desc != wantDesc {
+	msg, m := tsqrGoldenFiles.Diff(want, got, impl)
+	if m == nil || m.Case < 0 || m.Case >= len(cases) {
 		return msg
 	}
-	out := cases[k].run()
+	c := cases[m.Case]
+	out := c.run()
 	restore, err := kernels.Use(kernels.Generic)
 	if err != nil {
 		return msg
 	}
-	ref := cases[k].run()
+	ref := c.run()
 	restore()
-	if tsqrGoldenValue(ref) != wantVal {
-		return msg + fmt.Sprintf("\n\tgeneric on this machine gives %s: the Go arithmetic differs on %s (a fused multiply-add?), or the golden files are stale",
-			tsqrGoldenValue(ref), runtime.GOARCH)
+	note, done := m.Generic(golden.Hash(ref), impl)
+	if done {
+		return msg + note
 	}
 	p := int(math.Sqrt(float64(len(out))))
-	for i := range out {
-		if tsqrGoldenBits(out[i]) != tsqrGoldenBits(ref[i]) {
-			return msg + fmt.Sprintf("\n\tgeneric agrees with the golden value; R[%d][%d] is %v (%#016x) with %s, %v (%#016x) with generic",
-				i/p, i%p, out[i], math.Float64bits(out[i]), impl, ref[i], math.Float64bits(ref[i]))
-		}
-	}
-	return msg + "\n\t(no element differs on a second run: the result is not deterministic)"
+	return msg + note + m.Floats(out, ref, func(i int) string { return fmt.Sprintf("R[%d][%d]", i/p, i%p) }, impl, "generic")
 }
 
 // The inputs. Every value is built from the integer output of PCG by bit
@@ -318,31 +220,8 @@ func tsqrGoldenDiff(cases []tsqrGoldenCase, want, got string) string {
 // generator from its description, so adding a case leaves the data, and
 // the table lines, of every other case alone.
 
-// tsqrGoldenRNG draws from PCG, whose output is specified; only its raw
-// Uint64 is used, not methods whose algorithm a Go release could change.
-type tsqrGoldenRNG struct{ p *rand.PCG }
-
-func tsqrGoldenRand(desc string) tsqrGoldenRNG {
-	h := fnv.New64a()
-	h.Write([]byte(desc))
-	return tsqrGoldenRNG{rand.NewPCG(h.Sum64(), 0x74737172)}
-}
-
-func (r tsqrGoldenRNG) intn(k int) int { return int(r.p.Uint64() % uint64(k)) }
-
-// normal returns a value of random sign and mantissa, exponent lo…hi.
-func (r tsqrGoldenRNG) normal(lo, hi int) float64 {
-	e := uint64(lo + r.intn(hi-lo+1) + 1023)
-	b := r.p.Uint64()
-	return math.Float64frombits(b&(1<<63) | e<<52 | b&(1<<52-1))
-}
-
-// lowBits returns v with its low b mantissa bits random: a relative
-// change below 2^(b−52).
-func (r tsqrGoldenRNG) lowBits(v float64, b int) float64 {
-	mask := uint64(1)<<b - 1
-	return math.Float64frombits(math.Float64bits(v)&^mask | r.p.Uint64()&mask)
-}
+// tsqrGoldenRand returns the source of the case desc.
+func tsqrGoldenRand(desc string) golden.RNG { return golden.NewRNG(desc, 0x74737172) }
 
 // tsqrGoldenSpecials are mixed into the "special" class.
 var tsqrGoldenSpecials = []float64{
@@ -363,30 +242,30 @@ var tsqrGoldenSpecials = []float64{
 //   - huge: exponents 960…990, so that Nrm2 scales;
 //   - special: random, with ±0, ±Inf, NaN, the smallest subnormal and
 //     ±MaxFloat64 at one element in 50.
-func tsqrGoldenMatrix(r tsqrGoldenRNG, class string, n, p int) []float64 {
+func tsqrGoldenMatrix(r golden.RNG, class string, n, p int) []float64 {
 	a := make([]float64, n*p)
 	exps := make([]int, p)
 	for k := range exps {
-		exps[k] = r.intn(81) - 40
+		exps[k] = r.Intn(81) - 40
 	}
 	for i := range n {
 		row := a[i*p : (i+1)*p]
 		for k := range row {
 			switch class {
 			case "random":
-				row[k] = r.normal(-2, 2)
+				row[k] = r.Normal(-2, 2)
 			case "scaled":
-				row[k] = r.normal(exps[k]-1, exps[k]+1)
+				row[k] = r.Normal(exps[k]-1, exps[k]+1)
 			case "collinear":
 				if k == 0 {
-					row[k] = r.normal(-1, 1)
+					row[k] = r.Normal(-1, 1)
 				} else {
-					row[k] = r.lowBits(row[0], 12+8*(k%4))
+					row[k] = r.LowBits(row[0], 12+8*(k%4))
 				}
 			case "intercept":
 				row[k] = 1
 				if k > 0 {
-					row[k] = r.lowBits(1, 12+8*(k%4))
+					row[k] = r.LowBits(1, 12+8*(k%4))
 				}
 			case "zeros":
 				switch {
@@ -395,16 +274,16 @@ func tsqrGoldenMatrix(r tsqrGoldenRNG, class string, n, p int) []float64 {
 				case k%4 == 3:
 					row[k] = row[0]
 				default:
-					row[k] = r.normal(-2, 2)
+					row[k] = r.Normal(-2, 2)
 				}
 			case "tiny":
-				row[k] = r.normal(-1010, -990)
+				row[k] = r.Normal(-1010, -990)
 			case "huge":
-				row[k] = r.normal(960, 990)
+				row[k] = r.Normal(960, 990)
 			case "special":
-				row[k] = r.normal(-2, 2)
-				if r.intn(50) == 0 {
-					row[k] = tsqrGoldenSpecials[r.intn(len(tsqrGoldenSpecials))]
+				row[k] = r.Normal(-2, 2)
+				if r.Intn(50) == 0 {
+					row[k] = tsqrGoldenSpecials[r.Intn(len(tsqrGoldenSpecials))]
 				}
 			default:
 				panic("tsqrGoldenMatrix: no class " + class)
