@@ -80,7 +80,7 @@ func BenchmarkEpoch(b *testing.B) {
 func benchObjective(b *testing.B, x Matrix, y []float64) *gd.LeastSquares {
 	plan := kernels.NewBlockPlan(0)
 	defer plan.Close()
-	mom, err := moments(context.Background(), plan, x, y, true, "X")
+	mom, err := moments(context.Background(), plan, x, y, true, false, "X")
 	if err != nil {
 		b.Fatal(err)
 	}

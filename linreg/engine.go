@@ -29,11 +29,30 @@ func data(x Matrix, y []float64) lsq.Data {
 	return d
 }
 
-// moments runs the moments pass over x and y; what names X in messages
-// ("X", "validation X").
-func moments(ctx context.Context, plan *kernels.BlockPlan, x Matrix, y []float64, centre bool, what string) (*lsq.Moments, error) {
-	m, err := lsq.ComputeMoments(ctx, plan, data(x, y), centre)
+// moments runs the moments pass over x and y, the diagonal moments if
+// diagonal; what names X in messages ("X", "validation X").
+func moments(ctx context.Context, plan *kernels.BlockPlan, x Matrix, y []float64, centre, diagonal bool, what string) (*lsq.Moments, error) {
+	compute := lsq.ComputeMoments
+	if diagonal {
+		compute = lsq.ComputeDiagonalMoments
+	}
+	m, err := compute(ctx, plan, data(x, y), centre)
 	return m, dataError(err, what)
+}
+
+// rowsOnly reports whether the fit needs only each column's mean and
+// variance from the moments pass, and no product between columns: SGD,
+// whose automatic rate does not depend on the curvature (see gdConfig),
+// and mini-batches at a given rate or schedule. Their steps read rows;
+// the Gram would cost O(n·d²) for nothing.
+func (r Regressor) rowsOnly() bool {
+	switch r.method() {
+	case SGD:
+		return true
+	case MiniBatch:
+		return r.Rate != 0 || r.Schedule != nil
+	}
+	return false
 }
 
 // dataError words an error of the engine's passes for linreg's callers.

@@ -35,7 +35,7 @@ func exactViaRows(t *testing.T, x Matrix, y []float64, intercept bool, l2 float6
 	t.Helper()
 	plan := kernels.NewBlockPlan(workers)
 	defer plan.Close()
-	m, err := moments(context.Background(), plan, x, y, intercept, "X")
+	m, err := moments(context.Background(), plan, x, y, intercept, false, "X")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestExactIllConditioned(t *testing.T) {
 
 // exactSolveNormal solves least squares by the normal equations only.
 func exactSolveNormal(x Matrix, y []float64, intercept bool) ([]float64, float64, error) {
-	m, err := moments(context.Background(), nil, x, y, intercept, "X")
+	m, err := moments(context.Background(), nil, x, y, intercept, false, "X")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -29,7 +29,7 @@ func exactFit(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2
 func exactFitWorkers(ctx context.Context, x Matrix, y []float64, intercept bool, l1, l2 float64, workers int, opts fitOptions) (coef []float64, b float64, err error) {
 	plan := kernels.NewBlockPlan(workers)
 	defer plan.Close()
-	m, err := moments(ctx, plan, x, y, intercept, "X")
+	m, err := moments(ctx, plan, x, y, intercept, false, "X")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -55,6 +55,9 @@ type fitOptions struct {
 	// coordinate-descent sweep), so that a test can cancel in the middle
 	// of a phase and count the steps taken after.
 	hook func(step string)
+	// fullMoments makes a fit that needs only diagonal moments (rowsOnly)
+	// compute the full ones, so that a test can compare the two.
+	fullMoments bool
 	// maxSweeps, if > 0, caps the sweeps of coordinate descent instead of
 	// lsq.MaxSweeps, so that a test can provoke its failure.
 	maxSweeps int
@@ -98,7 +101,7 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 	}
 	plan := kernels.NewBlockPlan(r.Workers)
 	defer plan.Close()
-	mom, err := moments(ctx, plan, x, y, intercept, "X")
+	mom, err := moments(ctx, plan, x, y, intercept, r.rowsOnly() && !opts.fullMoments, "X")
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +117,9 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 			}
 			yshift = mom.YMean()
 		}
-		val, err = lsq.ComputeMomentsAt(ctx, plan, data(r.ValX, r.ValY), shift, mom.Scale, yshift, mom.YScale)
+		// A row-wise fit reads no validation Gram: this pass checks the
+		// values, and diagonal moments do that in O(n·d).
+		val, err = lsq.ComputeMomentsAt(ctx, plan, data(r.ValX, r.ValY), shift, mom.Scale, yshift, mom.YScale, mom.Diagonal)
 		if err != nil {
 			return nil, dataError(err, "validation X")
 		}
@@ -246,12 +251,19 @@ func (r Regressor) gdConfig(ctx context.Context, pr *lsq.Problem, obj gd.Objecti
 		Callback: r.Callback, CallbackEvery: r.CallbackEvery,
 		MaxEpochs: r.PlannedEpochs(rows), Tol: r.Tol, ShuffleBlock: r.ShuffleBlock,
 	}
+	// h is the penalised curvature A + diag(L2w), which only the full
+	// moments give (A is nil after diagonal ones: see rowsOnly).
 	k := pr.K()
-	h := append([]float64(nil), pr.A...) // the penalised curvature
-	for j := range k {
+	h := append([]float64(nil), pr.A...)
+	for j := 0; j < k && pr.A != nil; j++ {
 		h[j*k+j] += pr.L2w[j]
 	}
-	curvature := func() (float64, error) { return lsq.MaxEigen(ctx, h, k) }
+	curvature := func() (float64, error) {
+		if pr.A == nil {
+			return 0, errors.New("linreg: internal error: the curvature needs the products between columns, which the moments of a row-wise fit leave out")
+		}
+		return lsq.MaxEigen(ctx, h, k)
+	}
 	base := r.Rate
 	m.Options.AutoRate = base == 0 && r.Schedule == nil
 	switch method {
@@ -299,11 +311,20 @@ func (r Regressor) gdConfig(ctx context.Context, pr *lsq.Problem, obj gd.Objecti
 			// A standardised row has squared norm d on average, so a step of
 			// 1/d moves one row's prediction about all the way; a batch of B
 			// averages B rows, and no step may exceed 1/L.
-			l, err := curvature()
-			if err != nil {
-				return cfg, err
+			base = float64(batch) / float64(2*d)
+			if batch > 1 {
+				l, err := curvature()
+				if err != nil {
+					return cfg, err
+				}
+				base = min(base, 1/l)
 			}
-			base = min(float64(batch)/float64(2*d), 1/l)
+			// One row at a time (batch 1), 1/L never binds: the penalised
+			// curvature has a unit diagonal, so every element is at most
+			// 1 in size (Cauchy–Schwarz), λ_max ≤ L ≤ k ≤ d (MaxEigen is
+			// capped by the largest row sum), and 1/L ≥ 1/d > 1/(2d). So
+			// SGD needs neither the Gram nor L (see rowsOnly).
+
 			// Decay linearly to a thousandth over the planned steps, so
 			// that the noise of the last epochs is small. (Epochs may be
 			// up to math.MaxInt: PlannedSteps saturates, a decay over more

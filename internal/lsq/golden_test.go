@@ -423,7 +423,7 @@ func (r *engineGoldenRun) momentsAt(s engineGoldenSet, intercept bool) (*Moments
 		}
 		yshift = m.YMean()
 	}
-	mv, err := ComputeMomentsAt(context.Background(), r.plan, r.dataOf(s, true), shift, m.Scale, yshift, m.YScale)
+	mv, err := ComputeMomentsAt(context.Background(), r.plan, r.dataOf(s, true), shift, m.Scale, yshift, m.YScale, false)
 	r.memo[key] = [2]any{mv, err}
 	return mv, err
 }

@@ -19,19 +19,33 @@ type Moments struct {
 	Shift, Scale   []float64
 	YShift, YScale float64
 	Gram           []float64 // packed upper triangle of the p×p Gram, p = Cols+2
+	// Diagonal moments (ComputeDiagonalMoments) hold only the elements
+	// that give each column's and the target's mean and variance: (j, j),
+	// (j, Cols) and (Cols, Cols+1). The products between two columns, and
+	// between a column and the target, are NaN in Gram, and At panics for
+	// them.
+	Diagonal bool
 }
 
 // P returns the order of the Gram matrix: the columns, the constant and
 // the target.
 func (m *Moments) P() int { return m.Cols + 2 }
 
-// At returns the Gram's element (j, k), either triangle.
+// At returns the Gram's element (j, k), either triangle. For diagonal
+// moments it panics unless the element is one they hold (see Diagonal).
 func (m *Moments) At(j, k int) float64 {
 	if j > k {
 		j, k = k, j
 	}
+	if m.Diagonal && !m.holds(j, k) {
+		panic(fmt.Sprintf("lsq: element (%d, %d) of diagonal moments: only the means and variances were computed", j, k))
+	}
 	return m.Gram[Packed(m.P(), j, k)]
 }
+
+// holds reports whether diagonal moments hold element (j, k), j ≤ k: a
+// square, a sum (k is the constant's column), or the constant's own.
+func (m *Moments) holds(j, k int) bool { return j == k || k == m.Cols || j == m.Cols }
 
 // Packed returns the index of element (j, k), j ≤ k, of a p×p upper
 // triangle stored row by row: row j holds (j, j) … (j, p−1).
@@ -57,13 +71,27 @@ const cancelRatio = 10
 // infinity in X or y is an error naming its row and column; so is a
 // context cancelled meanwhile.
 func ComputeMoments(ctx context.Context, plan *kernels.BlockPlan, d Data, centre bool) (*Moments, error) {
+	return computeMoments(ctx, plan, d, centre, false)
+}
+
+// ComputeDiagonalMoments is ComputeMoments for a fit that needs each
+// column's mean and variance and the target's, and no product between
+// two columns: a fit by single-row steps, whose rate does not depend on
+// the curvature. Every element it holds has the bits ComputeMoments gives
+// it (kernels.GramDiag is Gram's diagonal and its column of ones), at a
+// cost of O(n·d) instead of O(n·d²).
+func ComputeDiagonalMoments(ctx context.Context, plan *kernels.BlockPlan, d Data, centre bool) (*Moments, error) {
+	return computeMoments(ctx, plan, d, centre, true)
+}
+
+func computeMoments(ctx context.Context, plan *kernels.BlockPlan, d Data, centre, diagonal bool) (*Moments, error) {
 	if err := d.Check(); err != nil {
 		return nil, err
 	}
 	if d.Rows == 0 || d.Y == nil {
 		return nil, fmt.Errorf("lsq: the moments need rows and targets (%d rows, %d targets)", d.Rows, len(d.Y))
 	}
-	m := &Moments{Rows: d.Rows, Cols: d.Cols, Shift: make([]float64, d.Cols), Scale: make([]float64, d.Cols)}
+	m := &Moments{Rows: d.Rows, Cols: d.Cols, Shift: make([]float64, d.Cols), Scale: make([]float64, d.Cols), Diagonal: diagonal}
 	if centre {
 		copy(m.Shift, d.Row(0))
 		m.YShift = d.Y[0]
@@ -90,8 +118,8 @@ func ComputeMoments(ctx context.Context, plan *kernels.BlockPlan, d Data, centre
 
 // ComputeMomentsAt runs one moments pass over d with the given shifts and
 // scales: the moments of a validation set in the coordinates of its
-// training set.
-func ComputeMomentsAt(ctx context.Context, plan *kernels.BlockPlan, d Data, shift, scale []float64, yshift, yscale float64) (*Moments, error) {
+// training set; diagonal ones (see ComputeDiagonalMoments) if diagonal.
+func ComputeMomentsAt(ctx context.Context, plan *kernels.BlockPlan, d Data, shift, scale []float64, yshift, yscale float64, diagonal bool) (*Moments, error) {
 	if err := d.Check(); err != nil {
 		return nil, err
 	}
@@ -99,7 +127,7 @@ func ComputeMomentsAt(ctx context.Context, plan *kernels.BlockPlan, d Data, shif
 		return nil, fmt.Errorf("lsq: the moments need rows, targets and a shift and scale per column (%d rows, %d targets, %d columns)", d.Rows, len(d.Y), d.Cols)
 	}
 	m := &Moments{Rows: d.Rows, Cols: d.Cols, Shift: append([]float64(nil), shift...), Scale: append([]float64(nil), scale...),
-		YShift: yshift, YScale: yscale}
+		YShift: yshift, YScale: yscale, Diagonal: diagonal}
 	if err := m.pass(ctx, plan, d); err != nil {
 		return nil, err
 	}
@@ -148,23 +176,53 @@ func powerScale(v float64) float64 {
 	return math.Ldexp(1, min(-e, 1023))
 }
 
-// pass computes the Gram with the current shifts and scales.
+// pass computes the Gram with the current shifts and scales, or the
+// elements of diagonal moments.
 func (m *Moments) pass(ctx context.Context, plan *kernels.BlockPlan, d Data) error {
 	p := m.P()
 	width := p * (p + 1) / 2
 	task := &gramTask{ctx: ctx, d: d, m: m, p: p}
+	if m.Diagonal {
+		// Per block: the sums of z's p columns, then their squares.
+		width = 2 * p
+	}
 	sum := kernels.NewBlockSum(width)
 	if err := d.pass(ctx, plan, task, sum); err != nil {
 		return err
 	}
-	m.Gram = make([]float64, width)
-	sum.Sum(m.Gram)
-	for _, v := range m.Gram {
+	out := make([]float64, width)
+	sum.Sum(out)
+	for _, v := range out {
 		if !finite(v) {
 			return m.explain(ctx, d)
 		}
 	}
+	if m.Diagonal {
+		m.unpackDiagonal(out)
+	} else {
+		m.Gram = out
+	}
 	return nil
+}
+
+// unpackDiagonal places the sums and squares of diagonal moments (part:
+// the p sums of z's columns, then the p squares) where the Gram holds
+// them, and NaN everywhere else. The constant's column of z is all ones,
+// so its sum is its square, and (Cols, Cols+1) is the target's sum.
+func (m *Moments) unpackDiagonal(part []float64) {
+	p, c := m.P(), m.Cols
+	sums, squares := part[:p], part[p:]
+	m.Gram = make([]float64, p*(p+1)/2)
+	for i := range m.Gram {
+		m.Gram[i] = math.NaN()
+	}
+	for j := range p {
+		m.Gram[Packed(p, j, j)] = squares[j]
+		if j < c {
+			m.Gram[Packed(p, j, c)] = sums[j]
+		}
+	}
+	m.Gram[Packed(p, c, c+1)] = sums[c+1]
 }
 
 // explain finds why the Gram is not finite: a NaN or an infinity in the
@@ -270,7 +328,15 @@ func (t *gramTask) Block(lo, hi int, out []float64) {
 			z[i*p+d.Cols] = 1
 			z[i*p+d.Cols+1] = float64(d.Y[a+i]-m.YShift) * m.YScale
 		}
-		kernels.Gram(rows, p, z, p, s.g)
+		if m.Diagonal {
+			kernels.GramDiag(rows, p, z, p, s.g[:p], s.g[p:2*p])
+		} else {
+			kernels.Gram(rows, p, z, p, s.g)
+		}
+	}
+	if m.Diagonal {
+		copy(out, s.g[:2*p])
+		return
 	}
 	k := 0
 	for j := range p {

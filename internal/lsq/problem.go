@@ -25,8 +25,8 @@ type Problem struct {
 	Intercept bool
 	Live      []int     // the columns in the problem, increasing
 	Sigma     []float64 // per live column: √(C_jj + λ2_j), the standardising scale
-	A         []float64 // k×k, full, row-major, k = len(Live)
-	C         []float64 // k
+	A         []float64 // k×k, full, row-major, k = len(Live); nil from diagonal moments
+	C         []float64 // k; nil from diagonal moments
 	YY        float64
 	L1w, L2w  []float64 // per live column
 }
@@ -35,6 +35,8 @@ type Problem struct {
 // Without an intercept the moments must have zero shifts (see
 // ComputeMoments), and columns are dropped only if they are all zero;
 // with one, constant columns are dropped (the intercept fits them).
+// Diagonal moments give a problem without A and C (nil): its
+// standardisation, penalty weights and YY, all a row-wise fit needs.
 func NewProblem(m *Moments, intercept bool, l1, l2 float64) *Problem {
 	pr := &Problem{M: m, Intercept: intercept}
 	n := float64(m.Rows)
@@ -52,20 +54,23 @@ func NewProblem(m *Moments, intercept bool, l1, l2 float64) *Problem {
 	k := len(pr.Live)
 	pr.Sigma = make([]float64, k)
 	pr.L1w, pr.L2w = make([]float64, k), make([]float64, k)
-	pr.A, pr.C = make([]float64, k*k), make([]float64, k)
 	y := m.Cols + 1
 	for a, j := range pr.Live {
 		p := m.Scale[j]
 		pr.Sigma[a], pr.L2w[a] = penalisedScale(cov(j, j), l2, p)
 		pr.L1w[a] = float64(l1*m.YScale) * p / pr.Sigma[a]
 	}
+	pr.YY = cov(y, y)
+	if m.Diagonal {
+		return pr // no products between columns: A and C stay nil
+	}
+	pr.A, pr.C = make([]float64, k*k), make([]float64, k)
 	for a, j := range pr.Live {
 		for b, kk := range pr.Live {
 			pr.A[a*k+b] = cov(j, kk) / pr.Sigma[a] / pr.Sigma[b]
 		}
 		pr.C[a] = cov(j, y) / pr.Sigma[a]
 	}
-	pr.YY = cov(y, y)
 	return pr
 }
 

@@ -91,6 +91,12 @@
 //     in registers and may store and reload partial y[j] between row blocks.
 //   - Gram(m, n, a, lda, g): AᵀA added to the upper triangle of g, each
 //     element over the rows in increasing order; see Gram below.
+//   - GramDiag(m, n, a, lda, sums, squares): for each column j, over the
+//     rows in increasing order, sums[j] = sums[j] + a_ij and squares[j] =
+//     fma(a_ij, a_ij, squares[j]), accumulating: the bits Gram gives its
+//     elements (j, n) and (j, j) for A with a column of ones appended, for
+//     passes that need each column's mean and variance but no product
+//     between two columns. Its pure-Go loop is the only implementation.
 //   - ShiftScale(m, n, a, lda, shift, scale, z, ldz):
 //     z[i·ldz+j] = (a[i·lda+j] − shift[j])·scale[j], the difference
 //     rounded, then the product rounded: two roundings, never fused. No
