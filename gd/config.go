@@ -128,6 +128,12 @@ type Config struct {
 	// check off. Non-finite losses and parameters always stop the run.
 	DivergenceFactor float64
 
+	// SkipFinalLoss leaves Result.Loss and Result.ValLoss NaN instead of
+	// evaluating the objective and Validation exactly at the returned
+	// parameters after the run: a caller that scores them itself saves
+	// what is, for a row objective, a full pass over the data.
+	SkipFinalLoss bool
+
 	// Callback is called after every epoch and, if CallbackEvery > 0,
 	// every CallbackEvery steps. Returning ErrStop ends the run normally;
 	// any other error aborts it and is returned.

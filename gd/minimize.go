@@ -418,6 +418,10 @@ func (r *run) result(w []float64) Result {
 		}
 		return r.withBestEpoch(res)
 	}
+	if r.cfg.SkipFinalLoss {
+		res.Loss = math.NaN()
+		return r.withBestEpoch(res)
+	}
 	loss, err := r.eval(r.obj, w, All(r.n), nil)
 	if err == nil && r.cfg.Validation != nil {
 		nv, _ := r.cfg.Validation.Dims()

@@ -56,10 +56,10 @@ type Result struct {
 	// evaluated exactly after the run; InitialLoss is f(w0). A run
 	// cancelled after its first step (StopCancelled) leaves Loss NaN: it
 	// would take another pass over the data, which a cancellation asks not
-	// to make.
+	// to make; so does Config.SkipFinalLoss.
 	Loss, InitialLoss float64
-	// ValLoss is the validation loss at W, NaN without Validation and
-	// after a cancellation.
+	// ValLoss is the validation loss at W, NaN without Validation, after a
+	// cancellation and with Config.SkipFinalLoss.
 	ValLoss float64
 	// Epochs counts the epochs run, the last one partial if MaxSteps, the
 	// callback or the context cut it short; Steps counts the steps taken.

@@ -250,6 +250,8 @@ func (r Regressor) gdConfig(ctx context.Context, pr *lsq.Problem, obj gd.Objecti
 		Seed: r.Seed, L1: r.L1, L2: r.L2, Update: r.Update,
 		Callback: r.Callback, CallbackEvery: r.CallbackEvery,
 		MaxEpochs: r.PlannedEpochs(rows), Tol: r.Tol, ShuffleBlock: r.ShuffleBlock,
+		// finish scores the model in data units, in its own pass.
+		SkipFinalLoss: true,
 	}
 	// h is the penalised curvature A + diag(L2w), which only the full
 	// moments give (A is nil after diagonal ones: see rowsOnly).
