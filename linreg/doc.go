@@ -58,6 +58,20 @@
 // among them) make Exact without L2 an error that names the column and
 // its relation to the others; the gradient methods still converge.
 //
+// # Inference
+//
+// With Regressor.Inference set, a least-squares fit (Exact, or GD that
+// converged) also reports what R's summary(lm()) does (Model.Inference):
+// per coefficient the standard error, t statistic, p-value and a
+// confidence interval, and the residual standard error, R², adjusted
+// R², the F test, log-likelihood, AIC and BIC, with the classical
+// covariance or the sandwich covariances HC0–HC3 (R's sandwich::vcovHC),
+// all from the moments' factor in O(d³), the sandwich in one more pass.
+// Collinear columns are then aliased as R does (coefficient 0, reported
+// as not defined) instead of refused. Penalised and stochastic fits get
+// an error wrapping ErrNoInference: classical inference does not apply
+// to them. The results are checked against R itself in the tests.
+//
 // # Cancellation
 //
 // Fit watches its context throughout: between pieces of every pass over

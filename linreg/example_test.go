@@ -108,3 +108,28 @@ func ExampleRegressor_lasso() {
 	// d: -1.920
 	// e: 0.000
 }
+
+// R's cars data (Ezekiel, 1930): stopping distance against speed, with
+// the numbers of summary(lm(dist ~ speed, data = cars)).
+func ExampleRegressor_inference() {
+	speed := []float64{4, 4, 7, 7, 8, 9, 10, 10, 10, 11, 11, 12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14,
+		15, 15, 15, 16, 16, 17, 17, 17, 18, 18, 18, 18, 19, 19, 19, 20, 20, 20, 20, 20, 22, 23, 24, 24, 24, 24, 25}
+	dist := []float64{2, 10, 4, 22, 16, 10, 18, 26, 34, 17, 28, 14, 20, 24, 28, 26, 34, 34, 46, 26, 36, 60, 80,
+		20, 26, 54, 32, 40, 32, 40, 50, 42, 56, 76, 84, 36, 46, 68, 32, 48, 52, 56, 64, 66, 54, 70, 92, 93, 120, 85}
+	model, err := linreg.Regressor{Method: linreg.Exact, Features: []string{"speed"}, Inference: &linreg.InferenceOptions{}}.
+		Fit(context.Background(), linreg.NewMatrix(speed, len(speed), 1), dist)
+	if err != nil {
+		log.Fatal(err)
+	}
+	inf := model.Inference
+	for _, t := range inf.Terms {
+		fmt.Printf("%-11s %8.4f %8.4f %7.3f %9.3g %s [%.3f, %.3f]\n", t.Name, t.Estimate, t.StdErr, t.T, t.P, linreg.Stars(t.P), t.Lower, t.Upper)
+	}
+	fmt.Printf("residual standard error %.4g on %d degrees of freedom\n", inf.RSE, inf.DF)
+	fmt.Printf("R² %.4f, adjusted %.4f; F %.2f on %d and %d DF, p %.3g\n", inf.R2, inf.AdjR2, inf.F, inf.FDF1, inf.FDF2, inf.FP)
+	// Output:
+	// (Intercept) -17.5791   6.7584  -2.601    0.0123 * [-31.168, -3.990]
+	// speed         3.9324   0.4155   9.464  1.49e-12 *** [3.097, 4.768]
+	// residual standard error 15.38 on 48 degrees of freedom
+	// R² 0.6511, adjusted 0.6438; F 89.57 on 1 and 48 DF, p 1.49e-12
+}

@@ -55,6 +55,12 @@ type fitOptions struct {
 	// coordinate-descent sweep), so that a test can cancel in the middle
 	// of a phase and count the steps taken after.
 	hook func(step string)
+	// alias makes Exact alias the dependent columns of a rank-deficient
+	// least-squares problem (coefficient 0) instead of refusing it: set
+	// from Regressor.Inference, as R's lm does.
+	alias bool
+	// features names the columns in the descriptions of aliased ones.
+	features []string
 	// fullMoments makes a fit that needs only diagonal moments (rowsOnly)
 	// compute the full ones, so that a test can compare the two.
 	fullMoments bool
@@ -125,14 +131,21 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 		}
 	}
 	if r.method() == Exact {
-		coef, b, err := exactSolveRows(ctx, plan, data(x, y), pr, r.L1, r.L2, opts)
+		opts.alias, opts.features = r.Inference != nil, r.Features
+		coef, b, sol, err := exactSolve(ctx, plan, data(x, y), pr, r.L1, r.L2, opts)
 		if err != nil {
 			return nil, err
 		}
 		m.Coef, m.Intercept = coef, b
 		m.Summary = Summary{Method: string(Exact)}
-		if err := m.finish(ctx, x, y, r, mom, start); err != nil {
+		sums, err := m.finish(ctx, x, y, r, mom, start)
+		if err != nil {
 			return nil, err
+		}
+		if r.Inference != nil {
+			if m.Inference, err = r.inference(ctx, plan, data(x, y), sol, m, sums); err != nil {
+				return nil, err
+			}
 		}
 		return m, nil
 	}
@@ -219,12 +232,18 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 			m.ValHistory[i] = unscale(h.ValLoss)
 		}
 	}
-	if ferr := m.finish(ctx, x, y, r, mom, start); ferr != nil {
+	sums, ferr := m.finish(ctx, x, y, r, mom, start)
+	if ferr != nil {
 		if !isCancellation(ferr) {
 			return nil, ferr
 		}
 		if err == nil {
 			err = ferr
+		}
+	}
+	if r.Inference != nil && err == nil {
+		if m.Inference, err = r.gdInference(ctx, plan, data(x, y), pr, m, res.Stop, sums); err != nil {
+			return nil, err
 		}
 	}
 	return m, err // err is the context's, if it was cancelled
@@ -373,7 +392,7 @@ func momentum(ctx context.Context, h []float64, k int, l float64) (float64, erro
 // with the target's spread from the moments mom of the fit's first pass,
 // R². If the context is cancelled first, it returns the context's error
 // and leaves them NaN.
-func (m *Model) finish(ctx context.Context, x Matrix, y []float64, r Regressor, mom *lsq.Moments, start time.Time) error {
+func (m *Model) finish(ctx context.Context, x Matrix, y []float64, r Regressor, mom *lsq.Moments, start time.Time) (fitSums, error) {
 	m.Summary.Kernels = kernels.Impl()
 	m.Summary.Version = moduleVersion()
 	m.Summary.Engine = Engine
@@ -404,7 +423,7 @@ func (m *Model) finish(ctx context.Context, x Matrix, y []float64, r Regressor, 
 		val, err = m.mseContext(ctx, r.ValX, r.ValY)
 	}
 	if err != nil {
-		return err
+		return fitSums{}, err
 	}
 	var abs, sq float64
 	for _, c := range m.Coef {
@@ -417,7 +436,15 @@ func (m *Model) finish(ctx context.Context, x Matrix, y []float64, r Regressor, 
 		m.Summary.ValMSE = &val
 	}
 	m.Summary.Loss = float64(0.5*mse) + float64(r.L1*abs) + float64(0.5*float64(r.L2*sq))
-	return nil
+	sums := fitSums{rss: math.Ldexp(s.SqErr, s.SqErrExp), tss: math.Ldexp(tot, totExp)}
+	if r.NoIntercept {
+		// R's R² without an intercept compares with Σy², not the spread
+		// about the mean: the moments of a fit without an intercept are
+		// about 0.
+		t := mom.Cols + 1
+		sums.tss = mom.At(t, t) / mom.YScale / mom.YScale
+	}
+	return sums, nil
 }
 
 // describe names a schedule for the model's record.

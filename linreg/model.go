@@ -24,6 +24,10 @@ type Model struct {
 	// ValHistory is the validation loss after each epoch, when the
 	// Regressor had a validation set (not serialised).
 	ValHistory []float64
+	// Inference holds the standard errors, tests and intervals of the
+	// fit, when the Regressor asked for them (Regressor.Inference); nil
+	// otherwise.
+	Inference *Inference
 }
 
 // ModelOptions are the options of a fit, in a serialisable form.

@@ -103,6 +103,16 @@ type Regressor struct {
 	// MSE of the returned model in Summary.ValMSE.
 	ValX Matrix
 	ValY []float64
+	// Inference, if not nil, makes Fit fill Model.Inference: standard
+	// errors, t tests, confidence intervals and the overall statistics of
+	// R's summary(lm()), with the classical or a sandwich covariance. It
+	// is for least squares: with L1 or L2, or with SGD or MiniBatch, Fit
+	// returns an error wrapping ErrNoInference instead of fitting; with GD
+	// it needs a run that converged. With Exact it also changes what a
+	// rank-deficient X does: instead of the error that names the
+	// dependent columns, the fit goes on as R's lm does, those columns
+	// aliased (coefficient 0, Term.Aliased) and the others estimated.
+	Inference *InferenceOptions
 	// Callback, if set, sees the progress of a gradient run after every
 	// epoch and every CallbackEvery steps; returning gd.ErrStop ends it.
 	Callback      func(gd.Progress) error
@@ -148,6 +158,17 @@ func (r Regressor) check(cols int) error {
 	}
 	if r.BatchSize != 0 && r.method() != MiniBatch {
 		return optionErr("BatchSize is for the minibatch method, not %s", r.method())
+	}
+	if o := r.Inference; o != nil {
+		if err := o.check(); err != nil {
+			return err
+		}
+		switch {
+		case r.L1 > 0 || r.L2 > 0:
+			return fmt.Errorf("%w to a penalised fit (L1 %v, L2 %v): the penalty shrinks the estimates toward 0, so a standard error would measure their spread about a biased value; fit without L1 and L2 for inference", ErrNoInference, r.L1, r.L2)
+		case r.method() == SGD || r.method() == MiniBatch:
+			return fmt.Errorf("%w to a %s fit: stochastic steps stop near the least-squares estimates, not at them; use the exact method (or gd) for inference", ErrNoInference, r.method())
+		}
 	}
 	if r.method() == Exact && (r.Rate != 0 || r.Schedule != nil || r.Update != nil || r.Epochs != 0 || r.Tol != 0 || r.Callback != nil) {
 		return optionErr("Rate, Schedule, Update, Epochs, Tol and Callback are for the gradient methods, not exact")

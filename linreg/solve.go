@@ -49,8 +49,30 @@ const exactQRPivot = 1e-6
 // squares or ridge is too ill-conditioned for the normal equations (see
 // exactQRPivot); d without rows never falls back.
 func exactSolveRows(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data, pr *lsq.Problem, l1, l2 float64, opts fitOptions) (coef []float64, b float64, err error) {
+	coef, b, _, err = exactSolve(ctx, plan, d, pr, l1, l2, opts)
+	return coef, b, err
+}
+
+// solved is what inference reads of an exact least-squares solution:
+// the problem solved (pr without its aliased columns, when opts.alias
+// dropped them), its factor, and how each column left out of it depends
+// on the others.
+type solved struct {
+	pr      *lsq.Problem
+	ch      *lsq.Cholesky
+	aliases map[int]string
+}
+
+// exactSolve is exactSolveRows, also returning what inference reads (nil
+// for lasso). With opts.alias, a rank-deficient least-squares problem is
+// solved without its dependent columns, as R's lm does: the problem
+// restricted to the others is factored and solved afresh (a factor that
+// kept a dependent column, as the QR fallback's does, has its noise in
+// the later columns), until no column is dependent.
+func exactSolve(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data, pr *lsq.Problem, l1, l2 float64, opts fitOptions) (coef []float64, b float64, sol *solved, err error) {
 	m := pr.M
 	var v []float64
+	var ch *lsq.Cholesky
 	switch {
 	case l1 > 0:
 		sweeps := lsq.MaxSweeps
@@ -61,9 +83,9 @@ func exactSolveRows(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data, pr
 		v, err = pr.Lasso(ctx, sweeps, func() { c.step("cd") })
 		if err != nil {
 			if isCancellation(err) {
-				return nil, 0, err
+				return nil, 0, nil, err
 			}
-			return nil, 0, fmt.Errorf("linreg: exact: %w", err)
+			return nil, 0, nil, fmt.Errorf("linreg: exact: %w", err)
 		}
 	default:
 		if params := m.Cols + exactBtoi(pr.Intercept); l2 == 0 && m.Rows < params {
@@ -71,25 +93,51 @@ func exactSolveRows(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data, pr
 			if pr.Intercept {
 				what = fmt.Sprintf("%d coefficients and an intercept", m.Cols)
 			}
-			return nil, 0, fmt.Errorf("linreg: exact: underdetermined: X has %d rows, fewer than the %d parameters (%s); use l2 > 0 or a gradient method", m.Rows, params, what)
+			return nil, 0, nil, fmt.Errorf("linreg: exact: underdetermined: X has %d rows, fewer than the %d parameters (%s); use l2 > 0 or a gradient method", m.Rows, params, what)
 		}
-		if v, err = exactLeastSquares(ctx, plan, d, pr, l2, opts); err != nil {
-			return nil, 0, err
+		if v, ch, err = exactLeastSquares(ctx, plan, d, pr, l2, opts); err != nil {
+			return nil, 0, nil, err
+		}
+		sol = &solved{pr: pr, ch: ch, aliases: map[int]string{}}
+		for len(ch.Dependent) > 0 || len(sol.aliases) == 0 && pr.K() < m.Cols {
+			for j, s := range aliasDescriptions(pr, ch, opts.features) {
+				if _, ok := sol.aliases[j]; !ok { // columns dropped before read as constant now
+					sol.aliases[j] = s
+				}
+			}
+			if len(ch.Dependent) == 0 {
+				break // only constant columns: nothing to solve again
+			}
+			dep := map[int]bool{}
+			for _, a := range ch.Dependent {
+				dep[a] = true
+			}
+			var keep []int
+			for a := range pr.K() {
+				if !dep[a] {
+					keep = append(keep, a)
+				}
+			}
+			pr = pr.Restrict(keep)
+			if v, ch, err = exactLeastSquares(ctx, plan, d, pr, l2, opts); err != nil {
+				return nil, 0, nil, err
+			}
+			sol.pr, sol.ch = pr, ch
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	coef, b = pr.Coef(v)
 	for j, w := range coef {
 		if math.IsNaN(w) || math.IsInf(w, 0) {
-			return nil, 0, fmt.Errorf("linreg: exact: coefficient %d is %v: the data are too large for float64 arithmetic; rescale X or y", j, w)
+			return nil, 0, nil, fmt.Errorf("linreg: exact: coefficient %d is %v: the data are too large for float64 arithmetic; rescale X or y", j, w)
 		}
 	}
 	if math.IsNaN(b) || math.IsInf(b, 0) {
-		return nil, 0, fmt.Errorf("linreg: exact: the intercept is %v: the data are too large for float64 arithmetic; rescale X or y", b)
+		return nil, 0, nil, fmt.Errorf("linreg: exact: the intercept is %v: the data are too large for float64 arithmetic; rescale X or y", b)
 	}
-	return coef, b, nil
+	return coef, b, sol, nil
 }
 
 // exactLeastSquares returns the standardised solution of least squares
@@ -98,7 +146,7 @@ func exactSolveRows(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data, pr
 // dependent to the Cholesky's coarser test) and d has the rows, by a TSQR
 // pass over them, whose rank test and relations then name the dependent
 // columns.
-func exactLeastSquares(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data, pr *lsq.Problem, l2 float64, opts fitOptions) ([]float64, error) {
+func exactLeastSquares(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data, pr *lsq.Problem, l2 float64, opts fitOptions) ([]float64, *lsq.Cholesky, error) {
 	k := pr.K()
 	h := append([]float64(nil), pr.A...)
 	for j := range k {
@@ -108,7 +156,7 @@ func exactLeastSquares(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data,
 	c.step("factor")
 	ch, err := lsq.Factor(ctx, h, k)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v := append([]float64(nil), pr.C...)
 	solve := ch.Solve
@@ -118,17 +166,17 @@ func exactLeastSquares(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data,
 		ch, z, err = pr.FactorRows(ctx, plan, d)
 		if err != nil {
 			if isCancellation(err) {
-				return nil, err
+				return nil, nil, err
 			}
-			return nil, fmt.Errorf("linreg: internal error: exact: %w", err)
+			return nil, nil, fmt.Errorf("linreg: internal error: exact: %w", err)
 		}
 		v, solve = z, ch.SolveUpper
 	}
-	if l2 == 0 && (len(ch.Dependent) > 0 || k < pr.M.Cols) {
-		return nil, rankError(pr, ch)
+	if l2 == 0 && (len(ch.Dependent) > 0 || k < pr.M.Cols) && !opts.alias {
+		return nil, nil, rankError(pr, ch)
 	}
-	solve(v)
-	return v, nil
+	solve(v) // dependent columns held at 0: aliased, as R's lm does
+	return v, ch, nil
 }
 
 func exactBtoi(b bool) int {
@@ -144,6 +192,26 @@ func exactBtoi(b bool) int {
 // combinations of the columns before them, with the combination in the
 // units of the data.
 func rankError(pr *lsq.Problem, ch *lsq.Cholesky) error {
+	m := pr.M
+	deps := dependencies(pr, ch)
+	var msgs []string
+	for i, dep := range deps {
+		if i == 4 && len(deps) > 5 {
+			msgs = append(msgs, fmt.Sprintf("and %d more dependent columns", len(deps)-4))
+			break
+		}
+		msgs = append(msgs, describeDependency(dep, pr.Intercept))
+	}
+	return fmt.Errorf("linreg: exact: X is rank-deficient (rank %d of %d columns): %s; use l2 > 0 or a gradient method",
+		m.Cols-len(deps), m.Cols, strings.Join(msgs, "; "))
+}
+
+// dependencies returns the dependent columns of least squares, in
+// order: those the moments show constant (or all zero, without an
+// intercept), and those the factorisation ch finds to be combinations of
+// the columns before them, with the combination in the units of the
+// data.
+func dependencies(pr *lsq.Problem, ch *lsq.Cholesky) []exactDep {
 	m := pr.M
 	var deps []exactDep
 	live := map[int]int{} // column → index in the problem
@@ -192,16 +260,7 @@ func rankError(pr *lsq.Problem, ch *lsq.Cholesky) error {
 		}
 		deps = append(deps, out)
 	}
-	var msgs []string
-	for i, dep := range deps {
-		if i == 4 && len(deps) > 5 {
-			msgs = append(msgs, fmt.Sprintf("and %d more dependent columns", len(deps)-4))
-			break
-		}
-		msgs = append(msgs, describeDependency(dep, pr.Intercept))
-	}
-	return fmt.Errorf("linreg: exact: X is rank-deficient (rank %d of %d columns): %s; use l2 > 0 or a gradient method",
-		m.Cols-len(deps), m.Cols, strings.Join(msgs, "; "))
+	return deps
 }
 
 // exactDep describes a column that depends on others.
@@ -227,8 +286,32 @@ func describeDependency(dep exactDep, intercept bool) string {
 		// in rounding against the others rather than a clean combination.
 		return fmt.Sprintf("column %d is numerically dependent on the others", j)
 	}
+	rel := relation(dep, func(j int) string { return fmt.Sprintf("x%d", j) })
+	if len(dep.on) == 1 && dep.konst == 0 && math.Abs(dep.coef[0]-1) <= 1e-12 {
+		return fmt.Sprintf("column %d duplicates column %d (%s)", j, dep.on[0], rel)
+	}
+	var on string
+	switch k := len(dep.on); k {
+	case 1:
+		on = fmt.Sprintf("column %d", dep.on[0])
+	default:
+		s := make([]string, k)
+		for t, c := range dep.on {
+			s[t] = fmt.Sprint(c)
+		}
+		on = "columns " + strings.Join(s[:k-1], ", ") + " and " + s[k-1]
+	}
+	if dep.konst != 0 {
+		on += " and the intercept"
+	}
+	return fmt.Sprintf("column %d is a linear combination of %s (%s)", j, on, rel)
+}
+
+// relation writes a dependent column's relation to the others, the
+// columns named by name: "x3 ≈ x1 + 2·x2 − 0.5".
+func relation(dep exactDep, name func(int) string) string {
 	var rel strings.Builder
-	fmt.Fprintf(&rel, "x%d ≈", j)
+	fmt.Fprintf(&rel, "%s ≈", name(dep.col))
 	for t, c := range dep.coef {
 		sign := "+"
 		if c < 0 {
@@ -245,29 +328,12 @@ func describeDependency(dep exactDep, intercept bool) string {
 		if math.Abs(c-1) > 1e-12 {
 			fmt.Fprintf(&rel, "%.6g·", c)
 		}
-		fmt.Fprintf(&rel, "x%d", dep.on[t])
+		rel.WriteString(name(dep.on[t]))
 	}
 	if dep.konst > 0 {
 		fmt.Fprintf(&rel, " + %.6g", dep.konst)
 	} else if dep.konst < 0 {
 		fmt.Fprintf(&rel, " − %.6g", -dep.konst)
 	}
-	if len(dep.on) == 1 && dep.konst == 0 && math.Abs(dep.coef[0]-1) <= 1e-12 {
-		return fmt.Sprintf("column %d duplicates column %d (%s)", j, dep.on[0], rel.String())
-	}
-	var on string
-	switch k := len(dep.on); k {
-	case 1:
-		on = fmt.Sprintf("column %d", dep.on[0])
-	default:
-		s := make([]string, k)
-		for t, c := range dep.on {
-			s[t] = fmt.Sprint(c)
-		}
-		on = "columns " + strings.Join(s[:k-1], ", ") + " and " + s[k-1]
-	}
-	if dep.konst != 0 {
-		on += " and the intercept"
-	}
-	return fmt.Sprintf("column %d is a linear combination of %s (%s)", j, on, rel.String())
+	return rel.String()
 }

@@ -129,3 +129,26 @@ func (pr *Problem) Coef(v []float64) (coef []float64, intercept float64) {
 	}
 	return coef, intercept
 }
+
+// Restrict returns the problem on the live columns keep (indices into
+// Live, increasing) only: the least-squares problem without the others,
+// as if they were not in X (their coefficients 0), sharing pr's moments.
+func (pr *Problem) Restrict(keep []int) *Problem {
+	k, kk := pr.K(), len(keep)
+	out := &Problem{M: pr.M, Intercept: pr.Intercept, YY: pr.YY,
+		Live: make([]int, kk), Sigma: make([]float64, kk), L1w: make([]float64, kk), L2w: make([]float64, kk)}
+	for b, a := range keep {
+		out.Live[b], out.Sigma[b], out.L1w[b], out.L2w[b] = pr.Live[a], pr.Sigma[a], pr.L1w[a], pr.L2w[a]
+	}
+	if pr.A == nil {
+		return out
+	}
+	out.A, out.C = make([]float64, kk*kk), make([]float64, kk)
+	for b, a := range keep {
+		for b2, a2 := range keep {
+			out.A[b*kk+b2] = pr.A[a*k+a2]
+		}
+		out.C[b] = pr.C[a]
+	}
+	return out
+}
