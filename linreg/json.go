@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"unicode/utf8"
 )
@@ -30,6 +31,10 @@ type modelJSON struct {
 	Features  []string    `json:"features"`
 	Options   optionsJSON `json:"options"`
 	Summary   summaryJSON `json:"summary"`
+	// Inference is optional: absent when Model.Inference is nil, so
+	// that a model without it is the document it was before the member
+	// existed.
+	Inference *inferenceJSON `json:"inference,omitempty"`
 }
 
 type optionsJSON struct {
@@ -60,6 +65,116 @@ type summaryJSON struct {
 	Version string   `json:"version"`
 	Engine  int      `json:"engine,omitempty"`
 	Seconds float64  `json:"seconds"`
+}
+
+// inferenceJSON is the wire form of an Inference; termJSON of a Term.
+type inferenceJSON struct {
+	Level  jsonFloat `json:"level"`
+	Cov    string    `json:"cov"`
+	Rows   int       `json:"rows"`
+	Params int       `json:"params"`
+	DF     int       `json:"df"`
+	RSE    jsonFloat `json:"rse"`
+	R2     jsonFloat `json:"r2"`
+	AdjR2  jsonFloat `json:"adj_r2"`
+	F      jsonFloat `json:"f"`
+	FDF1   int       `json:"f_df1"`
+	FDF2   int       `json:"f_df2"`
+	FP     jsonFloat `json:"f_p"`
+	LogLik jsonFloat `json:"loglik"`
+	AIC    jsonFloat `json:"aic"`
+	BIC    jsonFloat `json:"bic"`
+	Cond   jsonFloat `json:"cond"`
+	// PerfectFit is written after cond, though the Go field comes
+	// before it.
+	PerfectFit bool       `json:"perfect_fit"`
+	Terms      []termJSON `json:"terms"`
+}
+
+type termJSON struct {
+	Name      string    `json:"name"`
+	Column    int       `json:"column"`
+	Aliased   bool      `json:"aliased"`
+	AliasedBy string    `json:"aliased_by,omitempty"`
+	Estimate  jsonFloat `json:"estimate"`
+	StdErr    jsonFloat `json:"std_err"`
+	T         jsonFloat `json:"t"`
+	P         jsonFloat `json:"p"`
+	Lower     jsonFloat `json:"lower"`
+	Upper     jsonFloat `json:"upper"`
+}
+
+// jsonFloat is a float64 of the inference member, which may not exist
+// (NaN): NaN and ±Inf are written as null, and null is read back as NaN.
+// Finite values are written as encoding/json writes a float64.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	if v := float64(f); isFinite(v) {
+		return json.Marshal(v)
+	}
+	return []byte("null"), nil
+}
+
+func (f *jsonFloat) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		*f = jsonFloat(math.NaN())
+		return nil
+	}
+	var v float64
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*f = jsonFloat(v)
+	return nil
+}
+
+// toJSON returns the wire form of inf.
+func (inf *Inference) toJSON() *inferenceJSON {
+	w := &inferenceJSON{
+		Level: jsonFloat(inf.Level), Cov: string(inf.Cov),
+		Rows: inf.Rows, Params: inf.Params, DF: inf.DF,
+		RSE: jsonFloat(inf.RSE), R2: jsonFloat(inf.R2), AdjR2: jsonFloat(inf.AdjR2),
+		F: jsonFloat(inf.F), FDF1: inf.FDF1, FDF2: inf.FDF2, FP: jsonFloat(inf.FP),
+		LogLik: jsonFloat(inf.LogLik), AIC: jsonFloat(inf.AIC), BIC: jsonFloat(inf.BIC),
+		Cond: jsonFloat(inf.Cond), PerfectFit: inf.PerfectFit,
+		Terms: make([]termJSON, len(inf.Terms)),
+	}
+	for i, t := range inf.Terms {
+		w.Terms[i] = termJSON{
+			Name: t.Name, Column: t.Column, Aliased: t.Aliased, AliasedBy: t.AliasedBy,
+			Estimate: jsonFloat(t.Estimate), StdErr: jsonFloat(t.StdErr), T: jsonFloat(t.T), P: jsonFloat(t.P),
+			Lower: jsonFloat(t.Lower), Upper: jsonFloat(t.Upper),
+		}
+	}
+	return w
+}
+
+// inference returns the Inference of w, checking its terms against a
+// model of cols coefficients.
+func (w *inferenceJSON) inference(cols int) (*Inference, error) {
+	inf := &Inference{
+		Level: float64(w.Level), Cov: Cov(w.Cov),
+		Rows: w.Rows, Params: w.Params, DF: w.DF,
+		RSE: float64(w.RSE), R2: float64(w.R2), AdjR2: float64(w.AdjR2),
+		F: float64(w.F), FDF1: w.FDF1, FDF2: w.FDF2, FP: float64(w.FP),
+		LogLik: float64(w.LogLik), AIC: float64(w.AIC), BIC: float64(w.BIC),
+		Cond: float64(w.Cond), PerfectFit: w.PerfectFit,
+	}
+	if w.Terms != nil {
+		inf.Terms = make([]Term, len(w.Terms))
+	}
+	for i, t := range w.Terms {
+		if t.Column < -1 || t.Column >= cols {
+			return nil, fmt.Errorf("linreg: model JSON: inference.terms[%d] (%q) has column %d, but the model has %d coefficients", i, t.Name, t.Column, cols)
+		}
+		inf.Terms[i] = Term{
+			Name: t.Name, Column: t.Column, Aliased: t.Aliased, AliasedBy: t.AliasedBy,
+			Estimate: float64(t.Estimate), StdErr: float64(t.StdErr), T: float64(t.T), P: float64(t.P),
+			Lower: float64(t.Lower), Upper: float64(t.Upper),
+		}
+	}
+	return inf, nil
 }
 
 // MarshalJSON encodes the model in the lanes model format, version 1: one
@@ -107,21 +222,73 @@ type summaryJSON struct {
 //	                     their engines are equal; absent in models of the
 //	                     first engine, before the moments
 //	    seconds  number  the training time in seconds
+//	inference  object   the standard errors, tests and intervals of the
+//	                    fit (Inference, as R's summary(lm()) gives them);
+//	                    absent when the model has none (Model.Inference
+//	                    nil). Its numbers are null where the value does
+//	                    not exist (NaN, or ±Inf: see below):
+//	    level    number  the confidence level of lower and upper
+//	    cov      string  the covariance of the standard errors:
+//	                     "classical", "hc0", "hc1", "hc2" or "hc3"
+//	    rows     number  n, the rows of the fit
+//	    params   number  p, the parameters estimated (the intercept and
+//	                     the coefficients of columns not aliased)
+//	    df       number  the residual degrees of freedom n − p
+//	    rse      number  the residual standard error
+//	    r2       number  R², of the spread about the mean (about 0 for a
+//	                     model without an intercept, as R computes it)
+//	    adj_r2   number  the adjusted R²
+//	    f        number  the F statistic that every coefficient but the
+//	                     intercept is 0 (with cov other than classical, the
+//	                     Wald statistic with that covariance, divided by
+//	                     f_df1); null for a model of the intercept alone
+//	    f_df1    number  its numerator degrees of freedom
+//	    f_df2    number  its denominator degrees of freedom
+//	    f_p      number  its p-value
+//	    loglik   number  the Gaussian log-likelihood
+//	    aic      number  Akaike's information criterion
+//	    bic      number  the Bayesian information criterion
+//	    cond     number  the condition number of the standardised design
+//	    perfect_fit  bool  whether the residual variance is so small
+//	                     that the standard errors measure rounding errors
+//	                     (R's "essentially perfect fit")
+//	    terms    [object] one per term, the intercept first, named
+//	                     "(Intercept)", if the model has one, then every
+//	                     column in order:
+//	        name        string  the column's name ("x<j>" without names)
+//	        column      number  its index in coef, -1 for the intercept
+//	        aliased     bool    whether the column is a combination of the
+//	                            ones before it (its coefficient is 0 and
+//	                            every number of the term null)
+//	        aliased_by  string  how, e.g. "x3 ≈ x1 + x2"; absent if not
+//	                            aliased
+//	        estimate    number  the estimate
+//	        std_err     number  its standard error
+//	        t           number  the t statistic estimate/std_err
+//	        p           number  the two-sided p-value of t on df degrees
+//	                            of freedom
+//	        lower       number  the confidence interval at level
+//	        upper       number
 //
 // Numbers are written as encoding/json writes float64: the shortest
 // decimal that parses back to the same bits, so every value round-trips
 // exactly, subnormals included, and −0 is written as -0 and read back as
-// −0. History is not written. MarshalJSON refuses a model with a NaN or
-// Inf in any number (JSON cannot represent them), with Features neither
-// empty nor as long as Coef, or with a name that is not valid UTF-8, and
-// names the offending field.
+// −0. History is not written. In the inference member, where a number
+// may not exist, NaN and ±Inf are written as null and null is read back
+// as NaN (an infinite value, such as the F statistic of a perfect fit,
+// does not survive the round trip). MarshalJSON refuses a model with a
+// NaN or Inf in any other number (JSON cannot represent them), with
+// Features neither empty nor as long as Coef, or with a name or other
+// string that is not valid UTF-8, and names the offending field.
 //
 // UnmarshalJSON reads the same format. It first checks format and version,
 // so that a document of another format or of a later version is refused
 // with an error naming what it found, before anything else is decoded.
 // coef and intercept are required; features may be absent, null or []
 // (no names), and otherwise must have as many names as coef; options and
-// summary may be absent (zero values). Members it does not know are
+// summary may be absent (zero values), and so may inference (then
+// Model.Inference is nil; a column of its terms must be -1 or an index
+// of coef, and a number absent from it reads as 0). Members it does not know are
 // ignored, so that later revisions of version 1 may add members without
 // breaking older readers; a change that alters the meaning of a member
 // increments the version instead.
@@ -167,6 +334,9 @@ func (m Model) MarshalJSON() ([]byte, error) {
 			Engine:  m.Summary.Engine,
 			Seconds: m.Summary.Seconds,
 		},
+	}
+	if m.Inference != nil {
+		w.Inference = m.Inference.toJSON()
 	}
 	if w.Coef == nil {
 		w.Coef = []float64{}
@@ -229,6 +399,19 @@ func (m *Model) checkEncodable() error {
 	if v := m.Summary.ValMSE; v != nil && !isFinite(*v) {
 		return fmt.Errorf("linreg: cannot encode the model: summary.val_mse is %v", *v)
 	}
+	if inf := m.Inference; inf != nil {
+		if !utf8.ValidString(string(inf.Cov)) {
+			return fmt.Errorf("linreg: cannot encode the model: inference.cov = %q is not valid UTF-8", inf.Cov)
+		}
+		for i, t := range inf.Terms {
+			if !utf8.ValidString(t.Name) {
+				return fmt.Errorf("linreg: cannot encode the model: inference.terms[%d].name = %q is not valid UTF-8", i, t.Name)
+			}
+			if !utf8.ValidString(t.AliasedBy) {
+				return fmt.Errorf("linreg: cannot encode the model: inference.terms[%d].aliased_by = %q is not valid UTF-8", i, t.AliasedBy)
+			}
+		}
+	}
 	return nil
 }
 
@@ -290,6 +473,13 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 	if len(features) == 0 {
 		features = nil
 	}
+	var inf *Inference
+	if w.Inference != nil {
+		var err error
+		if inf, err = w.Inference.inference(len(w.Coef)); err != nil {
+			return err
+		}
+	}
 	*m = Model{
 		Coef:      w.Coef,
 		Intercept: *w.Intercept,
@@ -322,6 +512,7 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 			Engine:  w.Summary.Engine,
 			Seconds: w.Summary.Seconds,
 		},
+		Inference: inf,
 	}
 	return nil
 }

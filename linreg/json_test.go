@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -274,9 +275,10 @@ func TestJSONMarshalRejects(t *testing.T) {
 	}
 }
 
-// TestJSONCoversFields fails when Model, ModelOptions or Summary gain a
-// field that json.go does not know about: decide whether it belongs in
-// the format (and in testdata/model_v1.json), then update this test.
+// TestJSONCoversFields fails when Model, ModelOptions, Summary, Inference
+// or Term gain a field that json.go does not know about: decide whether
+// it belongs in the format (and in testdata/model_v1.json), then update
+// this test.
 func TestJSONCoversFields(t *testing.T) {
 	names := func(v any) []string {
 		var n []string
@@ -286,8 +288,15 @@ func TestJSONCoversFields(t *testing.T) {
 		}
 		return n
 	}
-	if got, want := names(Model{}), []string{"Coef", "Intercept", "Features", "Options", "Summary", "History", "ValHistory"}; !reflect.DeepEqual(got, want) {
+	if got, want := names(Model{}), []string{"Coef", "Intercept", "Features", "Options", "Summary", "History", "ValHistory", "Inference"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Model fields %v, json.go knows %v", got, want)
+	}
+	// inferenceJSON writes the terms last, and perfect_fit after cond.
+	if got, want := names(Inference{}), names(inferenceJSON{}); !reflect.DeepEqual(sorted(got), sorted(want)) {
+		t.Errorf("Inference fields %v, inferenceJSON %v", got, want)
+	}
+	if got, want := names(Term{}), names(termJSON{}); !reflect.DeepEqual(got, want) {
+		t.Errorf("Term fields %v, termJSON %v", got, want)
 	}
 	if got, want := names(ModelOptions{}), names(optionsJSON{}); !reflect.DeepEqual(got, want) {
 		t.Errorf("ModelOptions fields %v, optionsJSON %v", got, want)
@@ -309,6 +318,12 @@ func TestJSONCoversFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameModel(t, "every field", &got, m)
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
 }
 
 // TestJSONEngine: a fit records the engine that trained it, the JSON

@@ -24,6 +24,7 @@ const fitHelp = `Usage: lanes fit --data FILE [--labels FILE] [--target NAME|IND
           [--optimizer plain|momentum|nesterov|adam] [--epochs N] [--batch N]
           [--shuffle-block N] [--workers N] [--release-pages auto|always|never]
           [--l1 A] [--l2 A] [--tol X] [--seed N] [--val-fraction F]
+          [--summary] [--conf-level X] [--cov classical|hc0|hc1|hc2|hc3]
           [--out model.json] [--plot loss.svg|loss.png] [--quiet]
 
 Trains a linear model y ≈ x·w + b on a CSV file (a header line, then one
@@ -67,6 +68,24 @@ order are read into memory. The results are the same bits as from the
 same data in memory (with the same --shuffle-block), whatever
 --release-pages.
 
+--summary adds to the summary what R's summary(lm()) says of a fit by
+least squares: per coefficient the estimate, standard error, t
+statistic, two-sided p-value and significance code; the residual
+standard error, R², adjusted R² and F test; then the confidence
+intervals at --conf-level (as R's confint), the log-likelihood, AIC and
+BIC, and the condition number of the standardised columns. --out saves
+them in the model file. It is on by default for --method exact without
+--l1 and --l2 (--summary=false turns it off); there a rank-deficient X
+fits as R's lm fits it, each column that depends on the ones before it
+aliased (coefficient 0, NA in the table) rather than refused. --method gd
+computes it once it has converged: a run that stops before, or a
+rank-deficient X, is a failed run. Classical inference does not apply
+to --l1 and --l2 (the penalty biases the estimates) nor to sgd and
+minibatch (they stop near the estimates, not at them): --summary with
+them is a usage error. --cov hc0, hc1, hc2 or hc3 takes the standard
+errors from a heteroskedasticity-consistent (sandwich) covariance, as R's
+sandwich::vcovHC, and the F test is then the Wald test with it.
+
 A progress bar shows on a terminal for runs longer than a second; every
 run ends with a summary. Ctrl-C stops a run (a second Ctrl-C quits at
 once); nothing is written.
@@ -86,6 +105,7 @@ Examples:
   lanes fit --data houses.csv --target price --out model.json
   lanes fit --data x.npy --labels y.npy --method minibatch --batch 64 --epochs 20
   lanes fit --data houses.csv --l1 0.1 --val-fraction 0.2 --plot loss.svg
+  lanes fit --data houses.csv --method exact --cov hc3 --conf-level 0.99
   lanes fit --data houses.csv --method sgd --lr 0.01 --schedule inverse-scaling:power=0.25
 `
 
@@ -99,6 +119,9 @@ type fitOptions struct {
 	seed                                 uint64
 	out, plot                            string
 	quiet                                bool
+	summary                              bool            // --summary, as given (see fitPlan.inference)
+	confLevel                            float64         // --conf-level
+	cov                                  string          // --cov
 	set                                  map[string]bool // flags given explicitly
 }
 
@@ -125,6 +148,9 @@ func cmdFit(e *env, args []string) error {
 	fs.StringVar(&o.out, "out", "", "write the model as JSON to `FILE`")
 	fs.StringVar(&o.plot, "plot", "", "draw the loss curve to `FILE`.svg or .png")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&o.summary, "summary", false, "print R's summary(lm()) of the fit: standard errors, t tests, confidence intervals, R², F (default on for --method exact without --l1 and --l2; --summary=false turns it off)")
+	fs.Float64Var(&o.confLevel, "conf-level", 0.95, "confidence level `X` in (0, 1) of the intervals of --summary")
+	fs.StringVar(&o.cov, "cov", "classical", "the covariance `KIND` behind the standard errors of --summary: classical, or hc0, hc1, hc2 or hc3 (heteroskedasticity-consistent)")
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
 	}
@@ -139,6 +165,9 @@ type fitPlan struct {
 	update gd.Update
 	rate   float64 // 0 for auto
 	paging dataset.Paging
+	// inference is what --summary, --conf-level and --cov ask of the
+	// fit; nil without --summary.
+	inference *linreg.InferenceOptions
 }
 
 func (o fitOptions) check() (fitPlan, error) {
@@ -195,7 +224,69 @@ func (o fitOptions) check() (fitPlan, error) {
 	if o.plot != "" && lossplot.Format(o.plot) == "" {
 		return p, usagef("--plot %q: the file name must end in .svg or .png", o.plot)
 	}
+	if p.inference, err = o.checkSummary(p.method); err != nil {
+		return p, err
+	}
 	return p, nil
+}
+
+// checkSummary reads --summary, --conf-level and --cov: the options of
+// the fit's inference, nil when the summary is off.
+func (o fitOptions) checkSummary(method linreg.Method) (*linreg.InferenceOptions, error) {
+	cov, err := linreg.ParseCov(o.cov) // "" (not set) is classical
+	if err != nil || (o.set["cov"] && o.cov == "") {
+		return nil, usagef("--cov %q is not one of classical, hc0, hc1, hc2, hc3", o.cov)
+	}
+	if o.set["conf-level"] && !(o.confLevel > 0 && o.confLevel < 1) {
+		return nil, usagef("--conf-level must be in (0, 1), got %v", o.confLevel)
+	}
+	why := noInference(o, method)
+	on := o.summary
+	if !o.set["summary"] {
+		on = method == linreg.Exact && why == ""
+	}
+	if on && why != "" {
+		return nil, usagef("--summary: %s", why)
+	}
+	if !on {
+		for _, f := range []string{"conf-level", "cov"} {
+			switch {
+			case !o.set[f]:
+			case o.set["summary"]:
+				return nil, usagef("--%s needs --summary, and --summary=false turns it off", f)
+			case why != "":
+				return nil, usagef("--%s needs --summary, and %s", f, why)
+			default:
+				return nil, usagef("--%s needs --summary, which is off by default for --method %s: add --summary", f, method)
+			}
+		}
+		return nil, nil
+	}
+	return &linreg.InferenceOptions{Level: o.confLevel, Cov: cov}, nil // Level 0 (not set) is 0.95
+}
+
+// noInference says why classical inference does not apply to the fit
+// the flags ask for (the reasons of linreg.ErrNoInference, in the words
+// of the flags), or "" if it does, or may (gd, once it has converged).
+func noInference(o fitOptions, method linreg.Method) string {
+	what := strings.TrimPrefix(linreg.ErrNoInference.Error(), "linreg: ")
+	switch {
+	case o.l1 > 0 || o.l2 > 0:
+		var pen []string
+		if o.l1 > 0 {
+			pen = append(pen, fmt.Sprintf("--l1 %g", o.l1))
+		}
+		if o.l2 > 0 {
+			pen = append(pen, fmt.Sprintf("--l2 %g", o.l2))
+		}
+		return fmt.Sprintf("%s to a penalised fit (%s): the penalty shrinks the estimates toward 0, "+
+			"so a standard error would measure their spread about a biased value; fit without --l1 and --l2 for inference",
+			what, strings.Join(pen, ", "))
+	case method == linreg.SGD || method == linreg.MiniBatch:
+		return fmt.Sprintf("%s to a --method %s fit: stochastic steps stop near the least-squares estimates, "+
+			"not at them; use --method exact (or gd) for inference", what, method)
+	}
+	return ""
 }
 
 func runFit(e *env, o fitOptions) error {
@@ -232,6 +323,7 @@ func runFit(e *env, o fitOptions) error {
 		Method: plan.method, Rate: plan.rate, Update: plan.update,
 		Epochs: o.epochs, Tol: o.tol, Seed: o.seed, L1: o.l1, L2: o.l2,
 		Features: ds.Features, ShuffleBlock: o.shuffleBlock, Workers: o.workers,
+		Inference: plan.inference,
 	}
 	if w := linreg.WindowRows(x.Cols); mapped != nil && !o.set["shuffle-block"] && x.Rows > w &&
 		(plan.method == linreg.SGD || plan.method == linreg.MiniBatch) {
@@ -347,6 +439,9 @@ func fitSummary(o fitOptions, ds, train, val *dataset.Set, m *linreg.Model, elap
 	}
 	b.WriteString("\n")
 	writeCoefficients(&b, m)
+	if m.Inference != nil {
+		writeInference(&b, m.Inference, shownCoefficients)
+	}
 	return b.String(), nil
 }
 
