@@ -80,7 +80,8 @@ var endToEndCases = []endToEndCase{
 		sklearn: "lasso --l1 0.01"},
 	{name: "sgd", flags: "--method sgd --epochs 5", regressor: linreg.Regressor{Method: linreg.SGD, Epochs: 5},
 		sklearn: "sgd --epochs 5"},
-	{name: "exact", flags: "--method exact", regressor: linreg.Regressor{Method: linreg.Exact},
+	// (lanes fit --method exact prints R's coefficient table by default.)
+	{name: "exact", flags: "--method exact", regressor: linreg.Regressor{Method: linreg.Exact, Inference: &linreg.InferenceOptions{}},
 		sklearn: "linear", twoWorkers: true},
 }
 
