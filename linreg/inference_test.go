@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/lanes-go/lanes/internal/lsq"
 )
 
 // inferenceBits flattens every number of an Inference, for comparing
@@ -211,4 +213,37 @@ func TestStars(t *testing.T) {
 			t.Errorf("Stars(%v) = %q, want %q", c.p, got, c.want)
 		}
 	}
+}
+
+// TestConditionIterated: beyond condExact columns the condition number
+// comes from power iterations; on a problem small enough for both, they
+// agree, the iterated one from below.
+func TestConditionIterated(t *testing.T) {
+	x, y := cancelData(2000, 40, 0.9, 5)
+	m, err := Regressor{Method: Exact, Inference: &InferenceOptions{}}.Fit(context.Background(), x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mom, err := moments(context.Background(), nil, x, y, true, false, "X")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := lsqProblem(mom)
+	ch, err := lsqFactor(pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := conditionIterated(pr.A, lowerInverseT(ch), pr.K()), m.Inference.Cond
+	if !(got <= want*(1+1e-12)) || got < want*(1-1e-6) {
+		t.Errorf("iterated condition number %v, the eigensolver's %v", got, want)
+	}
+	if want < 5 {
+		t.Errorf("condition number %v: the test wants correlated columns", want)
+	}
+}
+
+func lsqProblem(m *lsq.Moments) *lsq.Problem { return lsq.NewProblem(m, true, 0, 0) }
+
+func lsqFactor(pr *lsq.Problem) (*lsq.Cholesky, error) {
+	return lsq.Factor(context.Background(), pr.A, pr.K())
 }
