@@ -585,7 +585,7 @@ func (st *exactStats) rankError(c *canceller, x Matrix, firstBad int, ratio floa
 			msgs = append(msgs, fmt.Sprintf("and %d more dependent columns", len(deps)-4))
 			break
 		}
-		msgs = append(msgs, describeDependency(dep, st.intercept))
+		msgs = append(msgs, describeDependency(dep, st.intercept, nil))
 	}
 	return fmt.Errorf("linreg: exact: X is rank-deficient (rank %d of %d columns): %s; use l2 > 0 or a gradient method",
 		p-len(deps), p, strings.Join(msgs, "; "))

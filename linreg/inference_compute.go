@@ -445,7 +445,7 @@ func (r Regressor) gdInference(ctx context.Context, plan *kernels.BlockPlan, d l
 		}
 	}
 	if len(ch.Dependent) > 0 {
-		return nil, fmt.Errorf("%w: %w", ErrNoInference, rankError(pr, ch))
+		return nil, fmt.Errorf("%w: %s, so its coefficients are not identified; the exact method fits it as R's lm does, the dependent columns aliased", ErrNoInference, rankDeficiency(pr, ch, m.Features))
 	}
 	// Constant columns (coefficient 0, as GD leaves them) are aliased.
 	return r.inference(ctx, plan, d, &solved{pr: pr, ch: ch, aliases: aliasDescriptions(pr, ch, m.Features)}, m, sums)

@@ -197,9 +197,20 @@ func TestInferenceBadInput(t *testing.T) {
 				t.Errorf("%s is aliased but its coefficient is %v, not 0", tr.Name, m.Coef[tr.Column])
 			}
 		}
+		if got := inf.Terms[4].AliasedBy; !strings.HasPrefix(got, "b ≈ ") || !strings.Contains(got, "a2b") {
+			t.Errorf("b is aliased by %q, want its relation to a and a2b in their names", got)
+		}
 		// Without Inference the same data are still an error naming them.
-		if _, err := (Regressor{Method: Exact}).Fit(context.Background(), NewMatrix(x, n, 4), y); err == nil || !strings.Contains(err.Error(), "rank-deficient") {
-			t.Errorf("without Inference: err = %v, want the rank-deficiency error", err)
+		_, err = (Regressor{Method: Exact, Features: []string{"a", "seven", "a2b", "b"}}).Fit(context.Background(), NewMatrix(x, n, 4), y)
+		for _, want := range []string{"rank-deficient", `column 1 ("seven") is constant`, `column 3 ("b") is a linear combination of columns 0 ("a") and 2 ("a2b")`, "(b ≈ "} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("without Inference: err = %v, want it to say %s", err, want)
+			}
+		}
+		// GD cannot alias: it says why and what does.
+		_, err = (Regressor{Method: GD, Features: []string{"a", "seven", "a2b", "b"}, Inference: &InferenceOptions{}}).Fit(context.Background(), NewMatrix(x, n, 4), y)
+		if !errors.Is(err, ErrNoInference) || !strings.Contains(err.Error(), "not identified") || strings.Contains(err.Error(), "exact:") {
+			t.Errorf("GD: err = %v, want ErrNoInference saying the coefficients are not identified", err)
 		}
 	})
 }

@@ -173,7 +173,7 @@ func exactLeastSquares(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data,
 		v, solve = z, ch.SolveUpper
 	}
 	if l2 == 0 && (len(ch.Dependent) > 0 || k < pr.M.Cols) && !opts.alias {
-		return nil, nil, rankError(pr, ch)
+		return nil, nil, rankError(pr, ch, opts.features)
 	}
 	solve(v) // dependent columns held at 0: aliased, as R's lm does
 	return v, ch, nil
@@ -191,7 +191,13 @@ func exactBtoi(b bool) int {
 // without an intercept), and those the factorisation ch finds to be
 // combinations of the columns before them, with the combination in the
 // units of the data.
-func rankError(pr *lsq.Problem, ch *lsq.Cholesky) error {
+func rankError(pr *lsq.Problem, ch *lsq.Cholesky, names []string) error {
+	return fmt.Errorf("linreg: exact: %s; use l2 > 0 or a gradient method", rankDeficiency(pr, ch, names))
+}
+
+// rankDeficiency says which columns make least squares rank-deficient
+// and how (up to five), the columns named by names if not nil.
+func rankDeficiency(pr *lsq.Problem, ch *lsq.Cholesky, names []string) string {
 	m := pr.M
 	deps := dependencies(pr, ch)
 	var msgs []string
@@ -200,10 +206,9 @@ func rankError(pr *lsq.Problem, ch *lsq.Cholesky) error {
 			msgs = append(msgs, fmt.Sprintf("and %d more dependent columns", len(deps)-4))
 			break
 		}
-		msgs = append(msgs, describeDependency(dep, pr.Intercept))
+		msgs = append(msgs, describeDependency(dep, pr.Intercept, names))
 	}
-	return fmt.Errorf("linreg: exact: X is rank-deficient (rank %d of %d columns): %s; use l2 > 0 or a gradient method",
-		m.Cols-len(deps), m.Cols, strings.Join(msgs, "; "))
+	return fmt.Sprintf("X is rank-deficient (rank %d of %d columns): %s", m.Cols-len(deps), m.Cols, strings.Join(msgs, "; "))
 }
 
 // dependencies returns the dependent columns of least squares, in
@@ -273,38 +278,55 @@ type exactDep struct {
 	konst float64
 }
 
-// describeDependency says how a dependent column depends on the others.
-func describeDependency(dep exactDep, intercept bool) string {
+// describeDependency says how a dependent column depends on the others:
+// "column 3 is constant, …", "column 5 is a linear combination of
+// columns 0 and 3 (x5 ≈ 2·x0 − x3)"; with names, a column is also named,
+// column 3 ("price"), and the relation is in the names.
+func describeDependency(dep exactDep, intercept bool, names []string) string {
 	j := dep.col
+	col := func(j int) string {
+		if j < len(names) {
+			return fmt.Sprintf("column %d (%q)", j, names[j])
+		}
+		return fmt.Sprintf("column %d", j)
+	}
 	switch {
 	case dep.zero && intercept:
-		return fmt.Sprintf("column %d is constant, which the intercept already fits", j)
+		return col(j) + " is constant, which the intercept already fits"
 	case dep.zero:
-		return fmt.Sprintf("column %d is all zeros", j)
+		return col(j) + " is all zeros"
 	case len(dep.on) == 0:
 		// Dependent, but no term of its relation stands out: it is lost
 		// in rounding against the others rather than a clean combination.
-		return fmt.Sprintf("column %d is numerically dependent on the others", j)
+		return col(j) + " is numerically dependent on the others"
 	}
-	rel := relation(dep, func(j int) string { return fmt.Sprintf("x%d", j) })
+	rel := relation(dep, func(j int) string {
+		if j < len(names) {
+			return names[j]
+		}
+		return fmt.Sprintf("x%d", j)
+	})
 	if len(dep.on) == 1 && dep.konst == 0 && math.Abs(dep.coef[0]-1) <= 1e-12 {
-		return fmt.Sprintf("column %d duplicates column %d (%s)", j, dep.on[0], rel)
+		return fmt.Sprintf("%s duplicates %s (%s)", col(j), col(dep.on[0]), rel)
 	}
 	var on string
 	switch k := len(dep.on); k {
 	case 1:
-		on = fmt.Sprintf("column %d", dep.on[0])
+		on = col(dep.on[0])
 	default:
 		s := make([]string, k)
 		for t, c := range dep.on {
 			s[t] = fmt.Sprint(c)
+			if c < len(names) {
+				s[t] += fmt.Sprintf(" (%q)", names[c])
+			}
 		}
 		on = "columns " + strings.Join(s[:k-1], ", ") + " and " + s[k-1]
 	}
 	if dep.konst != 0 {
 		on += " and the intercept"
 	}
-	return fmt.Sprintf("column %d is a linear combination of %s (%s)", j, on, rel)
+	return fmt.Sprintf("%s is a linear combination of %s (%s)", col(j), on, rel)
 }
 
 // relation writes a dependent column's relation to the others, the
