@@ -84,26 +84,30 @@ func (r Regressor) inference(ctx context.Context, plan *kernels.BlockPlan, d lsq
 	inf.RSE = math.Sqrt(sigma2)
 
 	// A⁻¹ = L⁻ᵀ·L⁻¹ from the factor A = L·Lᵀ: row a of linvT is column a
-	// of L⁻¹. Then the variances of the intercept, varB, and of each
-	// coefficient, varBeta, and with a sandwich the coefficients'
-	// covariance, slopes, which its Wald test reads.
+	// of L⁻¹. Then the standard errors of the intercept, seB, and of each
+	// coefficient, seBeta, and with a sandwich the covariance of γ, the
+	// coefficients in standardised units (γ_a = β_a·rms_a), which its
+	// Wald test reads: the test is the same in any units, and these
+	// neither overflow nor underflow for columns of 1e±300, whose
+	// coefficients' variances would. Each standard error is a square root
+	// taken before the division by rms for the same reason.
 	linvT := lowerInverseT(ch)
 	row := func(a int) []float64 { return linvT[a*q : (a+1)*q] }
-	varB, varBeta := nan(), make([]float64, q)
-	var slopes []float64
+	seB, seBeta := nan(), make([]float64, q)
+	var std []float64 // q×q: the covariance of γ
 	switch inf.Cov {
 	case CovClassical:
-		// σ̂²·Lev: var(β_a) = σ̂²/n·(A⁻¹)_aa/rms_a², var(b) = σ̂²/n·(1 + uᵀA⁻¹u).
+		// σ̂²·Lev: var(γ_a) = σ̂²/n·(A⁻¹)_aa, var(b) = σ̂²/n·(1 + ‖L⁻¹u‖²).
 		s2n := sigma2 / n
 		for a := range q {
-			varBeta[a] = s2n * kernels.Dot(row(a), row(a)) / rms[a] / rms[a]
+			seBeta[a] = math.Sqrt(s2n*kernels.Dot(row(a), row(a))) / rms[a]
 		}
 		if pr.Intercept {
 			w := make([]float64, q) // L⁻¹u
 			for a := range q {
 				kernels.Axpy(u[a], row(a), w)
 			}
-			varB = s2n + float64(s2n*kernels.Dot(w, w))
+			seB = math.Sqrt(s2n) * math.Hypot(1, kernels.Nrm2(w))
 		}
 	default:
 		lev := make([]float64, nq*nq)
@@ -142,17 +146,23 @@ func (r Regressor) inference(ctx context.Context, plan *kernels.BlockPlan, d lsq
 			}
 		}
 		v := matMul(matMul(lev, meat, nq), lev, nq) // in standardised coordinates
-		slopes = make([]float64, q*q)
+		std = make([]float64, q*q)
 		for a := range q {
-			for b := range q {
-				slopes[a*q+b] = v[(off+a)*nq+off+b] / rms[a] / rms[b]
-			}
-			varBeta[a] = slopes[a*q+a]
+			copy(std[a*q:(a+1)*q], v[(off+a)*nq+off:(off+a)*nq+nq])
+			seBeta[a] = math.Sqrt(std[a*q+a]) / rms[a]
 		}
 		if pr.Intercept {
-			vu := make([]float64, q) // V_ss·u
-			kernels.GemvN(q, q, v[off*nq+off:], nq, u, vu)
-			varB = v[0] - float64(2*kernels.Dot(u, v[off:nq])) + kernels.Dot(u, vu)
+			// var(b) = V_00 − 2·uᵀV_0s + uᵀV_ss·u, with u scaled down by
+			// its largest element s > 1 first, so that nothing overflows.
+			sc := max(1, math.Abs(u[kernels.Iamax(u)]))
+			us := make([]float64, q)
+			for a := range q {
+				us[a] = u[a] / sc
+			}
+			vu := make([]float64, q) // V_ss·u/s
+			kernels.GemvN(q, q, v[off*nq+off:], nq, us, vu)
+			varS := v[0]/sc/sc - float64(2*kernels.Dot(us, v[off:nq]))/sc + kernels.Dot(us, vu)
+			seB = sc * math.Sqrt(varS)
 		}
 	}
 
@@ -183,7 +193,7 @@ func (r Regressor) inference(ctx context.Context, plan *kernels.BlockPlan, d lsq
 		return tr
 	}
 	if pr.Intercept {
-		inf.Terms = append(inf.Terms, term("(Intercept)", -1, theta[0], math.Sqrt(varB)))
+		inf.Terms = append(inf.Terms, term("(Intercept)", -1, theta[0], seB))
 	}
 	position := map[int]int{} // column of X → index in cols
 	for c, j := range cols {
@@ -201,7 +211,7 @@ func (r Regressor) inference(ctx context.Context, plan *kernels.BlockPlan, d lsq
 				Estimate: nan(), StdErr: nan(), T: nan(), P: nan(), Lower: nan(), Upper: nan()})
 			continue
 		}
-		inf.Terms = append(inf.Terms, term(name, j, theta[off+c], math.Sqrt(varBeta[c])))
+		inf.Terms = append(inf.Terms, term(name, j, theta[off+c], seBeta[c]))
 	}
 
 	// The overall statistics, as R's summary.lm, logLik and AIC.
@@ -219,7 +229,11 @@ func (r Regressor) inference(ctx context.Context, plan *kernels.BlockPlan, d lsq
 		if inf.Cov == CovClassical {
 			inf.F = (tss - rss) / float64(q) / sigma2
 		} else {
-			inf.F = wald(ctx, slopes, theta[off:]) / float64(q)
+			gamma := make([]float64, q)
+			for a := range q {
+				gamma[a] = theta[off+a] * rms[a]
+			}
+			inf.F = wald(ctx, std, gamma) / float64(q)
 		}
 		inf.FP = fSurvival(inf.F, float64(q), df)
 	}

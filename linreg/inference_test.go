@@ -258,3 +258,71 @@ func lsqProblem(m *lsq.Moments) *lsq.Problem { return lsq.NewProblem(m, true, 0,
 func lsqFactor(pr *lsq.Problem) (*lsq.Cholesky, error) {
 	return lsq.Factor(context.Background(), pr.A, pr.K())
 }
+
+// TestInferenceScales: a column of 1e300, of 1e-300 or around a
+// nanosecond timestamp has the t statistics (which do not depend on the
+// units) of the same column at unit scale, and standard errors in
+// proportion, for every covariance: nothing overflows or underflows on
+// the way.
+func TestInferenceScales(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	const n = 300
+	base, y := make([]float64, n*2), make([]float64, n)
+	for i := range n {
+		// a on a grid of 2⁻²⁰, so that the timestamp column below,
+		// 1.5·2⁶⁰ + 2³⁰·a, holds it exactly (its ulp is 256).
+		a, b := math.Round(rng.NormFloat64()*0x1p20)/0x1p20, rng.NormFloat64()
+		base[i*2], base[i*2+1] = a, b
+		y[i] = 2*a + b + float64(0.1*(1+a*a))*rng.NormFloat64()
+	}
+	for _, c := range []struct {
+		name          string
+		scale, offset float64
+		noIntercept   bool
+		tol           float64
+	}{
+		{"huge", 1e300, 0, false, 1e-8},
+		{"tiny", 1e-300, 0, false, 1e-8},
+		// A mean 1.6e9 standard deviations from 0: the model's residuals,
+		// y − (x·β + b) in data units as predictions are made, cancel
+		// about nine digits of x·β against b, so the residual sum of
+		// squares, and every standard error with it, keeps about eight.
+		{"timestamp", 0x1p30, 1.5 * 0x1p60, false, 1e-6},
+		{"huge, no intercept", 1e300, 0, true, 1e-8},
+	} {
+		x := append([]float64(nil), base...)
+		for i := range n {
+			x[i*2] = c.offset + c.scale*x[i*2]
+		}
+		for _, cov := range []Cov{CovClassical, CovHC0, CovHC3} {
+			r := Regressor{Method: Exact, NoIntercept: c.noIntercept, Inference: &InferenceOptions{Cov: cov}}
+			ref, err := r.Fit(context.Background(), NewMatrix(base, n, 2), y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := r.Fit(context.Background(), NewMatrix(x, n, 2), y)
+			if err != nil {
+				t.Fatalf("%s, %s: %v", c.name, cov, err)
+			}
+			got, want := m.Inference.Terms, ref.Inference.Terms
+			for i := range got {
+				if got[i].Name == "(Intercept)" && c.offset != 0 {
+					continue // a different parameter: the intercept at 0, 1.7e18 away
+				}
+				if math.Abs(got[i].T-want[i].T) > c.tol*math.Abs(want[i].T) {
+					t.Errorf("%s, %s, %s: t = %v, at unit scale %v", c.name, cov, got[i].Name, got[i].T, want[i].T)
+				}
+				ratio := 1.0
+				if got[i].Column == 0 {
+					ratio = 1 / c.scale
+				}
+				if se := want[i].StdErr * ratio; !(math.Abs(got[i].StdErr-se) <= c.tol*se) {
+					t.Errorf("%s, %s, %s: standard error %v, want %v", c.name, cov, got[i].Name, got[i].StdErr, se)
+				}
+			}
+			if math.Abs(m.Inference.F-ref.Inference.F) > c.tol*ref.Inference.F {
+				t.Errorf("%s, %s: F = %v, at unit scale %v", c.name, cov, m.Inference.F, ref.Inference.F)
+			}
+		}
+	}
+}
