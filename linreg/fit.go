@@ -146,6 +146,7 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 			if m.Inference, err = r.inference(ctx, plan, data(x, y), sol, m, sums); err != nil {
 				return nil, err
 			}
+			m.Summary.Seconds = time.Since(start).Seconds() // the inference's pass included
 		}
 		return m, nil
 	}
@@ -245,6 +246,7 @@ func (r Regressor) fit(ctx context.Context, x Matrix, y []float64, opts fitOptio
 		if m.Inference, err = r.gdInference(ctx, plan, data(x, y), pr, m, res.Stop, sums); err != nil {
 			return nil, err
 		}
+		m.Summary.Seconds = time.Since(start).Seconds()
 	}
 	return m, err // err is the context's, if it was cancelled
 }

@@ -98,15 +98,18 @@ func exactSolve(ctx context.Context, plan *kernels.BlockPlan, d lsq.Data, pr *ls
 		if v, ch, err = exactLeastSquares(ctx, plan, d, pr, l2, opts); err != nil {
 			return nil, 0, nil, err
 		}
-		sol = &solved{pr: pr, ch: ch, aliases: map[int]string{}}
-		for len(ch.Dependent) > 0 || len(sol.aliases) == 0 && pr.K() < m.Cols {
+		sol = &solved{pr: pr, ch: ch}
+		for opts.alias && l2 == 0 {
+			if sol.aliases == nil {
+				sol.aliases = map[int]string{}
+			}
 			for j, s := range aliasDescriptions(pr, ch, opts.features) {
 				if _, ok := sol.aliases[j]; !ok { // columns dropped before read as constant now
 					sol.aliases[j] = s
 				}
 			}
 			if len(ch.Dependent) == 0 {
-				break // only constant columns: nothing to solve again
+				break // nothing more to drop
 			}
 			dep := map[int]bool{}
 			for _, a := range ch.Dependent {
