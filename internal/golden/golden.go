@@ -165,7 +165,10 @@ func (f Files) Diff(want, got, impl string) (string, *Mismatch) {
 		return "(none)"
 	}
 	split := func(l string) (desc, value string) {
-		sp := max(strings.LastIndexByte(l, ' '), 0)
+		sp := strings.LastIndexByte(l, ' ')
+		if sp < 0 {
+			return l, "" // "(none)", or the empty line after the last
+		}
 		return l[:sp], l[sp+1:]
 	}
 	wantDesc, wantVal := split(line(wl, first))

@@ -18,6 +18,9 @@ func TestDiff(t *testing.T) {
 		{"value", strings.Replace(want, "case b #", "case b #0", 1) + "case d #1\n", true,
 			[]string{"3 lines of the table differ from t.txt; the first is line 3:\n\tcase b\n\twant #", "\n\tgot  #0"}},
 		{"case", strings.Replace(want, "case b", "case x", 1), false, []string{"line 3 of t.txt is not this test's case"}},
+		// A case appended (a new kernel): the first difference is the
+		// committed table's empty last line, which used to panic.
+		{"appended", want + "case d #1\n", false, []string{"t.txt"}},
 	} {
 		msg, m := f.Diff(want, c.got, "test")
 		for _, w := range c.wants {
