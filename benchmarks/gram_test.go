@@ -3,6 +3,8 @@ package benchmarks
 import (
 	"fmt"
 	"testing"
+
+	"github.com/lanes-go/lanes/kernels"
 )
 
 // gramShapes are the m×n shapes of BenchmarkGram: one block of 4096 rows
@@ -88,6 +90,47 @@ func BenchmarkShiftScale(b *testing.B) {
 					}
 					sink = z[0]
 					reportGFLOPs(b, 2*int64(m)*int64(n))
+				})
+			}
+		})
+	}
+}
+
+// gramDiagShapes are the m×n shapes of BenchmarkGramDiag: the chunk of
+// 256 rows of 66 columns that SGD's set-up pass hands it, one block of
+// 4096 rows, and the training shape 200000×64 (100 MiB of A, past every
+// cache).
+var gramDiagShapes = []struct{ m, n int }{{256, 66}, {4096, 64}, {200000, 64}}
+
+// BenchmarkGramDiag times the column sums and sums of squares of A,
+// accumulated, on every lanes implementation; the peers have no such
+// kernel. Bytes per op are A read once; flops two per element (an add
+// and a fused multiply-add, counted as one each); elem/ns is elements of
+// A per nanosecond.
+func BenchmarkGramDiag(b *testing.B) {
+	for _, s := range gramDiagShapes {
+		b.Run(fmt.Sprintf("shape=%dx%d", s.m, s.n), func(b *testing.B) {
+			m, n := s.m, s.n
+			a, _ := gramInput(m, n)
+			sums, squares := alignedSlice(n), alignedSlice(n)
+			for _, im := range impls() {
+				if im.kernel == "" {
+					continue
+				}
+				b.Run("impl="+im.name, func(b *testing.B) {
+					im.use(b)
+					b.SetBytes(8 * int64(m) * int64(n))
+					clear(sums)
+					clear(squares)
+					kernels.GramDiag(m, n, a, n, sums, squares)
+					for b.Loop() {
+						kernels.GramDiag(m, n, a, n, sums, squares)
+					}
+					sink = sums[0] + squares[0]
+					reportGFLOPs(b, 2*int64(m)*int64(n))
+					if ns := b.Elapsed().Nanoseconds(); ns > 0 {
+						b.ReportMetric(float64(m)*float64(n)*float64(b.N)/float64(ns), "elem/ns")
+					}
 				})
 			}
 		})

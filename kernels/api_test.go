@@ -68,6 +68,12 @@ func TestPanicMessages(t *testing.T) {
 		{"ShiftScale len(scale)", func() { ShiftScale(2, 3, v(6), 3, v(3), v(4), v(6), 3) }, []string{"kernels.ShiftScale", "len(scale)=4", "n=3"}},
 		{"ShiftScale ldz < n", func() { ShiftScale(2, 3, v(6), 3, v(3), v(3), v(6), 2) }, []string{"kernels.ShiftScale", "ldz=2", "n=3"}},
 		{"ShiftScale short z", func() { ShiftScale(2, 3, v(6), 3, v(3), v(3), v(7), 5) }, []string{"kernels.ShiftScale", "len(z)=7", "m=2", "n=3", "ldz=5"}},
+		{"GramDiag negative m", func() { GramDiag(-1, 2, v(4), 2, v(2), v(2)) }, []string{"kernels.GramDiag", "m=-1", "n=2"}},
+		{"GramDiag lda < n", func() { GramDiag(2, 3, v(6), 2, v(3), v(3)) }, []string{"kernels.GramDiag", "lda=2", "n=3"}},
+		{"GramDiag short a", func() { GramDiag(3, 2, v(5), 2, v(2), v(2)) }, []string{"kernels.GramDiag", "len(a)=5", "m=3", "n=2", "lda=2"}},
+		{"GramDiag len(sums)", func() { GramDiag(3, 2, v(6), 2, v(3), v(2)) }, []string{"kernels.GramDiag", "len(sums)=3", "n=2"}},
+		{"GramDiag len(squares)", func() { GramDiag(3, 2, v(6), 2, v(2), v(1)) }, []string{"kernels.GramDiag", "len(squares)=1", "n=2"}},
+		{"GramDiag len(sums) for n = 0", func() { GramDiag(3, 0, nil, 1, v(1), nil) }, []string{"kernels.GramDiag", "len(sums)=1", "n=0"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -135,6 +141,13 @@ func TestEmptyShapes(t *testing.T) {
 			{"ShiftScale 0×3, a=z=nil", func() []float64 {
 				ShiftScale(0, 3, nil, 3, make([]float64, 3), make([]float64, 3), nil, 3)
 				return nil
+			}},
+			{"GramDiag 0×0", func() []float64 { GramDiag(0, 0, nil, 1, nil, nil); return nil }},
+			{"GramDiag 50×0, a=nil", func() []float64 { GramDiag(50, 0, nil, 1, nil, nil); return nil }},
+			{"GramDiag 0×3, a=nil", func() []float64 {
+				sums, squares := make([]float64, 3), make([]float64, 3)
+				GramDiag(0, 3, nil, 3, sums, squares) // adds nothing
+				return append(sums, squares...)
 			}},
 		}
 		for _, c := range calls {

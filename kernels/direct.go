@@ -21,6 +21,7 @@ type direct struct {
 	gemvT       func(m, n int, a []float64, lda int, x, y []float64)
 	gram        func(m, n int, a []float64, lda int, g []float64)
 	shiftScale  func(m, n int, a []float64, lda int, shift, scale, z []float64, ldz int)
+	gramDiag    func(m, n int, a []float64, lda int, sums, squares []float64)
 }
 
 // directOf returns the kernels of kind k, each routed through the
@@ -45,6 +46,9 @@ func directOf(k kind) direct {
 		gram:  func(m, n int, a []float64, lda int, g []float64) { gramKind(k, m, n, a, lda, g) },
 		shiftScale: func(m, n int, a []float64, lda int, shift, scale, z []float64, ldz int) {
 			shiftScaleKind(k, m, n, a, lda, shift, scale, z, ldz)
+		},
+		gramDiag: func(m, n int, a []float64, lda int, sums, squares []float64) {
+			gramDiagKind(k, m, n, a, lda, sums, squares)
 		},
 	}
 }

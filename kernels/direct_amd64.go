@@ -160,3 +160,14 @@ func shiftScaleKind(k kind, m, n int, a []float64, lda int, shift, scale, z []fl
 		generic.ShiftScale(m, n, a, lda, shift, scale, z, ldz)
 	}
 }
+
+func gramDiagKind(k kind, m, n int, a []float64, lda int, sums, squares []float64) {
+	switch k {
+	case kindAVX512:
+		amd64.GramDiagAVX512(m, n, a, lda, sums, squares)
+	case kindAVX2:
+		amd64.GramDiagAVX2(m, n, a, lda, sums, squares)
+	default:
+		generic.GramDiag(m, n, a, lda, sums, squares)
+	}
+}

@@ -132,3 +132,12 @@ func shiftScaleKind(k kind, m, n int, a []float64, lda int, shift, scale, z []fl
 		generic.ShiftScale(m, n, a, lda, shift, scale, z, ldz)
 	}
 }
+
+func gramDiagKind(k kind, m, n int, a []float64, lda int, sums, squares []float64) {
+	switch k {
+	case kindNEON:
+		arm64.GramDiagNEON(m, n, a, lda, sums, squares)
+	default:
+		generic.GramDiag(m, n, a, lda, sums, squares)
+	}
+}

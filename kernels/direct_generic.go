@@ -46,3 +46,7 @@ func gramKind(_ kind, m, n int, a []float64, lda int, g []float64) { generic.Gra
 func shiftScaleKind(_ kind, m, n int, a []float64, lda int, shift, scale, z []float64, ldz int) {
 	generic.ShiftScale(m, n, a, lda, shift, scale, z, ldz)
 }
+
+func gramDiagKind(_ kind, m, n int, a []float64, lda int, sums, squares []float64) {
+	generic.GramDiag(m, n, a, lda, sums, squares)
+}

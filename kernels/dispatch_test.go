@@ -128,6 +128,7 @@ func TestNoAllocs(t *testing.T) {
 			sink += ssr + sr
 			Gram(3, 4, a[:], 4, y[:])
 			ShiftScale(3, 4, a[:], 4, x[:4], x[4:8], y[:], 5)
+			GramDiag(3, 4, a[:], 4, x[:4], y[:4])
 			sink += y[0]
 		})
 		if allocs != 0 {

@@ -91,6 +91,27 @@ func ExampleShiftScale() {
 	// Output: [-1 -1 -1 -1 1 1 1]
 }
 
+func ExampleGramDiag() {
+	// Column sums and sums of squares of a 3×2 matrix whose rows are 3
+	// apart: the padding a[2] and a[5] is never read.
+	a := []float64{
+		1, 10, -1,
+		2, 20, -1,
+		3, 60,
+	}
+	sums, squares := make([]float64, 2), make([]float64, 2)
+	kernels.GramDiag(3, 2, a, 3, sums, squares)
+	fmt.Println(sums, squares)
+
+	// It accumulates: a second block of rows adds to the same sums and
+	// squares, with the bits of one call on all the rows.
+	kernels.GramDiag(1, 2, []float64{4, -10}, 2, sums, squares)
+	fmt.Println(sums, squares)
+	// Output:
+	// [6 90] [14 4100]
+	// [10 80] [30 4200]
+}
+
 func ExampleUse() {
 	// Available lists what this CPU runs, fastest first; generic is
 	// always last. Use switches every kernel, for tests and benchmarks,

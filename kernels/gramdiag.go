@@ -1,10 +1,6 @@
 package kernels
 
-import (
-	"fmt"
-
-	"github.com/lanes-go/lanes/kernels/generic"
-)
+import "fmt"
 
 // GramDiag adds to sums[j] the sum of column j of the row-major m×n
 // matrix A stored in a with row stride lda, and to squares[j] the
@@ -20,11 +16,15 @@ import (
 // column's mean and variance but no product between two columns, at a
 // cost of O(m·n) instead of O(m·n²).
 //
-// There is no assembly: the arithmetic is two operations per element,
-// which a scalar loop does in about a cycle, below the cost of bringing
-// the rows in from memory. It panics unless len(sums) == len(squares) ==
-// n, lda ≥ max(1, n) and a holds the whole matrix, and if sums or squares
-// overlap the matrix or each other.
+// It has AVX2+FMA, AVX-512 and NEON implementations, generated like the
+// other kernels: columns are independent, so they hold a block of them in
+// registers and run down a chunk of rows, one add and one fused
+// multiply-add per element and row, in row order, as the plain loop
+// does, and give its bits.
+//
+// It panics unless len(sums) == len(squares) == n, lda ≥ max(1, n) and a
+// holds the whole matrix, and if sums or squares overlap the matrix or
+// each other.
 func GramDiag(m, n int, a []float64, lda int, sums, squares []float64) {
 	checkGemv("GramDiag", m, n, a, lda)
 	if len(sums) != n || len(squares) != n {
@@ -40,5 +40,5 @@ func GramDiag(m, n int, a []float64, lda int, sums, squares []float64) {
 	if overlap(sums, squares) {
 		panic(overlapMessage("GramDiag", "sums", "squares", noShare))
 	}
-	generic.GramDiag(m, n, a, lda, sums, squares)
+	gramDiagKind(current().kind, m, n, a, lda, sums, squares)
 }

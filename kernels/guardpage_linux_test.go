@@ -385,6 +385,71 @@ func (st *shiftScaleTest) guardPages(tb failer, name string, im *implementation)
 	})
 }
 
+// gramDiagGuardShapes are shapes GramDiag takes through the guard pages
+// beside those of guardShapes: wider than an AVX-512 column block, with
+// a remainder in every vector width, and taller than a chunk of rows.
+var gramDiagGuardShapes = [][2]int{{130, 49}, {3, 97}, {257, 71}, {129, 66}}
+
+// guardPages runs GramDiag of im on every shape of guardShapes and of
+// gramDiagGuardShapes: a, sums and squares each in a region of its own,
+// all three flush against the ends of their regions, then all against
+// the starts; sums and squares start at pool values.
+func (gt *gramDiagTest) guardPages(tb failer, name string, im *implementation) {
+	tb.Helper()
+	need := guardMaxDim() * (guardMaxDim() + 3)
+	for _, s := range gramDiagGuardShapes {
+		need = max(need, s[0]*(s[1]+3))
+	}
+	var regions []*guardedRegion
+	defer func() {
+		for _, g := range regions {
+			g.unmap()
+		}
+	}()
+	for _, what := range []string{"a", "sums", "squares"} {
+		g, err := mapGuarded(what, need)
+		if err != nil {
+			tb.Fatalf("%v", err)
+		}
+		regions = append(regions, g)
+	}
+	ga, gs, gq := regions[0], regions[1], regions[2]
+	p := pools[classRandom]
+	check := func(m, n, lda int, as []float64, atEnd bool) {
+		ss, qs := p.window(n, m+2*n)
+		ws, wq := slices.Clone(ss), slices.Clone(qs)
+		gt.ref(m, n, as, lda, ws, wq)
+		a, sums, squares := place(ga, len(as), atEnd), place(gs, n, atEnd), place(gq, n, atEnd)
+		copy(a, as)
+		copy(sums, ss)
+		copy(squares, qs)
+		d := faultOf(func() { gt.run(im, m, n, a, lda, sums, squares) }, ga, gs, gq)
+		if d == "" {
+			d = firstDiff("sums", sums, ws)
+		}
+		if d == "" {
+			d = firstDiff("squares", squares, wq)
+		}
+		if d != "" {
+			tb.Fatalf("%s[%s] m=%d n=%d lda=%d, a, sums and squares at the %s of their regions: %s",
+				name, im.name, m, n, lda, side(atEnd), d)
+		}
+	}
+	guardShapes(check)
+	for _, s := range gramDiagGuardShapes {
+		m, n := s[0], s[1]
+		for _, lda := range []int{n, n + 3} {
+			as := make([]float64, matrixLen(m, n, lda))
+			for i := range as {
+				as[i], _ = p.at(m*n + i)
+			}
+			for _, atEnd := range []bool{true, false} {
+				check(m, n, lda, as, atEnd)
+			}
+		}
+	}
+}
+
 // firstDiff describes the first element where got and want differ.
 func firstDiff(name string, got, want []float64) string {
 	for i := range got {
@@ -450,6 +515,23 @@ func TestGuardPagesCatchStrayAccess(t *testing.T) {
 				}
 			}
 		}), guardSweepOf("ShiftScale"), "0 bytes past the end of z's region"},
+		{mutant("gramdiag-reads-past-last-row", func(im *implementation) {
+			// Loads a whole register of the last row, a vector past n.
+			im.gramDiag = func(m, n int, a []float64, lda int, sums, squares []float64) {
+				if m > 0 && n%4 != 0 {
+					sink = *at(a, (m-1)*lda+n)
+				}
+				generic.GramDiag(m, n, a, lda, sums, squares)
+			}
+		}), guardSweepOf("GramDiag"), "0 bytes past the end of a's region"},
+		{mutant("gramdiag-writes-before-squares", func(im *implementation) {
+			im.gramDiag = func(m, n int, a []float64, lda int, sums, squares []float64) {
+				generic.GramDiag(m, n, a, lda, sums, squares)
+				if n > 0 {
+					*at(squares, -1) = 0
+				}
+			}
+		}), guardSweepOf("GramDiag"), "8 bytes before the start of squares's region"},
 	}
 	precision := faultAddrPrecision(t)
 	t.Logf("fault addresses here: %s", precision)

@@ -355,6 +355,66 @@ func mutantCases() []mutantCase {
 				}
 			}
 		}), sweepOf("ShiftScale"), "first difference at z["},
+		{mutant("gramdiag-unfused", func(im *implementation) {
+			// The square rounded before it is added: two roundings.
+			im.gramDiag = func(m, n int, a []float64, lda int, sums, squares []float64) {
+				for i := range m {
+					for j := range n {
+						v := a[i*lda+j]
+						p := v * v
+						sums[j] += v
+						squares[j] += float64(p)
+					}
+				}
+			}
+		}), sweepOf("GramDiag"), "GramDiag[gramdiag-unfused]"},
+		{mutant("gramdiag-rows-reversed", func(im *implementation) {
+			im.gramDiag = func(m, n int, a []float64, lda int, sums, squares []float64) {
+				for i := m - 1; i >= 0 && n > 0; i-- {
+					generic.GramDiag(1, n, a[i*lda:], lda, sums, squares)
+				}
+			}
+		}), sweepOf("GramDiag"), "GramDiag[gramdiag-rows-reversed]"},
+		{mutant("gramdiag-starts-at-zero", func(im *implementation) {
+			// Ignores the sums and squares it is given.
+			im.gramDiag = func(m, n int, a []float64, lda int, sums, squares []float64) {
+				clear(sums)
+				clear(squares)
+				generic.GramDiag(m, n, a, lda, sums, squares)
+			}
+		}), sweepOf("GramDiag"), "GramDiag[gramdiag-starts-at-zero]"},
+		{mutant("gramdiag-skips-last-row-of-chunk", func(im *implementation) {
+			// A chunked kernel whose row loop stops one row short in every
+			// chunk but the last.
+			im.gramDiag = func(m, n int, a []float64, lda int, sums, squares []float64) {
+				for i0 := 0; i0 < m && n > 0; i0 += gramDiagChunk {
+					rows := min(gramDiagChunk, m-i0)
+					if i0+rows < m {
+						rows--
+					}
+					generic.GramDiag(rows, n, a[i0*lda:], lda, sums, squares)
+				}
+			}
+		}), sweepOf("GramDiag"), fmt.Sprintf("GramDiag[gramdiag-skips-last-row-of-chunk] m=%d", gramDiagChunk+1)},
+		{mutant("gramdiag-reads-row-padding", func(im *implementation) {
+			// A vector kernel whose last vector runs one column past n
+			// into the row padding, its sum of that lane kept.
+			im.gramDiag = func(m, n int, a []float64, lda int, sums, squares []float64) {
+				generic.GramDiag(m, n, a, lda, sums, squares)
+				for i := 0; i+1 < m && 0 < n && n < lda; i++ {
+					sums[n-1] += 0 * a[i*lda+n]
+				}
+			}
+		}), sweepOf("GramDiag"), "first difference at sums["},
+		{mutant("gramdiag-writes-past-n", func(im *implementation) {
+			// Stores a whole vector of squares past the last column.
+			im.gramDiag = func(m, n int, a []float64, lda int, sums, squares []float64) {
+				generic.GramDiag(m, n, a, lda, sums, squares)
+				if n%4 != 0 {
+					squares[:n+1][n] = 0 // the slice's capacity runs on into the guards
+				}
+			}
+		}), sweepOf("GramDiag"), "was changed outside the slice"},
 		{mutant("sum-drops-last", func(im *implementation) {
 			im.sum = func(x []float64) float64 {
 				if len(x) == 0 {

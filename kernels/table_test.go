@@ -22,8 +22,8 @@ import (
 // An entry names the kernel and says how to call it on an implementation
 // and what it must equal, bit for bit: the reference, package generic's
 // twin or an independent loop. Its family (vecTest, gemvTest,
-// lossGradTest, gramTest or shiftScaleTest) brings the sizes, placements
-// and data of each test; every
+// lossGradTest, gramTest, shiftScaleTest or gramDiagTest) brings the
+// sizes, placements and data of each test; every
 // kernel runs on every data class (data_test.go, and the golden classes).
 //
 // The order is the order of the golden table: a new kernel goes where it
@@ -84,6 +84,11 @@ var kernelTests = []kernelTest{
 			im.shiftScale(m, n, a, lda, shift, scale, z, ldz)
 		},
 		ref: generic.ShiftScale}},
+	{"GramDiag", &gramDiagTest{
+		run: func(im *implementation, m, n int, a []float64, lda int, sums, squares []float64) {
+			im.gramDiag(m, n, a, lda, sums, squares)
+		},
+		ref: generic.GramDiag}},
 }
 
 // The fuzz targets of the kernels, one for each entry of kernelTests (Go
@@ -106,6 +111,7 @@ func FuzzGemvN(f *testing.F)       { fuzzKernel(f, "GemvN") }
 func FuzzGemvT(f *testing.F)       { fuzzKernel(f, "GemvT") }
 func FuzzGram(f *testing.F)        { fuzzKernel(f, "Gram") }
 func FuzzShiftScale(f *testing.F)  { fuzzKernel(f, "ShiftScale") }
+func FuzzGramDiag(f *testing.F)    { fuzzKernel(f, "GramDiag") }
 
 // kernelTest is an entry of kernelTests.
 type kernelTest struct {

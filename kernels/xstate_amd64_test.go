@@ -155,6 +155,19 @@ func (st *shiftScaleTest) upperState(im *implementation, check func(size string,
 	}
 }
 
+func (gt *gramDiagTest) upperState(im *implementation, check func(size string, call func()) bool) {
+	p := pools[classRandom]
+	for _, s := range append(upperStateShapes, [2]int{130, 27}, [2]int{5, 66}, [2]int{3, 97}) {
+		m, n := s[0], s[1]
+		lda := max(1, n)
+		a, _ := p.window(matrixLen(m, n, lda), m+n)
+		sums, squares := make([]float64, n), make([]float64, n)
+		if !check(fmt.Sprintf("m=%d n=%d", m, n), func() { gt.run(im, m, n, a, lda, sums, squares) }) {
+			return
+		}
+	}
+}
+
 // cleanUpperState returns the upper register state to its initial
 // configuration as far as user code can and reports what is left in use.
 // VZEROUPPER clears YMM0-15 and ZMM0-15; ZMM16-31 need zeroing, which

@@ -96,7 +96,9 @@
 //     fma(a_ij, a_ij, squares[j]), accumulating: the bits Gram gives its
 //     elements (j, n) and (j, j) for A with a column of ones appended, for
 //     passes that need each column's mean and variance but no product
-//     between two columns. Its pure-Go loop is the only implementation.
+//     between two columns. Columns are independent: vector code may hold
+//     any block of them in registers and visit the rows in chunks, so long
+//     as each column takes its rows in increasing order.
 //   - ShiftScale(m, n, a, lda, shift, scale, z, ldz):
 //     z[i·ldz+j] = (a[i·lda+j] − shift[j])·scale[j], the difference
 //     rounded, then the product rounded: two roundings, never fused. No

@@ -195,3 +195,20 @@ func GramNEON(m, n int, a []float64, lda int, g []float64)
 //
 //go:noescape
 func ShiftScaleNEON(m, n int, a []float64, lda int, shift, scale, z []float64, ldz int)
+
+// GramDiagNEON is the NEON twin of generic.GramDiag. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 32 lanes and fold is the tree of package generic:
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ {
+//			sums[j] = sums[j] + a[i*lda+j]
+//			squares[j] = fma(a[i*lda+j], a[i*lda+j], squares[j])
+//		}
+//	}
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func GramDiagNEON(m, n int, a []float64, lda int, sums, squares []float64)

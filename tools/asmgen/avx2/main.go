@@ -66,6 +66,7 @@ var emitters = map[string]func(g *gen){
 	"LossGrad":    (*gen).lossGrad,
 	"Gram":        (*gen).gram,
 	"ShiftScale":  (*gen).shiftScale,
+	"GramDiag":    (*gen).gramDiag,
 }
 
 func reductionOf(kind redKind) func(g *gen) {

@@ -17,9 +17,9 @@ import (
 // NaNs and subnormals, with every slice exactly as long as the kernel may
 // read: the emulator refuses any access outside. GemvT, Axpy and Scal
 // have run on AVX-512 hardware and pass package kernels' tests there, so
-// their passing here checks the emulator; Gram and ShiftScale are then
-// checked by it on machines without AVX-512. Package kernels runs the
-// real thing wherever the CPU has AVX-512.
+// their passing here checks the emulator; Gram, ShiftScale and GramDiag
+// are then checked by it on machines without AVX-512. Package kernels
+// runs the real thing wherever the CPU has AVX-512.
 
 var emuFns = func() map[string]*ir.Function {
 	fns, err := emuFunctions()
@@ -202,6 +202,42 @@ func TestShiftScaleEmulated(t *testing.T) {
 			}
 			if d := firstDiff(z, want); d != "" {
 				t.Fatalf("ShiftScale %dx%d lda=%d ldz=%d: %s", m, n, lda, ldz, d)
+			}
+		}
+	}
+}
+
+// TestGramDiagEmulated: GramDiagAVX512 against the loop of the
+// specification, for every n up to three column blocks of 48 and a
+// remainder (so every tail of the vector and of the block), row counts
+// across a chunk of rows, row padding, and sums and squares accumulating
+// from their values.
+func TestGramDiagEmulated(t *testing.T) {
+	fn, k := emuKernel(t, "GramDiag")
+	r := rand.New(rand.NewPCG(7, 8))
+	B := gramDiagVecs * float64Elem.V()
+	ms := []int{0, 1, 2, 3, 5, 9}
+	for n := 0; n <= 3*B+9; n++ {
+		for _, m := range append(ms, []int{gramDiagChunkRows, gramDiagChunkRows + 1, 2*gramDiagChunkRows + 1}[n%3]) {
+			lda := max(1, n) + (m+n)%3
+			a := emuData(r, matrixLen(m, n, lda), []int{0, 5, 40}[n%3])
+			sums, squares := emuData(r, n, 10), emuData(r, n, 10)
+			wantS, wantQ := append([]float64(nil), sums...), append([]float64(nil), squares...)
+			for i := range m {
+				for j := range n {
+					v := a[i*lda+j]
+					wantS[j] = wantS[j] + v
+					wantQ[j] = math.FMA(v, v, wantQ[j])
+				}
+			}
+			if err := emulate(fn, k, m, n, a, lda, sums, squares); err != nil {
+				t.Fatalf("GramDiag %dx%d lda=%d: %v", m, n, lda, err)
+			}
+			if d := firstDiff(sums, wantS); d != "" {
+				t.Fatalf("GramDiag %dx%d lda=%d: sums: %s", m, n, lda, d)
+			}
+			if d := firstDiff(squares, wantQ); d != "" {
+				t.Fatalf("GramDiag %dx%d lda=%d: squares: %s", m, n, lda, d)
 			}
 		}
 	}

@@ -47,6 +47,7 @@ var emitters = map[string]func(g *gen){
 	"LossGrad":    (*gen).lossGrad,
 	"Gram":        (*gen).gram,
 	"ShiftScale":  (*gen).shiftScale,
+	"GramDiag":    (*gen).gramDiag,
 }
 
 // files are the outputs, from this directory.

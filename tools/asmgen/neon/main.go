@@ -54,6 +54,7 @@ var emitters = map[string]func(a *asm, f frame){
 	"GemvT":       gemvT,
 	"Gram":        gram,
 	"ShiftScale":  shiftScale,
+	"GramDiag":    gramDiag,
 }
 
 const buildConstraint = "//go:build !purego && !noasm"

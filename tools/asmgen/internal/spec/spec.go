@@ -254,6 +254,23 @@ var Kernels = []Kernel{
 			"}",
 		},
 	},
+	{
+		// Column sums and sums of squares, accumulated: every column
+		// takes the rows in increasing order, one add and one FMA each,
+		// starting from the values given. Columns are independent, so any
+		// blocking of rows or columns gives the same bits: the bits Gram
+		// gives its elements (j, n) and (j, j) for A with a column of ones
+		// appended.
+		Name: "GramDiag", Params: "m, n int, a []T, lda int, sums, squares []T",
+		Loop: []string{
+			"for i := 0; i < m; i++ {",
+			"\tfor j := 0; j < n; j++ {",
+			"\t\tsums[j] = sums[j] + a[i*lda+j]",
+			"\t\tsquares[j] = fma(a[i*lda+j], a[i*lda+j], squares[j])",
+			"\t}",
+			"}",
+		},
+	},
 }
 
 // Feature is a CPU feature that an instruction set needs beyond what every
