@@ -20,13 +20,16 @@ func TestBenchTime(t *testing.T) {
 		}
 	}, 30*time.Millisecond, 3)
 	took := time.Since(start)
-	if ns < 10e3 || ns > 1e6 {
-		t.Errorf("benchTime = %.0f ns per call, want about 10µs or a bit more", ns)
+	// A 10µs sleep never takes less, but on a loaded machine it may take
+	// a millisecond or more (CI's other steps share the cores): only the
+	// lower bound is a property of benchTime.
+	if ns < 10e3 {
+		t.Errorf("benchTime = %.0f ns per call, want at least the 10µs each call sleeps", ns)
 	}
 	if calls < 6 {
 		t.Errorf("benchTime made %d calls, want it to scale up", calls)
 	}
-	if took < 25*time.Millisecond || took > 2*time.Second {
+	if took < 25*time.Millisecond || took > 10*time.Second {
 		t.Errorf("benchTime took %v for a budget of 30ms", took)
 	}
 	if after := flag.Lookup("test.benchtime").Value.String(); after != before {
