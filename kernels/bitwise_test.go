@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -38,6 +39,25 @@ func sweepVectors(tb failer, kernel string, im *implementation, check func(sc *s
 				if d := check(sc, p, key, x, y); d != "" {
 					tb.Fatalf("%s[%s] n=%d offset x=%d y=%d class=%s: %s", kernel, im.name, n, off, offY, p.class, d)
 				}
+			}
+		}
+	}
+}
+
+// sweepMatrices is the bitwise sweep of the matrix families (Gram,
+// GramDiag, ShiftScale): try places and checks a problem of each m×n
+// shape in each of its gemvLayouts, the data class changing from one to
+// the next, and returns the problem (for the message) and its first
+// difference from generic, "" for none.
+func sweepMatrices(tb failer, name string, im *implementation, shapes [][2]int,
+	try func(p pool, key, m, n int, l gemvLayout) (problem fmt.Stringer, diff string)) {
+	tb.Helper()
+	for s, shape := range shapes {
+		m, n := shape[0], shape[1]
+		for v, l := range gemvLayouts(n, s) {
+			p := pools[(s+v)%len(pools)]
+			if pr, d := try(p, s*3+v, m, n, l); d != "" {
+				tb.Fatalf("%s[%s] %v class=%s: %s", name, im.name, pr, p.class, d)
 			}
 		}
 	}

@@ -94,17 +94,20 @@ func (sc *scratch) checkGram(gt *gramTest, im *implementation, m, n int, a vec, 
 func (gt *gramTest) sweep(tb failer, name string, im *implementation) {
 	tb.Helper()
 	sc := new(scratch)
-	for s, shape := range gramShapes() {
-		m, n := shape[0], shape[1]
-		for v, l := range gemvLayouts(n, s) {
-			p := pools[(s+v)%len(pools)]
-			a, g := placeGram(sc, p, s*3+v, m, n, l)
-			if d := sc.checkGram(gt, im, m, n, a, l.lda, g); d != "" {
-				tb.Fatalf("%s[%s] m=%d n=%d lda=%d offset a=%d g=%d class=%s: %s",
-					name, im.name, m, n, l.lda, l.offA, l.offY, p.class, d)
-			}
-		}
-	}
+	sweepMatrices(tb, name, im, gramShapes(), func(p pool, key, m, n int, l gemvLayout) (fmt.Stringer, string) {
+		a, g := placeGram(sc, p, key, m, n, l)
+		return gramProblem{m, n, l}, sc.checkGram(gt, im, m, n, a, l.lda, g)
+	})
+}
+
+// gramProblem names a problem of the Gram sweep in its messages.
+type gramProblem struct {
+	m, n int
+	l    gemvLayout
+}
+
+func (p gramProblem) String() string {
+	return fmt.Sprintf("m=%d n=%d lda=%d offset a=%d g=%d", p.m, p.n, p.l.lda, p.l.offA, p.l.offY)
 }
 
 // golden returns the cases of Gram: m×n shapes around the tiles and

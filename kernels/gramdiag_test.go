@@ -215,16 +215,10 @@ func (sc *gdScratch) check(gt *gramDiagTest, im *implementation, pr gdProblem) s
 func (gt *gramDiagTest) sweep(tb failer, name string, im *implementation) {
 	tb.Helper()
 	sc := new(gdScratch)
-	for s, shape := range gramDiagShapes() {
-		m, n := shape[0], shape[1]
-		for v, l := range gemvLayouts(n, s) {
-			p := pools[(s+v)%len(pools)]
-			pr := sc.place(p, s*3+v, m, n, l)
-			if d := sc.check(gt, im, pr); d != "" {
-				tb.Fatalf("%s[%s] %v class=%s: %s", name, im.name, pr, p.class, d)
-			}
-		}
-	}
+	sweepMatrices(tb, name, im, gramDiagShapes(), func(p pool, key, m, n int, l gemvLayout) (fmt.Stringer, string) {
+		pr := sc.place(p, key, m, n, l)
+		return pr, sc.check(gt, im, pr)
+	})
 }
 
 // golden returns the cases of GramDiag: shapes around every vector width

@@ -103,16 +103,10 @@ func (sc *ssScratch) check(st *shiftScaleTest, im *implementation, pr ssProblem)
 func (st *shiftScaleTest) sweep(tb failer, name string, im *implementation) {
 	tb.Helper()
 	sc := new(ssScratch)
-	for s, shape := range shiftScaleShapes() {
-		m, n := shape[0], shape[1]
-		for v, l := range gemvLayouts(n, s) {
-			p := pools[(s+v)%len(pools)]
-			pr := sc.place(p, s*3+v, m, n, l)
-			if d := sc.check(st, im, pr); d != "" {
-				tb.Fatalf("%s[%s] %v class=%s: %s", name, im.name, pr, p.class, d)
-			}
-		}
-	}
+	sweepMatrices(tb, name, im, shiftScaleShapes(), func(p pool, key, m, n int, l gemvLayout) (fmt.Stringer, string) {
+		pr := sc.place(p, key, m, n, l)
+		return pr, sc.check(st, im, pr)
+	})
 }
 
 // golden returns the cases of ShiftScale: shapes around every vector
