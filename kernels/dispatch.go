@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/lanes-go/lanes/kernels/internal/choice"
 )
 
 // EnvVar names the environment variable that forces an implementation.
@@ -19,6 +21,15 @@ var (
 	// activeWhy says why active is the implementation in use.
 	activeWhy atomic.Pointer[string]
 )
+
+func init() { choice.Register(func() { chooseFirst() }) }
+
+// setActive switches the kernels of package kernels, and through package
+// choice those of kernels/f32, to im.
+func setActive(im *implementation) {
+	active.Store(im)
+	choice.Set(im.kind)
+}
 
 // whyUse is activeWhy after Use.
 var whyUse = "switched in-process with kernels.Use"
@@ -42,7 +53,9 @@ func chooseFirst() *implementation {
 			fmt.Fprintln(os.Stderr, warning)
 		}
 		activeWhy.Store(&why)
-		active.CompareAndSwap(nil, im)
+		if active.CompareAndSwap(nil, im) {
+			choice.Set(im.kind)
+		}
 	})
 	return active.Load()
 }
@@ -169,9 +182,9 @@ func Use(name string) (restore func(), err error) {
 	}
 	prev, prevWhy := current(), activeWhy.Load()
 	activeWhy.Store(&whyUse)
-	active.Store(lookup(name))
+	setActive(lookup(name))
 	return func() {
 		activeWhy.Store(prevWhy)
-		active.Store(prev)
+		setActive(prev)
 	}, nil
 }

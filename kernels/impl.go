@@ -1,16 +1,22 @@
 package kernels
 
-import "runtime"
+import (
+	"runtime"
+
+	"github.com/lanes-go/lanes/kernels/internal/choice"
+)
 
 // kind identifies an implementation to the direct-call switches of
-// direct_*.go, which the exported kernels call with current().kind.
-type kind uint8
+// direct_*.go, which the exported kernels call with current().kind. It is
+// the kind package kernels/f32 reads from package choice, so that both
+// packages run the same implementation.
+type kind = choice.Kind
 
 const (
-	kindGeneric kind = iota
-	kindAVX2
-	kindAVX512
-	kindNEON
+	kindGeneric = choice.Generic
+	kindAVX2    = choice.AVX2
+	kindAVX512  = choice.AVX512
+	kindNEON    = choice.NEON
 )
 
 // Implementation names accepted by LANES_KERNELS and Use.

@@ -1,6 +1,10 @@
 package kernels
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/lanes-go/lanes/kernels/internal/span"
+)
 
 // Dot returns Σ x[i]·y[i]. It panics if len(x) != len(y).
 func Dot(x, y []float64) float64 {
@@ -72,11 +76,8 @@ func checkGemv(fn string, m, n int, a []float64, lda int) {
 	if lda < max(1, n) {
 		panic(fmt.Sprintf("kernels.%s: lda=%d < max(1, n=%d)", fn, lda, n))
 	}
-	if m > 0 && n > 0 {
-		// (m-1)*lda+n cannot overflow when a really holds that many elements.
-		if need := (m-1)*lda + n; m-1 > (len(a)-n)/lda || len(a) < need {
-			panic(fmt.Sprintf("kernels.%s: len(a)=%d < (m-1)*lda+n for m=%d, n=%d, lda=%d", fn, len(a), m, n, lda))
-		}
+	if !span.MatrixFits(m, n, a, lda) {
+		panic(fmt.Sprintf("kernels.%s: len(a)=%d < (m-1)*lda+n for m=%d, n=%d, lda=%d", fn, len(a), m, n, lda))
 	}
 }
 

@@ -4,8 +4,15 @@
 // exactly the bits this package returns, on every GOARCH, for every length
 // and alignment. Only the payload of a NaN result may differ.
 //
-// The order below is written for an element type T of S bytes. Today T is
-// float64 (S = 8); float32 kernels will follow the same text with S = 4.
+// The order below is written for an element type T of S bytes: float64
+// (S = 8) for package kernels, float32 (S = 4) for package kernels/f32,
+// whose reference twins here carry the suffix F32 (DotF32 is Dot with
+// S = 4). A float32 multiply-add is FMA32: the exact a·b + c rounded once
+// to float32, as the vector FMA instructions compute it. Go has no float32
+// FMA, and rounding math.FMA's float64 result to float32 is not one (see
+// FMA32). Every other float32 operation (+, −, ·, comparison) is IEEE
+// single precision on every GOARCH. Nrm2, Cosine and the row kernels of
+// package kernels/f32 are built from the kernels here, as Nrm2 is below.
 //
 // # Accumulator block
 //

@@ -38,7 +38,8 @@ const genericPkg = "github.com/lanes-go/lanes/kernels/generic"
 // elem is the element type of package kernels' functions.
 var elem = spec.Float64
 
-// kernelsDir is the directory of package kernels, from this one.
+// kernelsDir is the directory of package kernels, from this one; the
+// float32 switches go to its subdirectory f32.
 const kernelsDir = "../../../kernels"
 
 func main() {
@@ -56,11 +57,16 @@ func main() {
 	}
 }
 
-// files returns the generated files of package kernels by name, formatted.
+// files returns the generated files of package kernels, and of package
+// kernels/f32 under "f32/", by name, formatted.
 func files() map[string][]byte {
-	fs := map[string][]byte{"direct.go": direct(), "direct_generic.go": genericOnly()}
+	fs := map[string][]byte{"direct.go": direct(), "direct_generic.go": genericOnly(elem)}
 	for _, arch := range goarches() {
-		fs["direct_"+arch+".go"] = withAssembly(arch)
+		fs["direct_"+arch+".go"] = withAssembly(arch, elem)
+	}
+	fs["f32/direct_generic.go"] = genericOnly(spec.Float32)
+	for _, arch := range goarches() {
+		fs["f32/direct_"+arch+".go"] = withAssembly(arch, spec.Float32)
 	}
 	for name, src := range fs {
 		out, err := format.Source(src)
@@ -95,9 +101,9 @@ func kindFunc(k spec.Kernel) string { return lowerFirst(k.Name) + "Kind" }
 func kindOf(isa spec.ISA) string { return "kind" + isa.Name }
 
 // decl is the switch's signature: "dotKind(k kind, x, y []float64) float64".
-func decl(k spec.Kernel, kindParam string) string {
-	s := fmt.Sprintf("%s(%s kind, %s)", kindFunc(k), kindParam, k.GoParams(elem))
-	if r := k.GoResult(elem); r != "" {
+func decl(k spec.Kernel, e spec.Elem, kindParam string) string {
+	s := fmt.Sprintf("%s(%s kind, %s)", kindFunc(k), kindParam, k.GoParams(e))
+	if r := k.GoResult(e); r != "" {
 		s += " " + r
 	}
 	return s
@@ -108,19 +114,27 @@ func call(fn string, k spec.Kernel) string {
 	return fn + "(" + strings.Join(k.Args(), ", ") + ")"
 }
 
-func header(constraint string) *bytes.Buffer {
+// pkgName is the package that holds the kernels of element type e.
+func pkgName(e spec.Elem) string {
+	if e == spec.Float32 {
+		return "f32"
+	}
+	return "kernels"
+}
+
+func header(constraint string, e spec.Elem) *bytes.Buffer {
 	b := new(bytes.Buffer)
 	b.WriteString(generated.Header("dispatch") + "\n\n")
 	if constraint != "" {
 		b.WriteString("//go:build " + constraint + "\n\n")
 	}
-	b.WriteString("package kernels\n\n")
+	b.WriteString("package " + pkgName(e) + "\n\n")
 	return b
 }
 
 // direct is direct.go.
 func direct() []byte {
-	b := header("")
+	b := header("", elem)
 	b.WriteString("import \"golang.org/x/sys/cpu\"\n\n")
 	b.WriteString("// direct holds one function for every kernel of the specification\n")
 	b.WriteString("// (tools/asmgen/internal/spec). It is embedded in implementation.\n")
@@ -157,53 +171,63 @@ func direct() []byte {
 	return b.Bytes()
 }
 
-// withAssembly is direct_<arch>.go: a switch per kernel over the
-// instruction sets of arch, generic for any other kind.
-func withAssembly(arch string) []byte {
+// withAssembly is direct_<arch>.go for element type e: a switch per
+// kernel over the instruction sets of arch that generate e, generic for
+// any other kind.
+func withAssembly(arch string, e spec.Elem) []byte {
 	var isas []spec.ISA
 	for _, isa := range spec.ISAs {
-		if isa.GOARCH == arch {
+		if isa.GOARCH == arch && (e != spec.Float32 || isa.Float32) {
 			isas = append(isas, isa)
 		}
 	}
-	pkg := isas[0].Package()
-	b := header("!purego && !noasm")
-	fmt.Fprintf(b, "import (\n\t%q\n\t%q\n)\n\n", pkg, genericPkg)
+	b := header("!purego && !noasm", e)
+	if len(isas) > 0 {
+		fmt.Fprintf(b, "import (\n\t%q\n\t%q\n)\n\n", isas[0].Package(), genericPkg)
+	} else {
+		fmt.Fprintf(b, "import %q\n\n", genericPkg)
+	}
 	b.WriteString("// asmBuilt reports that this build has the assembly of its GOARCH.\n")
 	b.WriteString("const asmBuilt = true\n\n")
 	b.WriteString("// Each switch calls the kernel of kind k directly, so that escape analysis\n")
 	b.WriteString("// sees the assembly's //go:noescape and the generic code (see impl.go).\n")
-	for _, k := range spec.Kernels {
-		fmt.Fprintf(b, "\nfunc %s {\n\tswitch k {\n", decl(k, "k"))
+	for _, k := range spec.For(e) {
+		ref := "generic." + k.Name + e.Infix
+		if len(isas) == 0 {
+			fmt.Fprintf(b, "\nfunc %s { %s%s }\n", decl(k, e, "_"), returnIf(k), call(ref, k))
+			continue
+		}
+		fmt.Fprintf(b, "\nfunc %s {\n\tswitch k {\n", decl(k, e, "k"))
 		for _, isa := range isas {
-			fn := filepath.Base(isa.Package()) + "." + k.Symbol(elem, isa.Name)
-			if k.Result != "" {
-				fmt.Fprintf(b, "\tcase %s:\n\t\treturn %s\n", kindOf(isa), call(fn, k))
-			} else {
-				fmt.Fprintf(b, "\tcase %s:\n\t\t%s\n", kindOf(isa), call(fn, k))
-			}
+			fn := filepath.Base(isa.Package()) + "." + k.Symbol(e, isa.Name)
+			fmt.Fprintf(b, "\tcase %s:\n\t\t%s%s\n", kindOf(isa), returnIf(k), call(fn, k))
 		}
 		if k.Result != "" {
-			fmt.Fprintf(b, "\t}\n\treturn %s\n}\n", call("generic."+k.Name, k))
+			fmt.Fprintf(b, "\t}\n\treturn %s\n}\n", call(ref, k))
 		} else {
-			fmt.Fprintf(b, "\tdefault:\n\t\t%s\n\t}\n}\n", call("generic."+k.Name, k))
+			fmt.Fprintf(b, "\tdefault:\n\t\t%s\n\t}\n}\n", call(ref, k))
 		}
 	}
 	return b.Bytes()
 }
 
-// genericOnly is direct_generic.go: every kind runs generic.
-func genericOnly() []byte {
-	b := header("!(" + strings.Join(goarches(), " || ") + ") || purego || noasm")
+// returnIf is "return " for a kernel with a result.
+func returnIf(k spec.Kernel) string {
+	if k.Result != "" {
+		return "return "
+	}
+	return ""
+}
+
+// genericOnly is direct_generic.go for element type e: every kind runs
+// generic.
+func genericOnly(e spec.Elem) []byte {
+	b := header("!("+strings.Join(goarches(), " || ")+") || purego || noasm", e)
 	fmt.Fprintf(b, "import %q\n\n", genericPkg)
 	b.WriteString("// asmBuilt reports that this build has no assembly.\n")
 	b.WriteString("const asmBuilt = false\n")
-	for _, k := range spec.Kernels {
-		ret := ""
-		if k.Result != "" {
-			ret = "return "
-		}
-		fmt.Fprintf(b, "\nfunc %s { %s%s }\n", decl(k, "_"), ret, call("generic."+k.Name, k))
+	for _, k := range spec.For(e) {
+		fmt.Fprintf(b, "\nfunc %s { %s%s }\n", decl(k, e, "_"), returnIf(k), call("generic."+k.Name+e.Infix, k))
 	}
 	return b.Bytes()
 }

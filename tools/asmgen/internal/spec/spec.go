@@ -31,12 +31,10 @@ type Elem struct {
 // Float64 is the element type of every kernel today.
 var Float64 = Elem{GoType: "float64", Size: 8}
 
-// Float32 is the element type of the float32 kernels to come. Where it
-// stands: package kernels has no float32 API yet, so nothing generates
-// float32 code. The generators keep their element type a parameter and
-// describe float32 next to float64 (avx2/elem.go, neon/elem.go), and the
-// NEON frame layout is tested for it; what each generator still lacks is
-// said where it would fail (avx512/elem.go, neon's mustPairs).
+// Float32 is the element type of package kernels/f32: the kernels whose
+// Float32 field is set have a float32 twin (DotF32AVX2, generic.DotF32),
+// in the same order with L = 64 lanes. An instruction set generates them
+// once its ISA.Float32 is set.
 var Float32 = Elem{GoType: "float32", Size: 4, Infix: "F32"}
 
 // BlockBytes is the width of the accumulator block of every reduction:
@@ -56,6 +54,21 @@ type Kernel struct {
 	// Loop is the plain Go loop the kernel computes, in the canonical
 	// order, for the stub's doc comment.
 	Loop []string
+	// Float32 reports that the kernel has a float32 twin in package
+	// kernels/f32, besides the float64 one in package kernels.
+	Float32 bool
+}
+
+// For returns the kernels that exist for element type e, in the order of
+// Kernels: every kernel for float64, those with Float32 set for float32.
+func For(e Elem) []Kernel {
+	var out []Kernel
+	for _, k := range Kernels {
+		if e != Float32 || k.Float32 {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // Signature returns the Go signature "func(...) result" for element type e.
@@ -142,6 +155,7 @@ func (k Kernel) Args() []string {
 var Kernels = []Kernel{
 	{
 		Name: "Dot", Params: "x, y []T", Result: "T",
+		Float32: true,
 		Loop: []string{
 			"for i := range x { acc[i%L] = fma(x[i], y[i], acc[i%L]) }",
 			"return fold(acc) + 0 // never -0",
@@ -149,6 +163,7 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "Sum", Params: "x []T", Result: "T",
+		Float32: true,
 		Loop: []string{
 			"for i := range x { acc[i%L] += x[i] }",
 			"return fold(acc) + 0 // never -0",
@@ -156,6 +171,7 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "SumSqDiff", Params: "x, y []T", Result: "T",
+		Float32: true,
 		Loop: []string{
 			"for i := range x { d := x[i] - y[i]; acc[i%L] = fma(d, d, acc[i%L]) }",
 			"return fold(acc) + 0 // never -0",
@@ -163,18 +179,21 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "Axpy", Params: "alpha T, x, y []T",
+		Float32: true,
 		Loop: []string{
 			"for i := range x { y[i] = fma(alpha, x[i], y[i]) }",
 		},
 	},
 	{
 		Name: "Scal", Params: "alpha T, x []T",
+		Float32: true,
 		Loop: []string{
 			"for i := range x { x[i] *= alpha }",
 		},
 	},
 	{
 		Name: "Asum", Params: "x []T", Result: "T",
+		Float32: true,
 		Loop: []string{
 			"for i := range x { acc[i%L] += abs(x[i]) }",
 			"return fold(acc) + 0 // never -0",
@@ -182,6 +201,7 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "Amax", Params: "x []T", Result: "T",
+		Float32: true,
 		Loop: []string{
 			"m := +0",
 			"for i := range x { if abs(x[i]) > m { m = abs(x[i]) } } // NaN never wins",
@@ -190,6 +210,7 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "IndexAbs", Params: "v T, x []T", Result: "int",
+		Float32: true,
 		Loop: []string{
 			"for i := range x { if abs(x[i]) == v { return i } }",
 			"return -1",
@@ -197,6 +218,7 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "ScaledSumSq", Params: "alpha T, x []T", Result: "T",
+		Float32: true,
 		Loop: []string{
 			"for i := range x { t := alpha * x[i]; acc[i%L] = fma(t, t, acc[i%L]) }",
 			"return fold(acc) + 0 // never -0",
@@ -204,6 +226,7 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "GemvN", Params: "m, n int, a []T, lda int, x, y []T",
+		Float32: true,
 		Loop: []string{
 			"for i := 0; i < m; i++ { y[i] = Dot(a[i*lda:i*lda+n], x) }",
 		},
@@ -223,6 +246,7 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "GemvT", Params: "m, n int, a []T, lda int, x, y []T",
+		Float32: true,
 		Loop: []string{
 			"for j := 0; j < n; j++ { y[j] = 0 }",
 			"for i := 0; i < m; i++ {",
@@ -308,6 +332,9 @@ type ISA struct {
 	// package kernels runs the code only where x/sys/cpu reports all of
 	// them.
 	Requires []Feature
+	// Float32 reports that the generator emits the float32 twins (the
+	// kernels of For(Float32)) as well, and package kernels/f32 calls them.
+	Float32 bool
 }
 
 // Package is the import path of the generated Go package that holds the
