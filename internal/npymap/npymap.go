@@ -1,5 +1,5 @@
 // Package npymap maps a NumPy .npy file into memory read-only, so that a
-// float64 array of any size is used in place, with no copy: the kernel
+// float64 (or float32) array of any size is used in place, with no copy: the kernel
 // reads its pages from the file on first access, and Release gives them
 // back, so that a sequential pass over a file larger than memory keeps
 // only a window of it resident.
@@ -7,7 +7,8 @@
 // Only the one layout that can be used as a []float64 as it lies on disk
 // maps: dtype '<f8' (little-endian float64), C order, on a little-endian
 // host, with the data at an 8-byte-aligned offset (numpy writes every
-// header padded to a multiple of 64 bytes). Open refuses everything else
+// header padded to a multiple of 64 bytes). OpenFloat32 does the same for
+// '<f4' (little-endian float32) as a []float32. Open refuses everything else
 // with an error saying why; the caller falls back to reading the file
 // into memory.
 package npymap
@@ -35,20 +36,28 @@ var ErrNotMappable = errors.New("npymap: cannot be used in place")
 // called after Close, and no slice from Float64s may be used after it.
 type Array struct {
 	mapping []byte    // the whole file
-	data    []float64 // the array, inside mapping
+	data    []float64 // the array, inside mapping (OpenFloat32: nil)
+	data32  []float32 // the array of OpenFloat32, inside mapping
 	offset  int       // byte offset of data in mapping
-	shape   []int
-	pageSz  int
-	file    *os.File // open while mapped, for Shrank; nil where nothing maps
-	size    int64    // the file's size when mapped
+	// elemSize is the size of an element in bytes: 8, or 4 for OpenFloat32.
+	elemSize int
+	shape    []int
+	pageSz   int
+	file     *os.File // open while mapped, for Shrank; nil where nothing maps
+	size     int64    // the file's size when mapped
 }
 
 // Shape returns the array's shape (a copy).
 func (a *Array) Shape() []int { return append([]int(nil), a.shape...) }
 
 // Float64s returns the array's elements in C order, read-only: they are
-// the file's pages, and writing to them faults.
+// the file's pages, and writing to them faults. It is nil for an array
+// opened with OpenFloat32.
 func (a *Array) Float64s() []float64 { return a.data }
+
+// Float32s returns the elements of an array opened with OpenFloat32, as
+// Float64s does; it is nil for one opened with Open.
+func (a *Array) Float32s() []float32 { return a.data32 }
 
 // Holds reports whether addr lies inside the file's mapping: a memory
 // fault at such an address means the file shrank under the mapping.
@@ -126,21 +135,33 @@ func readHeader(f io.ReaderAt, size int64) (header, error) {
 	return h, nil
 }
 
-// check reports why h cannot be mapped as a []float64 from a file of the
-// given size, and returns the number of elements.
-func (h header) check(size int64) (int, error) {
+// dtype is an element type that maps: its .npy descr and size in bytes.
+type dtype struct {
+	descr string // "<f8"
+	size  int64
+	name  string // "little-endian float64"
+}
+
+var (
+	f8 = dtype{"<f8", 8, "little-endian float64"}
+	f4 = dtype{"<f4", 4, "little-endian float32"}
+)
+
+// check reports why h cannot be mapped as a slice of dt from a file of
+// the given size, and returns the number of elements.
+func (h header) check(size int64, dt dtype) (int, error) {
 	if !littleEndian() {
 		return 0, fmt.Errorf("%w: the host is big-endian", ErrNotMappable)
 	}
-	if h.descr != "<f8" {
-		return 0, fmt.Errorf("%w: dtype %s, not <f8 (little-endian float64)", ErrNotMappable, h.descr)
+	if h.descr != dt.descr {
+		return 0, fmt.Errorf("%w: dtype %s, not %s (%s)", ErrNotMappable, h.descr, dt.descr, dt.name)
 	}
 	count := int64(1)
 	for _, d := range h.shape {
 		if d < 0 {
 			return 0, fmt.Errorf("not a .npy file: negative shape %v", h.shape)
 		}
-		if d > 0 && count > (size/8)/int64(d) {
+		if d > 0 && count > (size/dt.size)/int64(d) {
 			return 0, fmt.Errorf("npymap: an array of shape %v does not fit in the file's %d bytes", h.shape, size)
 		}
 		count *= int64(d)
@@ -148,12 +169,12 @@ func (h header) check(size int64) (int, error) {
 	if h.fortran && nonTrivial(h.shape) > 1 {
 		return 0, fmt.Errorf("%w: Fortran order", ErrNotMappable)
 	}
-	if h.dataOffset%8 != 0 {
-		return 0, fmt.Errorf("%w: the data starts at byte %d, not a multiple of 8", ErrNotMappable, h.dataOffset)
+	if h.dataOffset%dt.size != 0 {
+		return 0, fmt.Errorf("%w: the data starts at byte %d, not a multiple of %d", ErrNotMappable, h.dataOffset, dt.size)
 	}
-	if have := size - h.dataOffset; count*8 != have {
-		return 0, fmt.Errorf("npymap: %d bytes of data, but an array of shape %v and dtype <f8 takes %d bytes: the file is truncated or corrupt",
-			have, h.shape, count*8)
+	if have := size - h.dataOffset; count*dt.size != have {
+		return 0, fmt.Errorf("npymap: %d bytes of data, but an array of shape %v and dtype %s takes %d bytes: the file is truncated or corrupt",
+			have, h.shape, dt.descr, count*dt.size)
 	}
 	return int(count), nil
 }

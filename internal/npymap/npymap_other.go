@@ -10,6 +10,9 @@ func Open(path string) (*Array, error) {
 	return nil, fmt.Errorf("%s: %w: memory maps are not supported on this OS", path, ErrNotMappable)
 }
 
+// OpenFloat32 returns an error wrapping ErrNotMappable, as Open does.
+func OpenFloat32(path string) (*Array, error) { return Open(path) }
+
 // Release does nothing.
 func (a *Array) Release(lo, hi int) {}
 

@@ -275,3 +275,38 @@ func TestHoldsTheFaultOfATruncatedFile(t *testing.T) {
 
 // sink keeps the reads of the truncated pages from being optimised away.
 var sink float64
+
+// TestFloat32 maps a '<f4' array with OpenFloat32, and checks that each
+// open refuses the other's dtype as not mappable, naming both.
+func TestFloat32(t *testing.T) {
+	skipBigEndian(t)
+	const rows, cols = 300, 5
+	data := make([]float32, rows*cols)
+	for i := range data {
+		data[i] = float32(i)*0.5 - 7
+	}
+	path := writeFile(t, handMade(t, 1, "<f4", false, fmt.Sprintf("(%d, %d)", rows, cols), 64, data))
+	a, err := OpenFloat32(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a.Float32s(), data) || a.Float64s() != nil || !reflect.DeepEqual(a.Shape(), []int{rows, cols}) {
+		t.Errorf("OpenFloat32: shape %v, data differ or Float64s not nil", a.Shape())
+	}
+	a.Release(0, rows*cols) // pages come back from the file
+	if !reflect.DeepEqual(a.Float32s(), data) {
+		t.Error("data differ after Release")
+	}
+	a.Close()
+	if _, err := Open(path); !errors.Is(err, ErrNotMappable) || !strings.Contains(err.Error(), "<f4") {
+		t.Errorf("Open of a <f4 file: %v", err)
+	}
+	f8path := writeFile(t, handMade(t, 1, "<f8", false, "(2,)", 64, []float64{1, 2}))
+	if _, err := OpenFloat32(f8path); !errors.Is(err, ErrNotMappable) || !strings.Contains(err.Error(), "not <f4") {
+		t.Errorf("OpenFloat32 of a <f8 file: %v", err)
+	}
+	short := writeFile(t, handMade(t, 1, "<f4", false, "(3,)", 64, []float32{1, 2}))
+	if _, err := OpenFloat32(short); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("OpenFloat32 of a truncated file: %v", err)
+	}
+}

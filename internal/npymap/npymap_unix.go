@@ -14,7 +14,13 @@ import (
 // pages are the page cache's, never copied) and advises the kernel that
 // it will be read sequentially. A file that is valid but not '<f8' in C
 // order (see the package doc) returns an error wrapping ErrNotMappable.
-func Open(path string) (*Array, error) {
+func Open(path string) (*Array, error) { return open(path, f8) }
+
+// OpenFloat32 is Open for a '<f4' (little-endian float32) array, whose
+// elements Float32s returns.
+func OpenFloat32(path string) (*Array, error) { return open(path, f4) }
+
+func open(path string, dt dtype) (*Array, error) {
 	f, h, size, err := openHeader(path)
 	if err != nil {
 		return nil, err
@@ -25,16 +31,20 @@ func Open(path string) (*Array, error) {
 			f.Close()
 		}
 	}()
-	count, err := h.check(size)
+	count, err := h.check(size, dt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if int64(int(size)) != size {
 		return nil, fmt.Errorf("%s: %w: %d bytes do not fit the address space", path, ErrNotMappable, size)
 	}
-	a := &Array{offset: int(h.dataOffset), shape: h.shape, pageSz: os.Getpagesize(), file: f, size: size}
+	a := &Array{offset: int(h.dataOffset), shape: h.shape, pageSz: os.Getpagesize(), file: f, size: size, elemSize: int(dt.size)}
 	if size == 0 || count == 0 {
-		a.data = []float64{}
+		if dt == f4 {
+			a.data32 = []float32{}
+		} else {
+			a.data = []float64{}
+		}
 		return a, nil
 	}
 	a.mapping, err = unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
@@ -43,7 +53,11 @@ func Open(path string) (*Array, error) {
 	}
 	// Sequential: read ahead generously; pages behind are Release's job.
 	_ = unix.Madvise(a.mapping, unix.MADV_SEQUENTIAL)
-	a.data = unsafe.Slice((*float64)(unsafe.Pointer(&a.mapping[a.offset])), count)
+	if dt == f4 {
+		a.data32 = unsafe.Slice((*float32)(unsafe.Pointer(&a.mapping[a.offset])), count)
+	} else {
+		a.data = unsafe.Slice((*float64)(unsafe.Pointer(&a.mapping[a.offset])), count)
+	}
 	return a, nil
 }
 
@@ -54,13 +68,13 @@ func Open(path string) (*Array, error) {
 // pages back in from the file (or the page cache). lo and hi are clamped
 // to the array.
 func (a *Array) Release(lo, hi int) {
-	lo, hi = max(lo, 0), min(hi, len(a.data))
+	lo, hi = max(lo, 0), min(hi, len(a.data)+len(a.data32))
 	if a.mapping == nil || lo >= hi {
 		return
 	}
 	ps := a.pageSz
-	start := a.offset + lo*8
-	end := a.offset + hi*8
+	start := a.offset + lo*a.elemSize
+	end := a.offset + hi*a.elemSize
 	start = (start + ps - 1) / ps * ps // round inward
 	end = end / ps * ps
 	if end <= start {
@@ -91,6 +105,6 @@ func (a *Array) Close() error {
 		return nil
 	}
 	m := a.mapping
-	a.mapping, a.data = nil, nil
+	a.mapping, a.data, a.data32 = nil, nil, nil
 	return unix.Munmap(m)
 }
