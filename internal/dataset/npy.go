@@ -239,3 +239,23 @@ func shapeString(shape []int) string {
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
 }
+
+// ReadFloat32Npy reads a 2-D .npy array of float32 values into memory, row
+// major: dtype <f4, or any dtype whose every value is exactly a float32
+// (values that would round are refused, naming the first, rather than
+// changed). NaN and infinities are refused, naming their row and column.
+func ReadFloat32Npy(path string) (data []float32, rows, cols int, err error) {
+	x, rows, cols, err := readNpy(path, false)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	data = make([]float32, len(x))
+	for k, v := range x {
+		data[k] = float32(v)
+		if float64(data[k]) != v {
+			return nil, 0, 0, fmt.Errorf("%s: row %d, column %d: %v is not exactly a float32 (rows and columns count from 1); convert the array with numpy's astype(np.float32) if rounding is intended",
+				path, k/cols+1, k%cols+1, v)
+		}
+	}
+	return data, rows, cols, nil
+}
