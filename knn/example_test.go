@@ -28,7 +28,7 @@ func Example() {
 	}
 	// Output:
 	// row 0: 0.9988
-	// row 2: 0.9979
+	// row 2: 0.9982
 }
 
 func ExampleIndex_SearchBatch() {
