@@ -10,7 +10,8 @@ import (
 	"github.com/lanes-go/lanes/kernels/f32"
 )
 
-// Open returns an index over the 2-D .npy array at path (rows × dim).
+// Open returns an index over the 2-D .npy array at path (rows × dim; a
+// 1-D array is one row).
 // A little-endian float32 array in C order is memory-mapped and used in
 // place, so an index larger than memory works, its pages read from the
 // file as searches need them; any other layout whose values are exactly
@@ -38,6 +39,9 @@ func Open(path string, opt Options) (*Index, error) {
 
 func openMapped(path string, a *npymap.Array, opt Options) (*Index, error) {
 	shape := a.Shape()
+	if len(shape) == 1 { // one vector
+		shape = []int{1, shape[0]}
+	}
 	switch {
 	case len(shape) != 2:
 		return nil, fmt.Errorf("%s: an array of shape %v: the vectors must be a 2-D array, rows × dimensions", path, shape)

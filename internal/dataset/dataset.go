@@ -72,11 +72,11 @@ func ReadCSV(ctx context.Context, path, target string) (*Set, error) {
 // (float64, float32 or integer dtypes, converted to float64; C or Fortran
 // order), and y from yPath, a 1-D array or an n×1 2-D array.
 func ReadNpy(xPath, yPath string) (*Set, error) {
-	x, rows, cols, err := readNpy(xPath, false)
+	x, rows, cols, err := readNpy(xPath, npyFeatures)
 	if err != nil {
 		return nil, err
 	}
-	y, n, _, err := readNpy(yPath, true)
+	y, n, _, err := readNpy(yPath, npyLabels)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func ReadFeatures(ctx context.Context, path string, features []string, nFeatures
 		return nil, fmt.Errorf("the model is inconsistent: %d feature names for %d features", len(features), nFeatures)
 	}
 	if IsNpy(path) {
-		x, rows, cols, err := readNpy(path, false)
+		x, rows, cols, err := readNpy(path, npyFeatures)
 		if err != nil {
 			return nil, err
 		}

@@ -14,11 +14,22 @@ import (
 	"codeberg.org/sbinet/npyio"
 )
 
-// readNpy reads a .npy file as float64: a 2-D array (rows × cols), or,
-// if labels, a 1-D array or an n×1 array (cols is 1). Fortran-order
+// npyShape is what readNpy accepts: the features X (2-D), the labels y
+// (1-D, or 2-D of one column), or vectors (2-D, or 1-D as one row).
+type npyShape int
+
+const (
+	npyFeatures npyShape = iota
+	npyLabels
+	npyVectors
+)
+
+// readNpy reads a .npy file as float64: a 2-D array (rows × cols), or
+// the 1-D forms the shape allows. Fortran-order
 // arrays are transposed into row-major order. NaN and infinities are
 // refused, naming their row and column.
-func readNpy(path string, labels bool) (data []float64, rows, cols int, err error) {
+func readNpy(path string, want npyShape) (data []float64, rows, cols int, err error) {
+	labels := want == npyLabels
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, 0, err
@@ -93,6 +104,8 @@ func readNpy(path string, labels bool) (data []float64, rows, cols int, err erro
 		return nil, 0, 0, fmt.Errorf("%s: an array of shape %s: the labels must be a 1-D array, or a 2-D array of one column", path, shapeString(shape))
 	case len(shape) == 2:
 		rows, cols = shape[0], shape[1]
+	case len(shape) == 1 && want == npyVectors:
+		rows, cols = 1, shape[0]
 	case len(shape) == 1:
 		return nil, 0, 0, fmt.Errorf("%s: a 1-D array of %d values: X must be a 2-D array, rows × features (reshape it to (%d, 1) for one feature)", path, shape[0], shape[0])
 	default:
@@ -241,11 +254,11 @@ func shapeString(shape []int) string {
 }
 
 // ReadFloat32Npy reads a 2-D .npy array of float32 values into memory, row
-// major: dtype <f4, or any dtype whose every value is exactly a float32
+// major (a 1-D array is one row): dtype <f4, or any dtype whose every value is exactly a float32
 // (values that would round are refused, naming the first, rather than
 // changed). NaN and infinities are refused, naming their row and column.
 func ReadFloat32Npy(path string) (data []float32, rows, cols int, err error) {
-	x, rows, cols, err := readNpy(path, false)
+	x, rows, cols, err := readNpy(path, npyVectors)
 	if err != nil {
 		return nil, 0, 0, err
 	}
