@@ -9205,3 +9205,4836 @@ nextchunk:
 
 empty:
 	RET
+
+DATA avx2mask32<>+0(SB)/4, $0xffffffff
+DATA avx2mask32<>+4(SB)/4, $0xffffffff
+DATA avx2mask32<>+8(SB)/4, $0xffffffff
+DATA avx2mask32<>+12(SB)/4, $0xffffffff
+DATA avx2mask32<>+16(SB)/4, $0xffffffff
+DATA avx2mask32<>+20(SB)/4, $0xffffffff
+DATA avx2mask32<>+24(SB)/4, $0xffffffff
+DATA avx2mask32<>+28(SB)/4, $0xffffffff
+DATA avx2mask32<>+32(SB)/4, $0x00000000
+DATA avx2mask32<>+36(SB)/4, $0x00000000
+DATA avx2mask32<>+40(SB)/4, $0x00000000
+DATA avx2mask32<>+44(SB)/4, $0x00000000
+DATA avx2mask32<>+48(SB)/4, $0x00000000
+DATA avx2mask32<>+52(SB)/4, $0x00000000
+DATA avx2mask32<>+56(SB)/4, $0x00000000
+DATA avx2mask32<>+60(SB)/4, $0x00000000
+GLOBL avx2mask32<>(SB), RODATA|NOPTR, $64
+
+// func DotF32AVX2(x []float32, y []float32) float32
+// Requires: AVX, FMA3
+TEXT ·DotF32AVX2(SB), NOSPLIT, $0-52
+	MOVQ   x_base+0(FP), SI
+	MOVQ   x_len+8(FP), CX
+	MOVQ   y_base+24(FP), DI
+	MOVQ   CX, BX
+	ANDQ   $0x0000003f, BX
+	MOVQ   BX, AX
+	SHRQ   $0x03, BX
+	ANDQ   $0x00000007, AX
+	SHLQ   $0x02, AX
+	LEAQ   avx2mask32<>+32(SB), R8
+	SUBQ   AX, R8
+	CMPQ   CX, $0x00000040
+	JB     short
+	ANDQ   $-64, CX
+	SHLQ   $0x02, CX
+	LEAQ   (SI)(CX*1), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+loop:
+	VMOVUPS     (SI), Y8
+	VFMADD231PS (DI), Y8, Y0
+	VMOVUPS     32(SI), Y9
+	VFMADD231PS 32(DI), Y9, Y1
+	VMOVUPS     64(SI), Y10
+	VFMADD231PS 64(DI), Y10, Y2
+	VMOVUPS     96(SI), Y11
+	VFMADD231PS 96(DI), Y11, Y3
+	VMOVUPS     128(SI), Y12
+	VFMADD231PS 128(DI), Y12, Y4
+	VMOVUPS     160(SI), Y13
+	VFMADD231PS 160(DI), Y13, Y5
+	VMOVUPS     192(SI), Y14
+	VFMADD231PS 192(DI), Y14, Y6
+	VMOVUPS     224(SI), Y8
+	VFMADD231PS 224(DI), Y8, Y7
+	ADDQ        $0x00000100, SI
+	ADDQ        $0x00000100, DI
+	CMPQ        SI, DX
+	JNE         loop
+	TESTQ       BX, BX
+	JE          part0
+	VMOVUPS     (SI), Y8
+	VFMADD231PS (DI), Y8, Y0
+	CMPQ        BX, $0x01
+	JE          part1
+	VMOVUPS     32(SI), Y9
+	VFMADD231PS 32(DI), Y9, Y1
+	CMPQ        BX, $0x02
+	JE          part2
+	VMOVUPS     64(SI), Y10
+	VFMADD231PS 64(DI), Y10, Y2
+	CMPQ        BX, $0x03
+	JE          part3
+	VMOVUPS     96(SI), Y11
+	VFMADD231PS 96(DI), Y11, Y3
+	CMPQ        BX, $0x04
+	JE          part4
+	VMOVUPS     128(SI), Y12
+	VFMADD231PS 128(DI), Y12, Y4
+	CMPQ        BX, $0x05
+	JE          part5
+	VMOVUPS     160(SI), Y13
+	VFMADD231PS 160(DI), Y13, Y5
+	CMPQ        BX, $0x06
+	JE          part6
+	VMOVUPS     192(SI), Y14
+	VFMADD231PS 192(DI), Y14, Y6
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  224(SI), Y15, Y8
+	VMASKMOVPS  224(DI), Y15, Y9
+	VFMADD231PS Y9, Y8, Y7
+	JMP         fold
+
+part6:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  192(SI), Y15, Y14
+	VMASKMOVPS  192(DI), Y15, Y8
+	VFMADD231PS Y8, Y14, Y6
+	JMP         fold
+
+part5:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  160(SI), Y15, Y13
+	VMASKMOVPS  160(DI), Y15, Y14
+	VFMADD231PS Y14, Y13, Y5
+	JMP         fold
+
+part4:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  128(SI), Y15, Y12
+	VMASKMOVPS  128(DI), Y15, Y13
+	VFMADD231PS Y13, Y12, Y4
+	JMP         fold
+
+part3:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  96(SI), Y15, Y11
+	VMASKMOVPS  96(DI), Y15, Y12
+	VFMADD231PS Y12, Y11, Y3
+	JMP         fold
+
+part2:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  64(SI), Y15, Y10
+	VMASKMOVPS  64(DI), Y15, Y11
+	VFMADD231PS Y11, Y10, Y2
+	JMP         fold
+
+part1:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  32(SI), Y15, Y9
+	VMASKMOVPS  32(DI), Y15, Y10
+	VFMADD231PS Y10, Y9, Y1
+	JMP         fold
+
+part0:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  (SI), Y15, Y8
+	VMASKMOVPS  (DI), Y15, Y9
+	VFMADD231PS Y9, Y8, Y0
+
+fold:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ        BX, BX
+	JE           short0
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      (SI), Y8
+	VFMADD231PS  (DI), Y8, Y0
+	CMPQ         BX, $0x01
+	JE           short1
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      32(SI), Y9
+	VFMADD231PS  32(DI), Y9, Y1
+	CMPQ         BX, $0x02
+	JE           short2
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      64(SI), Y10
+	VFMADD231PS  64(DI), Y10, Y2
+	CMPQ         BX, $0x03
+	JE           short3
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      96(SI), Y11
+	VFMADD231PS  96(DI), Y11, Y3
+	CMPQ         BX, $0x04
+	JE           short4
+	VXORPS       Y4, Y4, Y4
+	VMOVUPS      128(SI), Y12
+	VFMADD231PS  128(DI), Y12, Y4
+	CMPQ         BX, $0x05
+	JE           short5
+	VXORPS       Y5, Y5, Y5
+	VMOVUPS      160(SI), Y13
+	VFMADD231PS  160(DI), Y13, Y5
+	CMPQ         BX, $0x06
+	JE           short6
+	VXORPS       Y6, Y6, Y6
+	VMOVUPS      192(SI), Y14
+	VFMADD231PS  192(DI), Y14, Y6
+	TESTQ        AX, AX
+	JZ           short7whole
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   224(SI), Y15, Y8
+	VMASKMOVPS   224(DI), Y15, Y9
+	VFMADD231PS  Y9, Y8, Y7
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short7whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short6:
+	TESTQ        AX, AX
+	JZ           short6whole
+	VXORPS       Y6, Y6, Y6
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   192(SI), Y15, Y14
+	VMASKMOVPS   192(DI), Y15, Y8
+	VFMADD231PS  Y8, Y14, Y6
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short6whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short5:
+	TESTQ        AX, AX
+	JZ           short5whole
+	VXORPS       Y5, Y5, Y5
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   160(SI), Y15, Y13
+	VMASKMOVPS   160(DI), Y15, Y14
+	VFMADD231PS  Y14, Y13, Y5
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short5whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short4:
+	TESTQ        AX, AX
+	JZ           short4whole
+	VXORPS       Y4, Y4, Y4
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   128(SI), Y15, Y12
+	VMASKMOVPS   128(DI), Y15, Y13
+	VFMADD231PS  Y13, Y12, Y4
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short4whole:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short3:
+	TESTQ        AX, AX
+	JZ           short3whole
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   96(SI), Y15, Y11
+	VMASKMOVPS   96(DI), Y15, Y12
+	VFMADD231PS  Y12, Y11, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short3whole:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short2:
+	TESTQ        AX, AX
+	JZ           short2whole
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   64(SI), Y15, Y10
+	VMASKMOVPS   64(DI), Y15, Y11
+	VFMADD231PS  Y11, Y10, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short2whole:
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short1:
+	TESTQ        AX, AX
+	JZ           short1whole
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   32(SI), Y15, Y9
+	VMASKMOVPS   32(DI), Y15, Y10
+	VFMADD231PS  Y10, Y9, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short1whole:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short0:
+	TESTQ        AX, AX
+	JZ           short0whole
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   (SI), Y15, Y8
+	VMASKMOVPS   (DI), Y15, Y9
+	VFMADD231PS  Y9, Y8, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short0whole:
+	VXORPS X0, X0, X0
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func SumF32AVX2(x []float32) float32
+// Requires: AVX
+TEXT ·SumF32AVX2(SB), NOSPLIT, $0-28
+	MOVQ   x_base+0(FP), SI
+	MOVQ   x_len+8(FP), CX
+	MOVQ   CX, BX
+	ANDQ   $0x0000003f, BX
+	MOVQ   BX, AX
+	SHRQ   $0x03, BX
+	ANDQ   $0x00000007, AX
+	SHLQ   $0x02, AX
+	LEAQ   avx2mask32<>+32(SB), R8
+	SUBQ   AX, R8
+	CMPQ   CX, $0x00000040
+	JB     short
+	ANDQ   $-64, CX
+	SHLQ   $0x02, CX
+	LEAQ   (SI)(CX*1), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+loop:
+	VADDPS     (SI), Y0, Y0
+	VADDPS     32(SI), Y1, Y1
+	VADDPS     64(SI), Y2, Y2
+	VADDPS     96(SI), Y3, Y3
+	VADDPS     128(SI), Y4, Y4
+	VADDPS     160(SI), Y5, Y5
+	VADDPS     192(SI), Y6, Y6
+	VADDPS     224(SI), Y7, Y7
+	ADDQ       $0x00000100, SI
+	CMPQ       SI, DX
+	JNE        loop
+	TESTQ      BX, BX
+	JE         part0
+	VADDPS     (SI), Y0, Y0
+	CMPQ       BX, $0x01
+	JE         part1
+	VADDPS     32(SI), Y1, Y1
+	CMPQ       BX, $0x02
+	JE         part2
+	VADDPS     64(SI), Y2, Y2
+	CMPQ       BX, $0x03
+	JE         part3
+	VADDPS     96(SI), Y3, Y3
+	CMPQ       BX, $0x04
+	JE         part4
+	VADDPS     128(SI), Y4, Y4
+	CMPQ       BX, $0x05
+	JE         part5
+	VADDPS     160(SI), Y5, Y5
+	CMPQ       BX, $0x06
+	JE         part6
+	VADDPS     192(SI), Y6, Y6
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 224(SI), Y15, Y8
+	VADDPS     Y8, Y7, Y7
+	JMP        fold
+
+part6:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 192(SI), Y15, Y14
+	VADDPS     Y14, Y6, Y6
+	JMP        fold
+
+part5:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 160(SI), Y15, Y13
+	VADDPS     Y13, Y5, Y5
+	JMP        fold
+
+part4:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 128(SI), Y15, Y12
+	VADDPS     Y12, Y4, Y4
+	JMP        fold
+
+part3:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 96(SI), Y15, Y11
+	VADDPS     Y11, Y3, Y3
+	JMP        fold
+
+part2:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 64(SI), Y15, Y10
+	VADDPS     Y10, Y2, Y2
+	JMP        fold
+
+part1:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 32(SI), Y15, Y9
+	VADDPS     Y9, Y1, Y1
+	JMP        fold
+
+part0:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS (SI), Y15, Y8
+	VADDPS     Y8, Y0, Y0
+
+fold:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ        BX, BX
+	JE           short0
+	VXORPS       Y0, Y0, Y0
+	VADDPS       (SI), Y0, Y0
+	CMPQ         BX, $0x01
+	JE           short1
+	VXORPS       Y1, Y1, Y1
+	VADDPS       32(SI), Y1, Y1
+	CMPQ         BX, $0x02
+	JE           short2
+	VXORPS       Y2, Y2, Y2
+	VADDPS       64(SI), Y2, Y2
+	CMPQ         BX, $0x03
+	JE           short3
+	VXORPS       Y3, Y3, Y3
+	VADDPS       96(SI), Y3, Y3
+	CMPQ         BX, $0x04
+	JE           short4
+	VXORPS       Y4, Y4, Y4
+	VADDPS       128(SI), Y4, Y4
+	CMPQ         BX, $0x05
+	JE           short5
+	VXORPS       Y5, Y5, Y5
+	VADDPS       160(SI), Y5, Y5
+	CMPQ         BX, $0x06
+	JE           short6
+	VXORPS       Y6, Y6, Y6
+	VADDPS       192(SI), Y6, Y6
+	TESTQ        AX, AX
+	JZ           short7whole
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   224(SI), Y15, Y8
+	VADDPS       Y8, Y7, Y7
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short7whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short6:
+	TESTQ        AX, AX
+	JZ           short6whole
+	VXORPS       Y6, Y6, Y6
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   192(SI), Y15, Y14
+	VADDPS       Y14, Y6, Y6
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short6whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short5:
+	TESTQ        AX, AX
+	JZ           short5whole
+	VXORPS       Y5, Y5, Y5
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   160(SI), Y15, Y13
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short5whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short4:
+	TESTQ        AX, AX
+	JZ           short4whole
+	VXORPS       Y4, Y4, Y4
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   128(SI), Y15, Y12
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short4whole:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short3:
+	TESTQ        AX, AX
+	JZ           short3whole
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   96(SI), Y15, Y11
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short3whole:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short2:
+	TESTQ        AX, AX
+	JZ           short2whole
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   64(SI), Y15, Y10
+	VADDPS       Y10, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short2whole:
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short1:
+	TESTQ        AX, AX
+	JZ           short1whole
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   32(SI), Y15, Y9
+	VADDPS       Y9, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short1whole:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short0:
+	TESTQ        AX, AX
+	JZ           short0whole
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   (SI), Y15, Y8
+	VADDPS       Y8, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short0whole:
+	VXORPS X0, X0, X0
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func SumSqDiffF32AVX2(x []float32, y []float32) float32
+// Requires: AVX, FMA3
+TEXT ·SumSqDiffF32AVX2(SB), NOSPLIT, $0-52
+	MOVQ   x_base+0(FP), SI
+	MOVQ   x_len+8(FP), CX
+	MOVQ   y_base+24(FP), DI
+	MOVQ   CX, BX
+	ANDQ   $0x0000003f, BX
+	MOVQ   BX, AX
+	SHRQ   $0x03, BX
+	ANDQ   $0x00000007, AX
+	SHLQ   $0x02, AX
+	LEAQ   avx2mask32<>+32(SB), R8
+	SUBQ   AX, R8
+	CMPQ   CX, $0x00000040
+	JB     short
+	ANDQ   $-64, CX
+	SHLQ   $0x02, CX
+	LEAQ   (SI)(CX*1), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+loop:
+	VMOVUPS     (SI), Y8
+	VSUBPS      (DI), Y8, Y8
+	VFMADD231PS Y8, Y8, Y0
+	VMOVUPS     32(SI), Y9
+	VSUBPS      32(DI), Y9, Y9
+	VFMADD231PS Y9, Y9, Y1
+	VMOVUPS     64(SI), Y10
+	VSUBPS      64(DI), Y10, Y10
+	VFMADD231PS Y10, Y10, Y2
+	VMOVUPS     96(SI), Y11
+	VSUBPS      96(DI), Y11, Y11
+	VFMADD231PS Y11, Y11, Y3
+	VMOVUPS     128(SI), Y12
+	VSUBPS      128(DI), Y12, Y12
+	VFMADD231PS Y12, Y12, Y4
+	VMOVUPS     160(SI), Y13
+	VSUBPS      160(DI), Y13, Y13
+	VFMADD231PS Y13, Y13, Y5
+	VMOVUPS     192(SI), Y14
+	VSUBPS      192(DI), Y14, Y14
+	VFMADD231PS Y14, Y14, Y6
+	VMOVUPS     224(SI), Y8
+	VSUBPS      224(DI), Y8, Y8
+	VFMADD231PS Y8, Y8, Y7
+	ADDQ        $0x00000100, SI
+	ADDQ        $0x00000100, DI
+	CMPQ        SI, DX
+	JNE         loop
+	TESTQ       BX, BX
+	JE          part0
+	VMOVUPS     (SI), Y8
+	VSUBPS      (DI), Y8, Y8
+	VFMADD231PS Y8, Y8, Y0
+	CMPQ        BX, $0x01
+	JE          part1
+	VMOVUPS     32(SI), Y9
+	VSUBPS      32(DI), Y9, Y9
+	VFMADD231PS Y9, Y9, Y1
+	CMPQ        BX, $0x02
+	JE          part2
+	VMOVUPS     64(SI), Y10
+	VSUBPS      64(DI), Y10, Y10
+	VFMADD231PS Y10, Y10, Y2
+	CMPQ        BX, $0x03
+	JE          part3
+	VMOVUPS     96(SI), Y11
+	VSUBPS      96(DI), Y11, Y11
+	VFMADD231PS Y11, Y11, Y3
+	CMPQ        BX, $0x04
+	JE          part4
+	VMOVUPS     128(SI), Y12
+	VSUBPS      128(DI), Y12, Y12
+	VFMADD231PS Y12, Y12, Y4
+	CMPQ        BX, $0x05
+	JE          part5
+	VMOVUPS     160(SI), Y13
+	VSUBPS      160(DI), Y13, Y13
+	VFMADD231PS Y13, Y13, Y5
+	CMPQ        BX, $0x06
+	JE          part6
+	VMOVUPS     192(SI), Y14
+	VSUBPS      192(DI), Y14, Y14
+	VFMADD231PS Y14, Y14, Y6
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  224(SI), Y15, Y8
+	VMASKMOVPS  224(DI), Y15, Y9
+	VSUBPS      Y9, Y8, Y8
+	VFMADD231PS Y8, Y8, Y7
+	JMP         fold
+
+part6:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  192(SI), Y15, Y14
+	VMASKMOVPS  192(DI), Y15, Y8
+	VSUBPS      Y8, Y14, Y14
+	VFMADD231PS Y14, Y14, Y6
+	JMP         fold
+
+part5:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  160(SI), Y15, Y13
+	VMASKMOVPS  160(DI), Y15, Y14
+	VSUBPS      Y14, Y13, Y13
+	VFMADD231PS Y13, Y13, Y5
+	JMP         fold
+
+part4:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  128(SI), Y15, Y12
+	VMASKMOVPS  128(DI), Y15, Y13
+	VSUBPS      Y13, Y12, Y12
+	VFMADD231PS Y12, Y12, Y4
+	JMP         fold
+
+part3:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  96(SI), Y15, Y11
+	VMASKMOVPS  96(DI), Y15, Y12
+	VSUBPS      Y12, Y11, Y11
+	VFMADD231PS Y11, Y11, Y3
+	JMP         fold
+
+part2:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  64(SI), Y15, Y10
+	VMASKMOVPS  64(DI), Y15, Y11
+	VSUBPS      Y11, Y10, Y10
+	VFMADD231PS Y10, Y10, Y2
+	JMP         fold
+
+part1:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  32(SI), Y15, Y9
+	VMASKMOVPS  32(DI), Y15, Y10
+	VSUBPS      Y10, Y9, Y9
+	VFMADD231PS Y9, Y9, Y1
+	JMP         fold
+
+part0:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  (SI), Y15, Y8
+	VMASKMOVPS  (DI), Y15, Y9
+	VSUBPS      Y9, Y8, Y8
+	VFMADD231PS Y8, Y8, Y0
+
+fold:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ        BX, BX
+	JE           short0
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      (SI), Y8
+	VSUBPS       (DI), Y8, Y8
+	VFMADD231PS  Y8, Y8, Y0
+	CMPQ         BX, $0x01
+	JE           short1
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      32(SI), Y9
+	VSUBPS       32(DI), Y9, Y9
+	VFMADD231PS  Y9, Y9, Y1
+	CMPQ         BX, $0x02
+	JE           short2
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      64(SI), Y10
+	VSUBPS       64(DI), Y10, Y10
+	VFMADD231PS  Y10, Y10, Y2
+	CMPQ         BX, $0x03
+	JE           short3
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      96(SI), Y11
+	VSUBPS       96(DI), Y11, Y11
+	VFMADD231PS  Y11, Y11, Y3
+	CMPQ         BX, $0x04
+	JE           short4
+	VXORPS       Y4, Y4, Y4
+	VMOVUPS      128(SI), Y12
+	VSUBPS       128(DI), Y12, Y12
+	VFMADD231PS  Y12, Y12, Y4
+	CMPQ         BX, $0x05
+	JE           short5
+	VXORPS       Y5, Y5, Y5
+	VMOVUPS      160(SI), Y13
+	VSUBPS       160(DI), Y13, Y13
+	VFMADD231PS  Y13, Y13, Y5
+	CMPQ         BX, $0x06
+	JE           short6
+	VXORPS       Y6, Y6, Y6
+	VMOVUPS      192(SI), Y14
+	VSUBPS       192(DI), Y14, Y14
+	VFMADD231PS  Y14, Y14, Y6
+	TESTQ        AX, AX
+	JZ           short7whole
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   224(SI), Y15, Y8
+	VMASKMOVPS   224(DI), Y15, Y9
+	VSUBPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y8, Y7
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short7whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short6:
+	TESTQ        AX, AX
+	JZ           short6whole
+	VXORPS       Y6, Y6, Y6
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   192(SI), Y15, Y14
+	VMASKMOVPS   192(DI), Y15, Y8
+	VSUBPS       Y8, Y14, Y14
+	VFMADD231PS  Y14, Y14, Y6
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short6whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short5:
+	TESTQ        AX, AX
+	JZ           short5whole
+	VXORPS       Y5, Y5, Y5
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   160(SI), Y15, Y13
+	VMASKMOVPS   160(DI), Y15, Y14
+	VSUBPS       Y14, Y13, Y13
+	VFMADD231PS  Y13, Y13, Y5
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short5whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short4:
+	TESTQ        AX, AX
+	JZ           short4whole
+	VXORPS       Y4, Y4, Y4
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   128(SI), Y15, Y12
+	VMASKMOVPS   128(DI), Y15, Y13
+	VSUBPS       Y13, Y12, Y12
+	VFMADD231PS  Y12, Y12, Y4
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short4whole:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short3:
+	TESTQ        AX, AX
+	JZ           short3whole
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   96(SI), Y15, Y11
+	VMASKMOVPS   96(DI), Y15, Y12
+	VSUBPS       Y12, Y11, Y11
+	VFMADD231PS  Y11, Y11, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short3whole:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short2:
+	TESTQ        AX, AX
+	JZ           short2whole
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   64(SI), Y15, Y10
+	VMASKMOVPS   64(DI), Y15, Y11
+	VSUBPS       Y11, Y10, Y10
+	VFMADD231PS  Y10, Y10, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short2whole:
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short1:
+	TESTQ        AX, AX
+	JZ           short1whole
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   32(SI), Y15, Y9
+	VMASKMOVPS   32(DI), Y15, Y10
+	VSUBPS       Y10, Y9, Y9
+	VFMADD231PS  Y9, Y9, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short1whole:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short0:
+	TESTQ        AX, AX
+	JZ           short0whole
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   (SI), Y15, Y8
+	VMASKMOVPS   (DI), Y15, Y9
+	VSUBPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y8, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+short0whole:
+	VXORPS X0, X0, X0
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func AxpyF32AVX2(alpha float32, x []float32, y []float32)
+// Requires: AVX, FMA3
+TEXT ·AxpyF32AVX2(SB), NOSPLIT, $0-56
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), CX
+	MOVQ         y_base+32(FP), DI
+	CMPQ         CX, $0x08
+	JB           short
+	VBROADCASTSS alpha+0(FP), Y0
+	VMOVUPS      -32(SI)(CX*4), Y15
+	VFMADD213PS  -32(DI)(CX*4), Y0, Y15
+	MOVQ         CX, DX
+	LEAQ         -32(DI)(CX*4), BX
+	ANDQ         $-64, DX
+	JZ           vectors
+	SHLQ         $0x02, DX
+	ADDQ         SI, DX
+
+groups:
+	VMOVUPS     (SI), Y1
+	VFMADD213PS (DI), Y0, Y1
+	VMOVUPS     Y1, (DI)
+	VMOVUPS     32(SI), Y2
+	VFMADD213PS 32(DI), Y0, Y2
+	VMOVUPS     Y2, 32(DI)
+	VMOVUPS     64(SI), Y3
+	VFMADD213PS 64(DI), Y0, Y3
+	VMOVUPS     Y3, 64(DI)
+	VMOVUPS     96(SI), Y4
+	VFMADD213PS 96(DI), Y0, Y4
+	VMOVUPS     Y4, 96(DI)
+	VMOVUPS     128(SI), Y5
+	VFMADD213PS 128(DI), Y0, Y5
+	VMOVUPS     Y5, 128(DI)
+	VMOVUPS     160(SI), Y6
+	VFMADD213PS 160(DI), Y0, Y6
+	VMOVUPS     Y6, 160(DI)
+	VMOVUPS     192(SI), Y7
+	VFMADD213PS 192(DI), Y0, Y7
+	VMOVUPS     Y7, 192(DI)
+	VMOVUPS     224(SI), Y8
+	VFMADD213PS 224(DI), Y0, Y8
+	VMOVUPS     Y8, 224(DI)
+	ADDQ        $0x00000100, SI
+	ADDQ        $0x00000100, DI
+	CMPQ        SI, DX
+	JNE         groups
+
+vectors:
+	ANDQ        $0x0000003f, CX
+	SHRQ        $0x03, CX
+	TESTQ       CX, CX
+	JE          lastreg
+	VMOVUPS     (SI), Y1
+	VFMADD213PS (DI), Y0, Y1
+	VMOVUPS     Y1, (DI)
+	CMPQ        CX, $0x01
+	JE          lastreg
+	VMOVUPS     32(SI), Y2
+	VFMADD213PS 32(DI), Y0, Y2
+	VMOVUPS     Y2, 32(DI)
+	CMPQ        CX, $0x02
+	JE          lastreg
+	VMOVUPS     64(SI), Y3
+	VFMADD213PS 64(DI), Y0, Y3
+	VMOVUPS     Y3, 64(DI)
+	CMPQ        CX, $0x03
+	JE          lastreg
+	VMOVUPS     96(SI), Y4
+	VFMADD213PS 96(DI), Y0, Y4
+	VMOVUPS     Y4, 96(DI)
+	CMPQ        CX, $0x04
+	JE          lastreg
+	VMOVUPS     128(SI), Y5
+	VFMADD213PS 128(DI), Y0, Y5
+	VMOVUPS     Y5, 128(DI)
+	CMPQ        CX, $0x05
+	JE          lastreg
+	VMOVUPS     160(SI), Y6
+	VFMADD213PS 160(DI), Y0, Y6
+	VMOVUPS     Y6, 160(DI)
+	CMPQ        CX, $0x06
+	JE          lastreg
+	VMOVUPS     192(SI), Y7
+	VFMADD213PS 192(DI), Y0, Y7
+	VMOVUPS     Y7, 192(DI)
+
+lastreg:
+	VMOVUPS Y15, (BX)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ       CX, CX
+	JZ          done
+	VMOVSS      alpha+0(FP), X0
+	VMOVSS      (SI), X1
+	VFMADD213SS (DI), X0, X1
+	VMOVSS      X1, (DI)
+	CMPQ        CX, $0x01
+	JE          scalardone
+	VMOVSS      4(SI), X1
+	VFMADD213SS 4(DI), X0, X1
+	VMOVSS      X1, 4(DI)
+	CMPQ        CX, $0x02
+	JE          scalardone
+	VMOVSS      8(SI), X1
+	VFMADD213SS 8(DI), X0, X1
+	VMOVSS      X1, 8(DI)
+	CMPQ        CX, $0x03
+	JE          scalardone
+	VMOVSS      12(SI), X1
+	VFMADD213SS 12(DI), X0, X1
+	VMOVSS      X1, 12(DI)
+	CMPQ        CX, $0x04
+	JE          scalardone
+	VMOVSS      16(SI), X1
+	VFMADD213SS 16(DI), X0, X1
+	VMOVSS      X1, 16(DI)
+	CMPQ        CX, $0x05
+	JE          scalardone
+	VMOVSS      20(SI), X1
+	VFMADD213SS 20(DI), X0, X1
+	VMOVSS      X1, 20(DI)
+	CMPQ        CX, $0x06
+	JE          scalardone
+	VMOVSS      24(SI), X1
+	VFMADD213SS 24(DI), X0, X1
+	VMOVSS      X1, 24(DI)
+
+scalardone:
+	VZEROUPPER
+
+done:
+	RET
+
+// func ScalF32AVX2(alpha float32, x []float32)
+// Requires: AVX
+TEXT ·ScalF32AVX2(SB), NOSPLIT, $0-32
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), CX
+	CMPQ         CX, $0x08
+	JB           short
+	VBROADCASTSS alpha+0(FP), Y0
+	VMULPS       -32(SI)(CX*4), Y0, Y15
+	MOVQ         CX, DX
+	LEAQ         -32(SI)(CX*4), BX
+	ANDQ         $-64, DX
+	JZ           vectors
+	SHLQ         $0x02, DX
+	ADDQ         SI, DX
+
+groups:
+	VMULPS  (SI), Y0, Y1
+	VMOVUPS Y1, (SI)
+	VMULPS  32(SI), Y0, Y2
+	VMOVUPS Y2, 32(SI)
+	VMULPS  64(SI), Y0, Y3
+	VMOVUPS Y3, 64(SI)
+	VMULPS  96(SI), Y0, Y4
+	VMOVUPS Y4, 96(SI)
+	VMULPS  128(SI), Y0, Y5
+	VMOVUPS Y5, 128(SI)
+	VMULPS  160(SI), Y0, Y6
+	VMOVUPS Y6, 160(SI)
+	VMULPS  192(SI), Y0, Y7
+	VMOVUPS Y7, 192(SI)
+	VMULPS  224(SI), Y0, Y8
+	VMOVUPS Y8, 224(SI)
+	ADDQ    $0x00000100, SI
+	CMPQ    SI, DX
+	JNE     groups
+
+vectors:
+	ANDQ    $0x0000003f, CX
+	SHRQ    $0x03, CX
+	TESTQ   CX, CX
+	JE      lastreg
+	VMULPS  (SI), Y0, Y1
+	VMOVUPS Y1, (SI)
+	CMPQ    CX, $0x01
+	JE      lastreg
+	VMULPS  32(SI), Y0, Y2
+	VMOVUPS Y2, 32(SI)
+	CMPQ    CX, $0x02
+	JE      lastreg
+	VMULPS  64(SI), Y0, Y3
+	VMOVUPS Y3, 64(SI)
+	CMPQ    CX, $0x03
+	JE      lastreg
+	VMULPS  96(SI), Y0, Y4
+	VMOVUPS Y4, 96(SI)
+	CMPQ    CX, $0x04
+	JE      lastreg
+	VMULPS  128(SI), Y0, Y5
+	VMOVUPS Y5, 128(SI)
+	CMPQ    CX, $0x05
+	JE      lastreg
+	VMULPS  160(SI), Y0, Y6
+	VMOVUPS Y6, 160(SI)
+	CMPQ    CX, $0x06
+	JE      lastreg
+	VMULPS  192(SI), Y0, Y7
+	VMOVUPS Y7, 192(SI)
+
+lastreg:
+	VMOVUPS Y15, (BX)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ  CX, CX
+	JZ     done
+	VMOVSS alpha+0(FP), X0
+	VMULSS (SI), X0, X1
+	VMOVSS X1, (SI)
+	CMPQ   CX, $0x01
+	JE     scalardone
+	VMULSS 4(SI), X0, X1
+	VMOVSS X1, 4(SI)
+	CMPQ   CX, $0x02
+	JE     scalardone
+	VMULSS 8(SI), X0, X1
+	VMOVSS X1, 8(SI)
+	CMPQ   CX, $0x03
+	JE     scalardone
+	VMULSS 12(SI), X0, X1
+	VMOVSS X1, 12(SI)
+	CMPQ   CX, $0x04
+	JE     scalardone
+	VMULSS 16(SI), X0, X1
+	VMOVSS X1, 16(SI)
+	CMPQ   CX, $0x05
+	JE     scalardone
+	VMULSS 20(SI), X0, X1
+	VMOVSS X1, 20(SI)
+	CMPQ   CX, $0x06
+	JE     scalardone
+	VMULSS 24(SI), X0, X1
+	VMOVSS X1, 24(SI)
+
+scalardone:
+	VZEROUPPER
+
+done:
+	RET
+
+// func AsumF32AVX2(x []float32) float32
+// Requires: AVX, AVX2
+TEXT ·AsumF32AVX2(SB), NOSPLIT, $0-28
+	MOVQ     x_base+0(FP), SI
+	MOVQ     x_len+8(FP), CX
+	VPCMPEQD Y14, Y14, Y14
+	VPSRLD   $0x01, Y14, Y14
+	MOVQ     CX, BX
+	ANDQ     $0x0000003f, BX
+	MOVQ     BX, AX
+	SHRQ     $0x03, BX
+	ANDQ     $0x00000007, AX
+	SHLQ     $0x02, AX
+	LEAQ     avx2mask32<>+32(SB), R8
+	SUBQ     AX, R8
+	CMPQ     CX, $0x00000040
+	JB       short
+	ANDQ     $-64, CX
+	SHLQ     $0x02, CX
+	LEAQ     (SI)(CX*1), DX
+	VXORPS   Y0, Y0, Y0
+	VXORPS   Y1, Y1, Y1
+	VXORPS   Y2, Y2, Y2
+	VXORPS   Y3, Y3, Y3
+	VXORPS   Y4, Y4, Y4
+	VXORPS   Y5, Y5, Y5
+	VXORPS   Y6, Y6, Y6
+	VXORPS   Y7, Y7, Y7
+
+loop:
+	VANDPS     (SI), Y14, Y8
+	VADDPS     Y8, Y0, Y0
+	VANDPS     32(SI), Y14, Y9
+	VADDPS     Y9, Y1, Y1
+	VANDPS     64(SI), Y14, Y10
+	VADDPS     Y10, Y2, Y2
+	VANDPS     96(SI), Y14, Y11
+	VADDPS     Y11, Y3, Y3
+	VANDPS     128(SI), Y14, Y12
+	VADDPS     Y12, Y4, Y4
+	VANDPS     160(SI), Y14, Y13
+	VADDPS     Y13, Y5, Y5
+	VANDPS     192(SI), Y14, Y8
+	VADDPS     Y8, Y6, Y6
+	VANDPS     224(SI), Y14, Y9
+	VADDPS     Y9, Y7, Y7
+	ADDQ       $0x00000100, SI
+	CMPQ       SI, DX
+	JNE        loop
+	TESTQ      BX, BX
+	JE         part0
+	VANDPS     (SI), Y14, Y8
+	VADDPS     Y8, Y0, Y0
+	CMPQ       BX, $0x01
+	JE         part1
+	VANDPS     32(SI), Y14, Y9
+	VADDPS     Y9, Y1, Y1
+	CMPQ       BX, $0x02
+	JE         part2
+	VANDPS     64(SI), Y14, Y10
+	VADDPS     Y10, Y2, Y2
+	CMPQ       BX, $0x03
+	JE         part3
+	VANDPS     96(SI), Y14, Y11
+	VADDPS     Y11, Y3, Y3
+	CMPQ       BX, $0x04
+	JE         part4
+	VANDPS     128(SI), Y14, Y12
+	VADDPS     Y12, Y4, Y4
+	CMPQ       BX, $0x05
+	JE         part5
+	VANDPS     160(SI), Y14, Y13
+	VADDPS     Y13, Y5, Y5
+	CMPQ       BX, $0x06
+	JE         part6
+	VANDPS     192(SI), Y14, Y8
+	VADDPS     Y8, Y6, Y6
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 224(SI), Y15, Y9
+	VANDPS     Y9, Y14, Y9
+	VADDPS     Y9, Y7, Y7
+	JMP        fold
+
+part6:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 192(SI), Y15, Y8
+	VANDPS     Y8, Y14, Y8
+	VADDPS     Y8, Y6, Y6
+	JMP        fold
+
+part5:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 160(SI), Y15, Y13
+	VANDPS     Y13, Y14, Y13
+	VADDPS     Y13, Y5, Y5
+	JMP        fold
+
+part4:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 128(SI), Y15, Y12
+	VANDPS     Y12, Y14, Y12
+	VADDPS     Y12, Y4, Y4
+	JMP        fold
+
+part3:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 96(SI), Y15, Y11
+	VANDPS     Y11, Y14, Y11
+	VADDPS     Y11, Y3, Y3
+	JMP        fold
+
+part2:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 64(SI), Y15, Y10
+	VANDPS     Y10, Y14, Y10
+	VADDPS     Y10, Y2, Y2
+	JMP        fold
+
+part1:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 32(SI), Y15, Y9
+	VANDPS     Y9, Y14, Y9
+	VADDPS     Y9, Y1, Y1
+	JMP        fold
+
+part0:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS (SI), Y15, Y8
+	VANDPS     Y8, Y14, Y8
+	VADDPS     Y8, Y0, Y0
+
+fold:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ        BX, BX
+	JE           short0
+	VXORPS       Y0, Y0, Y0
+	VANDPS       (SI), Y14, Y8
+	VADDPS       Y8, Y0, Y0
+	CMPQ         BX, $0x01
+	JE           short1
+	VXORPS       Y1, Y1, Y1
+	VANDPS       32(SI), Y14, Y9
+	VADDPS       Y9, Y1, Y1
+	CMPQ         BX, $0x02
+	JE           short2
+	VXORPS       Y2, Y2, Y2
+	VANDPS       64(SI), Y14, Y10
+	VADDPS       Y10, Y2, Y2
+	CMPQ         BX, $0x03
+	JE           short3
+	VXORPS       Y3, Y3, Y3
+	VANDPS       96(SI), Y14, Y11
+	VADDPS       Y11, Y3, Y3
+	CMPQ         BX, $0x04
+	JE           short4
+	VXORPS       Y4, Y4, Y4
+	VANDPS       128(SI), Y14, Y12
+	VADDPS       Y12, Y4, Y4
+	CMPQ         BX, $0x05
+	JE           short5
+	VXORPS       Y5, Y5, Y5
+	VANDPS       160(SI), Y14, Y13
+	VADDPS       Y13, Y5, Y5
+	CMPQ         BX, $0x06
+	JE           short6
+	VXORPS       Y6, Y6, Y6
+	VANDPS       192(SI), Y14, Y8
+	VADDPS       Y8, Y6, Y6
+	TESTQ        AX, AX
+	JZ           short7whole
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   224(SI), Y15, Y9
+	VANDPS       Y9, Y14, Y9
+	VADDPS       Y9, Y7, Y7
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short7whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short6:
+	TESTQ        AX, AX
+	JZ           short6whole
+	VXORPS       Y6, Y6, Y6
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   192(SI), Y15, Y8
+	VANDPS       Y8, Y14, Y8
+	VADDPS       Y8, Y6, Y6
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short6whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short5:
+	TESTQ        AX, AX
+	JZ           short5whole
+	VXORPS       Y5, Y5, Y5
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   160(SI), Y15, Y13
+	VANDPS       Y13, Y14, Y13
+	VADDPS       Y13, Y5, Y5
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short5whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short4:
+	TESTQ        AX, AX
+	JZ           short4whole
+	VXORPS       Y4, Y4, Y4
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   128(SI), Y15, Y12
+	VANDPS       Y12, Y14, Y12
+	VADDPS       Y12, Y4, Y4
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short4whole:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short3:
+	TESTQ        AX, AX
+	JZ           short3whole
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   96(SI), Y15, Y11
+	VANDPS       Y11, Y14, Y11
+	VADDPS       Y11, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short3whole:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short2:
+	TESTQ        AX, AX
+	JZ           short2whole
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   64(SI), Y15, Y10
+	VANDPS       Y10, Y14, Y10
+	VADDPS       Y10, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short2whole:
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short1:
+	TESTQ        AX, AX
+	JZ           short1whole
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   32(SI), Y15, Y9
+	VANDPS       Y9, Y14, Y9
+	VADDPS       Y9, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short1whole:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short0:
+	TESTQ        AX, AX
+	JZ           short0whole
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   (SI), Y15, Y8
+	VANDPS       Y8, Y14, Y8
+	VADDPS       Y8, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short0whole:
+	VXORPS X0, X0, X0
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func AmaxF32AVX2(x []float32) float32
+// Requires: AVX, AVX2
+TEXT ·AmaxF32AVX2(SB), NOSPLIT, $0-28
+	MOVQ     x_base+0(FP), SI
+	MOVQ     x_len+8(FP), CX
+	VPCMPEQD Y14, Y14, Y14
+	VPSRLD   $0x01, Y14, Y14
+	MOVQ     CX, BX
+	ANDQ     $0x0000003f, BX
+	MOVQ     BX, AX
+	SHRQ     $0x03, BX
+	ANDQ     $0x00000007, AX
+	SHLQ     $0x02, AX
+	LEAQ     avx2mask32<>+32(SB), R8
+	SUBQ     AX, R8
+	CMPQ     CX, $0x00000040
+	JB       short
+	ANDQ     $-64, CX
+	SHLQ     $0x02, CX
+	LEAQ     (SI)(CX*1), DX
+	VXORPS   Y0, Y0, Y0
+	VXORPS   Y1, Y1, Y1
+	VXORPS   Y2, Y2, Y2
+	VXORPS   Y3, Y3, Y3
+	VXORPS   Y4, Y4, Y4
+	VXORPS   Y5, Y5, Y5
+	VXORPS   Y6, Y6, Y6
+	VXORPS   Y7, Y7, Y7
+
+loop:
+	VANDPS     (SI), Y14, Y8
+	VMAXPS     Y0, Y8, Y0
+	VANDPS     32(SI), Y14, Y9
+	VMAXPS     Y1, Y9, Y1
+	VANDPS     64(SI), Y14, Y10
+	VMAXPS     Y2, Y10, Y2
+	VANDPS     96(SI), Y14, Y11
+	VMAXPS     Y3, Y11, Y3
+	VANDPS     128(SI), Y14, Y12
+	VMAXPS     Y4, Y12, Y4
+	VANDPS     160(SI), Y14, Y13
+	VMAXPS     Y5, Y13, Y5
+	VANDPS     192(SI), Y14, Y8
+	VMAXPS     Y6, Y8, Y6
+	VANDPS     224(SI), Y14, Y9
+	VMAXPS     Y7, Y9, Y7
+	ADDQ       $0x00000100, SI
+	CMPQ       SI, DX
+	JNE        loop
+	TESTQ      BX, BX
+	JE         part0
+	VANDPS     (SI), Y14, Y8
+	VMAXPS     Y0, Y8, Y0
+	CMPQ       BX, $0x01
+	JE         part1
+	VANDPS     32(SI), Y14, Y9
+	VMAXPS     Y1, Y9, Y1
+	CMPQ       BX, $0x02
+	JE         part2
+	VANDPS     64(SI), Y14, Y10
+	VMAXPS     Y2, Y10, Y2
+	CMPQ       BX, $0x03
+	JE         part3
+	VANDPS     96(SI), Y14, Y11
+	VMAXPS     Y3, Y11, Y3
+	CMPQ       BX, $0x04
+	JE         part4
+	VANDPS     128(SI), Y14, Y12
+	VMAXPS     Y4, Y12, Y4
+	CMPQ       BX, $0x05
+	JE         part5
+	VANDPS     160(SI), Y14, Y13
+	VMAXPS     Y5, Y13, Y5
+	CMPQ       BX, $0x06
+	JE         part6
+	VANDPS     192(SI), Y14, Y8
+	VMAXPS     Y6, Y8, Y6
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 224(SI), Y15, Y9
+	VANDPS     Y9, Y14, Y9
+	VMAXPS     Y7, Y9, Y7
+	JMP        fold
+
+part6:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 192(SI), Y15, Y8
+	VANDPS     Y8, Y14, Y8
+	VMAXPS     Y6, Y8, Y6
+	JMP        fold
+
+part5:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 160(SI), Y15, Y13
+	VANDPS     Y13, Y14, Y13
+	VMAXPS     Y5, Y13, Y5
+	JMP        fold
+
+part4:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 128(SI), Y15, Y12
+	VANDPS     Y12, Y14, Y12
+	VMAXPS     Y4, Y12, Y4
+	JMP        fold
+
+part3:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 96(SI), Y15, Y11
+	VANDPS     Y11, Y14, Y11
+	VMAXPS     Y3, Y11, Y3
+	JMP        fold
+
+part2:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 64(SI), Y15, Y10
+	VANDPS     Y10, Y14, Y10
+	VMAXPS     Y2, Y10, Y2
+	JMP        fold
+
+part1:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS 32(SI), Y15, Y9
+	VANDPS     Y9, Y14, Y9
+	VMAXPS     Y1, Y9, Y1
+	JMP        fold
+
+part0:
+	TESTQ      AX, AX
+	JZ         fold
+	VMOVUPS    (R8), Y15
+	VMASKMOVPS (SI), Y15, Y8
+	VANDPS     Y8, Y14, Y8
+	VMAXPS     Y0, Y8, Y0
+
+fold:
+	VMAXPS       Y4, Y0, Y0
+	VMAXPS       Y5, Y1, Y1
+	VMAXPS       Y6, Y2, Y2
+	VMAXPS       Y7, Y3, Y3
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y3, Y1, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ        BX, BX
+	JE           short0
+	VXORPS       Y0, Y0, Y0
+	VANDPS       (SI), Y14, Y8
+	VMAXPS       Y0, Y8, Y0
+	CMPQ         BX, $0x01
+	JE           short1
+	VXORPS       Y1, Y1, Y1
+	VANDPS       32(SI), Y14, Y9
+	VMAXPS       Y1, Y9, Y1
+	CMPQ         BX, $0x02
+	JE           short2
+	VXORPS       Y2, Y2, Y2
+	VANDPS       64(SI), Y14, Y10
+	VMAXPS       Y2, Y10, Y2
+	CMPQ         BX, $0x03
+	JE           short3
+	VXORPS       Y3, Y3, Y3
+	VANDPS       96(SI), Y14, Y11
+	VMAXPS       Y3, Y11, Y3
+	CMPQ         BX, $0x04
+	JE           short4
+	VXORPS       Y4, Y4, Y4
+	VANDPS       128(SI), Y14, Y12
+	VMAXPS       Y4, Y12, Y4
+	CMPQ         BX, $0x05
+	JE           short5
+	VXORPS       Y5, Y5, Y5
+	VANDPS       160(SI), Y14, Y13
+	VMAXPS       Y5, Y13, Y5
+	CMPQ         BX, $0x06
+	JE           short6
+	VXORPS       Y6, Y6, Y6
+	VANDPS       192(SI), Y14, Y8
+	VMAXPS       Y6, Y8, Y6
+	TESTQ        AX, AX
+	JZ           short7whole
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   224(SI), Y15, Y9
+	VANDPS       Y9, Y14, Y9
+	VMAXPS       Y7, Y9, Y7
+	VMAXPS       Y4, Y0, Y0
+	VMAXPS       Y5, Y1, Y1
+	VMAXPS       Y6, Y2, Y2
+	VMAXPS       Y7, Y3, Y3
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y3, Y1, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short7whole:
+	VMAXPS       Y4, Y0, Y0
+	VMAXPS       Y5, Y1, Y1
+	VMAXPS       Y6, Y2, Y2
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y3, Y1, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short6:
+	TESTQ        AX, AX
+	JZ           short6whole
+	VXORPS       Y6, Y6, Y6
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   192(SI), Y15, Y8
+	VANDPS       Y8, Y14, Y8
+	VMAXPS       Y6, Y8, Y6
+	VMAXPS       Y4, Y0, Y0
+	VMAXPS       Y5, Y1, Y1
+	VMAXPS       Y6, Y2, Y2
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y3, Y1, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short6whole:
+	VMAXPS       Y4, Y0, Y0
+	VMAXPS       Y5, Y1, Y1
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y3, Y1, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short5:
+	TESTQ        AX, AX
+	JZ           short5whole
+	VXORPS       Y5, Y5, Y5
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   160(SI), Y15, Y13
+	VANDPS       Y13, Y14, Y13
+	VMAXPS       Y5, Y13, Y5
+	VMAXPS       Y4, Y0, Y0
+	VMAXPS       Y5, Y1, Y1
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y3, Y1, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short5whole:
+	VMAXPS       Y4, Y0, Y0
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y3, Y1, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short4:
+	TESTQ        AX, AX
+	JZ           short4whole
+	VXORPS       Y4, Y4, Y4
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   128(SI), Y15, Y12
+	VANDPS       Y12, Y14, Y12
+	VMAXPS       Y4, Y12, Y4
+	VMAXPS       Y4, Y0, Y0
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y3, Y1, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short4whole:
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y3, Y1, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short3:
+	TESTQ        AX, AX
+	JZ           short3whole
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   96(SI), Y15, Y11
+	VANDPS       Y11, Y14, Y11
+	VMAXPS       Y3, Y11, Y3
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y3, Y1, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short3whole:
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short2:
+	TESTQ        AX, AX
+	JZ           short2whole
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   64(SI), Y15, Y10
+	VANDPS       Y10, Y14, Y10
+	VMAXPS       Y2, Y10, Y2
+	VMAXPS       Y2, Y0, Y0
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short2whole:
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short1:
+	TESTQ        AX, AX
+	JZ           short1whole
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   32(SI), Y15, Y9
+	VANDPS       Y9, Y14, Y9
+	VMAXPS       Y1, Y9, Y1
+	VMAXPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short1whole:
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short0:
+	TESTQ        AX, AX
+	JZ           short0whole
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   (SI), Y15, Y8
+	VANDPS       Y8, Y14, Y8
+	VMAXPS       Y0, Y8, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VMOVSS       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short0whole:
+	VXORPS X0, X0, X0
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func IndexAbsF32AVX2(v float32, x []float32) int
+// Requires: AVX, AVX2
+TEXT ·IndexAbsF32AVX2(SB), NOSPLIT, $0-40
+	MOVQ         x_base+8(FP), SI
+	MOVQ         SI, DI
+	MOVQ         x_len+16(FP), CX
+	VBROADCASTSS v+0(FP), Y13
+	VPCMPEQD     Y14, Y14, Y14
+	VPSRLD       $0x01, Y14, Y14
+	MOVQ         CX, BX
+	SHRQ         $0x05, BX
+	JZ           regs
+
+group:
+	VANDPS    (SI), Y14, Y0
+	VCMPPS    $0x00, Y13, Y0, Y0
+	VANDPS    32(SI), Y14, Y1
+	VCMPPS    $0x00, Y13, Y1, Y1
+	VANDPS    64(SI), Y14, Y2
+	VCMPPS    $0x00, Y13, Y2, Y2
+	VANDPS    96(SI), Y14, Y3
+	VCMPPS    $0x00, Y13, Y3, Y3
+	VORPS     Y1, Y0, Y4
+	VORPS     Y3, Y2, Y5
+	VORPS     Y5, Y4, Y4
+	VMOVMSKPS Y4, AX
+	TESTL     AX, AX
+	JNZ       groupfound
+	ADDQ      $0x00000080, SI
+	DECQ      BX
+	JNZ       group
+
+regs:
+	MOVQ CX, BX
+	ANDQ $0x0000001f, BX
+	SHRQ $0x03, BX
+	JZ   partial
+
+reg:
+	VANDPS    (SI), Y14, Y0
+	VCMPPS    $0x00, Y13, Y0, Y0
+	VMOVMSKPS Y0, AX
+	TESTL     AX, AX
+	JNZ       found
+	ADDQ      $0x00000020, SI
+	DECQ      BX
+	JNZ       reg
+
+partial:
+	ANDQ       $0x00000007, CX
+	JZ         notfound
+	SHLQ       $0x02, CX
+	LEAQ       avx2mask32<>+32(SB), DX
+	SUBQ       CX, DX
+	VMOVUPS    (DX), Y15
+	VMASKMOVPS (SI), Y15, Y0
+	VANDPS     Y0, Y14, Y0
+	VCMPPS     $0x00, Y13, Y0, Y0
+	VANDPS     Y15, Y0, Y0
+	VMOVMSKPS  Y0, AX
+	TESTL      AX, AX
+	JNZ        found
+
+notfound:
+	MOVQ $-1, SI
+	MOVQ SI, ret+32(FP)
+	VZEROUPPER
+	RET
+
+groupfound:
+	VMOVMSKPS Y0, AX
+	VMOVMSKPS Y1, DX
+	SHLL      $0x08, DX
+	ORL       DX, AX
+	VMOVMSKPS Y2, DX
+	SHLL      $0x10, DX
+	ORL       DX, AX
+	VMOVMSKPS Y3, DX
+	SHLL      $0x18, DX
+	ORL       DX, AX
+
+found:
+	BSFQ AX, AX
+	SUBQ DI, SI
+	SHRQ $0x02, SI
+	ADDQ AX, SI
+	MOVQ SI, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func ScaledSumSqF32AVX2(alpha float32, x []float32) float32
+// Requires: AVX, FMA3
+TEXT ·ScaledSumSqF32AVX2(SB), NOSPLIT, $0-36
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), CX
+	VBROADCASTSS alpha+0(FP), Y14
+	MOVQ         CX, BX
+	ANDQ         $0x0000003f, BX
+	MOVQ         BX, AX
+	SHRQ         $0x03, BX
+	ANDQ         $0x00000007, AX
+	SHLQ         $0x02, AX
+	LEAQ         avx2mask32<>+32(SB), R8
+	SUBQ         AX, R8
+	CMPQ         CX, $0x00000040
+	JB           short
+	ANDQ         $-64, CX
+	SHLQ         $0x02, CX
+	LEAQ         (SI)(CX*1), DX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VXORPS       Y7, Y7, Y7
+
+loop:
+	VMULPS      (SI), Y14, Y8
+	VFMADD231PS Y8, Y8, Y0
+	VMULPS      32(SI), Y14, Y9
+	VFMADD231PS Y9, Y9, Y1
+	VMULPS      64(SI), Y14, Y10
+	VFMADD231PS Y10, Y10, Y2
+	VMULPS      96(SI), Y14, Y11
+	VFMADD231PS Y11, Y11, Y3
+	VMULPS      128(SI), Y14, Y12
+	VFMADD231PS Y12, Y12, Y4
+	VMULPS      160(SI), Y14, Y13
+	VFMADD231PS Y13, Y13, Y5
+	VMULPS      192(SI), Y14, Y8
+	VFMADD231PS Y8, Y8, Y6
+	VMULPS      224(SI), Y14, Y9
+	VFMADD231PS Y9, Y9, Y7
+	ADDQ        $0x00000100, SI
+	CMPQ        SI, DX
+	JNE         loop
+	TESTQ       BX, BX
+	JE          part0
+	VMULPS      (SI), Y14, Y8
+	VFMADD231PS Y8, Y8, Y0
+	CMPQ        BX, $0x01
+	JE          part1
+	VMULPS      32(SI), Y14, Y9
+	VFMADD231PS Y9, Y9, Y1
+	CMPQ        BX, $0x02
+	JE          part2
+	VMULPS      64(SI), Y14, Y10
+	VFMADD231PS Y10, Y10, Y2
+	CMPQ        BX, $0x03
+	JE          part3
+	VMULPS      96(SI), Y14, Y11
+	VFMADD231PS Y11, Y11, Y3
+	CMPQ        BX, $0x04
+	JE          part4
+	VMULPS      128(SI), Y14, Y12
+	VFMADD231PS Y12, Y12, Y4
+	CMPQ        BX, $0x05
+	JE          part5
+	VMULPS      160(SI), Y14, Y13
+	VFMADD231PS Y13, Y13, Y5
+	CMPQ        BX, $0x06
+	JE          part6
+	VMULPS      192(SI), Y14, Y8
+	VFMADD231PS Y8, Y8, Y6
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  224(SI), Y15, Y9
+	VMULPS      Y9, Y14, Y9
+	VANDPS      Y15, Y9, Y9
+	VFMADD231PS Y9, Y9, Y7
+	JMP         fold
+
+part6:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  192(SI), Y15, Y8
+	VMULPS      Y8, Y14, Y8
+	VANDPS      Y15, Y8, Y8
+	VFMADD231PS Y8, Y8, Y6
+	JMP         fold
+
+part5:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  160(SI), Y15, Y13
+	VMULPS      Y13, Y14, Y13
+	VANDPS      Y15, Y13, Y13
+	VFMADD231PS Y13, Y13, Y5
+	JMP         fold
+
+part4:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  128(SI), Y15, Y12
+	VMULPS      Y12, Y14, Y12
+	VANDPS      Y15, Y12, Y12
+	VFMADD231PS Y12, Y12, Y4
+	JMP         fold
+
+part3:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  96(SI), Y15, Y11
+	VMULPS      Y11, Y14, Y11
+	VANDPS      Y15, Y11, Y11
+	VFMADD231PS Y11, Y11, Y3
+	JMP         fold
+
+part2:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  64(SI), Y15, Y10
+	VMULPS      Y10, Y14, Y10
+	VANDPS      Y15, Y10, Y10
+	VFMADD231PS Y10, Y10, Y2
+	JMP         fold
+
+part1:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  32(SI), Y15, Y9
+	VMULPS      Y9, Y14, Y9
+	VANDPS      Y15, Y9, Y9
+	VFMADD231PS Y9, Y9, Y1
+	JMP         fold
+
+part0:
+	TESTQ       AX, AX
+	JZ          fold
+	VMOVUPS     (R8), Y15
+	VMASKMOVPS  (SI), Y15, Y8
+	VMULPS      Y8, Y14, Y8
+	VANDPS      Y15, Y8, Y8
+	VFMADD231PS Y8, Y8, Y0
+
+fold:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ        BX, BX
+	JE           short0
+	VXORPS       Y0, Y0, Y0
+	VMULPS       (SI), Y14, Y8
+	VFMADD231PS  Y8, Y8, Y0
+	CMPQ         BX, $0x01
+	JE           short1
+	VXORPS       Y1, Y1, Y1
+	VMULPS       32(SI), Y14, Y9
+	VFMADD231PS  Y9, Y9, Y1
+	CMPQ         BX, $0x02
+	JE           short2
+	VXORPS       Y2, Y2, Y2
+	VMULPS       64(SI), Y14, Y10
+	VFMADD231PS  Y10, Y10, Y2
+	CMPQ         BX, $0x03
+	JE           short3
+	VXORPS       Y3, Y3, Y3
+	VMULPS       96(SI), Y14, Y11
+	VFMADD231PS  Y11, Y11, Y3
+	CMPQ         BX, $0x04
+	JE           short4
+	VXORPS       Y4, Y4, Y4
+	VMULPS       128(SI), Y14, Y12
+	VFMADD231PS  Y12, Y12, Y4
+	CMPQ         BX, $0x05
+	JE           short5
+	VXORPS       Y5, Y5, Y5
+	VMULPS       160(SI), Y14, Y13
+	VFMADD231PS  Y13, Y13, Y5
+	CMPQ         BX, $0x06
+	JE           short6
+	VXORPS       Y6, Y6, Y6
+	VMULPS       192(SI), Y14, Y8
+	VFMADD231PS  Y8, Y8, Y6
+	TESTQ        AX, AX
+	JZ           short7whole
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   224(SI), Y15, Y9
+	VMULPS       Y9, Y14, Y9
+	VANDPS       Y15, Y9, Y9
+	VFMADD231PS  Y9, Y9, Y7
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short7whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short6:
+	TESTQ        AX, AX
+	JZ           short6whole
+	VXORPS       Y6, Y6, Y6
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   192(SI), Y15, Y8
+	VMULPS       Y8, Y14, Y8
+	VANDPS       Y15, Y8, Y8
+	VFMADD231PS  Y8, Y8, Y6
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short6whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short5:
+	TESTQ        AX, AX
+	JZ           short5whole
+	VXORPS       Y5, Y5, Y5
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   160(SI), Y15, Y13
+	VMULPS       Y13, Y14, Y13
+	VANDPS       Y15, Y13, Y13
+	VFMADD231PS  Y13, Y13, Y5
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short5whole:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short4:
+	TESTQ        AX, AX
+	JZ           short4whole
+	VXORPS       Y4, Y4, Y4
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   128(SI), Y15, Y12
+	VMULPS       Y12, Y14, Y12
+	VANDPS       Y15, Y12, Y12
+	VFMADD231PS  Y12, Y12, Y4
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short4whole:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short3:
+	TESTQ        AX, AX
+	JZ           short3whole
+	VXORPS       Y3, Y3, Y3
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   96(SI), Y15, Y11
+	VMULPS       Y11, Y14, Y11
+	VANDPS       Y15, Y11, Y11
+	VFMADD231PS  Y11, Y11, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short3whole:
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short2:
+	TESTQ        AX, AX
+	JZ           short2whole
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   64(SI), Y15, Y10
+	VMULPS       Y10, Y14, Y10
+	VANDPS       Y15, Y10, Y10
+	VFMADD231PS  Y10, Y10, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short2whole:
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short1:
+	TESTQ        AX, AX
+	JZ           short1whole
+	VXORPS       Y1, Y1, Y1
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   32(SI), Y15, Y9
+	VMULPS       Y9, Y14, Y9
+	VANDPS       Y15, Y9, Y9
+	VFMADD231PS  Y9, Y9, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short1whole:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short0:
+	TESTQ        AX, AX
+	JZ           short0whole
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      (R8), Y15
+	VMASKMOVPS   (SI), Y15, Y8
+	VMULPS       Y8, Y14, Y8
+	VANDPS       Y15, Y8, Y8
+	VFMADD231PS  Y8, Y8, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+short0whole:
+	VXORPS X0, X0, X0
+	VMOVSS X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func GemvNF32AVX2(m int, n int, a []float32, lda int, x []float32, y []float32)
+// Requires: AVX, FMA3
+TEXT ·GemvNF32AVX2(SB), NOSPLIT, $0-96
+	MOVQ    m+0(FP), R11
+	TESTQ   R11, R11
+	JZ      empty
+	MOVQ    n+8(FP), R13
+	MOVQ    lda+40(FP), R12
+	SHLQ    $0x02, R12
+	MOVQ    a_base+16(FP), R8
+	MOVQ    x_base+48(FP), R9
+	MOVQ    y_base+72(FP), R10
+	MOVQ    R13, BX
+	ANDQ    $0x0000003f, BX
+	MOVQ    BX, AX
+	SHRQ    $0x03, BX
+	ANDQ    $0x00000007, AX
+	SHLQ    $0x02, AX
+	LEAQ    avx2mask32<>+32(SB), DX
+	SUBQ    AX, DX
+	VMOVUPS (DX), Y15
+	CMPQ    R13, $0x00000040
+	JB      short
+	ANDQ    $-64, R13
+	SHLQ    $0x02, R13
+	CMPQ    R11, $0x03
+	JB      row
+
+group:
+	LEAQ   (R8)(R12*1), SI
+	LEAQ   (SI)(R12*1), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	XORQ   DX, DX
+
+pass0:
+	VMOVUPS     (R9)(DX*1), Y14
+	VFMADD231PS (R8)(DX*1), Y14, Y0
+	VFMADD231PS (SI)(DX*1), Y14, Y2
+	VFMADD231PS (DI)(DX*1), Y14, Y4
+	VMOVUPS     128(R9)(DX*1), Y14
+	VFMADD231PS 128(R8)(DX*1), Y14, Y1
+	VFMADD231PS 128(SI)(DX*1), Y14, Y3
+	VFMADD231PS 128(DI)(DX*1), Y14, Y5
+	ADDQ        $0x00000100, DX
+	CMPQ        DX, R13
+	JNE         pass0
+	CMPQ        BX, $0x00
+	JB          pass0skip0
+	JE          pass0masked0
+	VMOVUPS     (R9)(R13*1), Y14
+	VFMADD231PS (R8)(R13*1), Y14, Y0
+	VFMADD231PS (SI)(R13*1), Y14, Y2
+	VFMADD231PS (DI)(R13*1), Y14, Y4
+	JMP         pass0skip0
+
+pass0masked0:
+	TESTQ       AX, AX
+	JZ          pass0skip0
+	VMASKMOVPS  (R9)(R13*1), Y15, Y14
+	VMASKMOVPS  (R8)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y0
+	VMASKMOVPS  (SI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y2
+	VMASKMOVPS  (DI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y4
+
+pass0skip0:
+	CMPQ        BX, $0x04
+	JB          pass0skip4
+	JE          pass0masked4
+	VMOVUPS     128(R9)(R13*1), Y14
+	VFMADD231PS 128(R8)(R13*1), Y14, Y1
+	VFMADD231PS 128(SI)(R13*1), Y14, Y3
+	VFMADD231PS 128(DI)(R13*1), Y14, Y5
+	JMP         pass0skip4
+
+pass0masked4:
+	TESTQ       AX, AX
+	JZ          pass0skip4
+	VMASKMOVPS  128(R9)(R13*1), Y15, Y14
+	VMASKMOVPS  128(R8)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y1
+	VMASKMOVPS  128(SI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y3
+	VMASKMOVPS  128(DI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y5
+
+pass0skip4:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VXORPS Y1, Y1, Y1
+	VXORPS Y3, Y3, Y3
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	XORQ   DX, DX
+
+pass1:
+	VMOVUPS     32(R9)(DX*1), Y14
+	VFMADD231PS 32(R8)(DX*1), Y14, Y1
+	VFMADD231PS 32(SI)(DX*1), Y14, Y5
+	VFMADD231PS 32(DI)(DX*1), Y14, Y7
+	VMOVUPS     160(R9)(DX*1), Y14
+	VFMADD231PS 160(R8)(DX*1), Y14, Y3
+	VFMADD231PS 160(SI)(DX*1), Y14, Y6
+	VFMADD231PS 160(DI)(DX*1), Y14, Y8
+	ADDQ        $0x00000100, DX
+	CMPQ        DX, R13
+	JNE         pass1
+	CMPQ        BX, $0x01
+	JB          pass1skip1
+	JE          pass1masked1
+	VMOVUPS     32(R9)(R13*1), Y14
+	VFMADD231PS 32(R8)(R13*1), Y14, Y1
+	VFMADD231PS 32(SI)(R13*1), Y14, Y5
+	VFMADD231PS 32(DI)(R13*1), Y14, Y7
+	JMP         pass1skip1
+
+pass1masked1:
+	TESTQ       AX, AX
+	JZ          pass1skip1
+	VMASKMOVPS  32(R9)(R13*1), Y15, Y14
+	VMASKMOVPS  32(R8)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y1
+	VMASKMOVPS  32(SI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y5
+	VMASKMOVPS  32(DI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y7
+
+pass1skip1:
+	CMPQ        BX, $0x05
+	JB          pass1skip5
+	JE          pass1masked5
+	VMOVUPS     160(R9)(R13*1), Y14
+	VFMADD231PS 160(R8)(R13*1), Y14, Y3
+	VFMADD231PS 160(SI)(R13*1), Y14, Y6
+	VFMADD231PS 160(DI)(R13*1), Y14, Y8
+	JMP         pass1skip5
+
+pass1masked5:
+	TESTQ       AX, AX
+	JZ          pass1skip5
+	VMASKMOVPS  160(R9)(R13*1), Y15, Y14
+	VMASKMOVPS  160(R8)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y3
+	VMASKMOVPS  160(SI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y6
+	VMASKMOVPS  160(DI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y8
+
+pass1skip5:
+	VADDPS Y3, Y1, Y1
+	VADDPS Y6, Y5, Y5
+	VADDPS Y8, Y7, Y7
+	VXORPS Y3, Y3, Y3
+	VXORPS Y6, Y6, Y6
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	XORQ   DX, DX
+
+pass2:
+	VMOVUPS     64(R9)(DX*1), Y14
+	VFMADD231PS 64(R8)(DX*1), Y14, Y3
+	VFMADD231PS 64(SI)(DX*1), Y14, Y8
+	VFMADD231PS 64(DI)(DX*1), Y14, Y10
+	VMOVUPS     192(R9)(DX*1), Y14
+	VFMADD231PS 192(R8)(DX*1), Y14, Y6
+	VFMADD231PS 192(SI)(DX*1), Y14, Y9
+	VFMADD231PS 192(DI)(DX*1), Y14, Y11
+	ADDQ        $0x00000100, DX
+	CMPQ        DX, R13
+	JNE         pass2
+	CMPQ        BX, $0x02
+	JB          pass2skip2
+	JE          pass2masked2
+	VMOVUPS     64(R9)(R13*1), Y14
+	VFMADD231PS 64(R8)(R13*1), Y14, Y3
+	VFMADD231PS 64(SI)(R13*1), Y14, Y8
+	VFMADD231PS 64(DI)(R13*1), Y14, Y10
+	JMP         pass2skip2
+
+pass2masked2:
+	TESTQ       AX, AX
+	JZ          pass2skip2
+	VMASKMOVPS  64(R9)(R13*1), Y15, Y14
+	VMASKMOVPS  64(R8)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y3
+	VMASKMOVPS  64(SI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y8
+	VMASKMOVPS  64(DI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y10
+
+pass2skip2:
+	CMPQ        BX, $0x06
+	JB          pass2skip6
+	JE          pass2masked6
+	VMOVUPS     192(R9)(R13*1), Y14
+	VFMADD231PS 192(R8)(R13*1), Y14, Y6
+	VFMADD231PS 192(SI)(R13*1), Y14, Y9
+	VFMADD231PS 192(DI)(R13*1), Y14, Y11
+	JMP         pass2skip6
+
+pass2masked6:
+	TESTQ       AX, AX
+	JZ          pass2skip6
+	VMASKMOVPS  192(R9)(R13*1), Y15, Y14
+	VMASKMOVPS  192(R8)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y6
+	VMASKMOVPS  192(SI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y9
+	VMASKMOVPS  192(DI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y11
+
+pass2skip6:
+	VADDPS Y6, Y3, Y3
+	VADDPS Y3, Y0, Y0
+	VADDPS Y9, Y8, Y8
+	VADDPS Y8, Y2, Y2
+	VADDPS Y11, Y10, Y10
+	VADDPS Y10, Y4, Y4
+	VXORPS Y3, Y3, Y3
+	VXORPS Y6, Y6, Y6
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	XORQ   DX, DX
+
+pass3:
+	VMOVUPS     96(R9)(DX*1), Y14
+	VFMADD231PS 96(R8)(DX*1), Y14, Y3
+	VFMADD231PS 96(SI)(DX*1), Y14, Y8
+	VFMADD231PS 96(DI)(DX*1), Y14, Y10
+	VMOVUPS     224(R9)(DX*1), Y14
+	VFMADD231PS 224(R8)(DX*1), Y14, Y6
+	VFMADD231PS 224(SI)(DX*1), Y14, Y9
+	VFMADD231PS 224(DI)(DX*1), Y14, Y11
+	ADDQ        $0x00000100, DX
+	CMPQ        DX, R13
+	JNE         pass3
+	CMPQ        BX, $0x03
+	JB          pass3skip3
+	JE          pass3masked3
+	VMOVUPS     96(R9)(R13*1), Y14
+	VFMADD231PS 96(R8)(R13*1), Y14, Y3
+	VFMADD231PS 96(SI)(R13*1), Y14, Y8
+	VFMADD231PS 96(DI)(R13*1), Y14, Y10
+	JMP         pass3skip3
+
+pass3masked3:
+	TESTQ       AX, AX
+	JZ          pass3skip3
+	VMASKMOVPS  96(R9)(R13*1), Y15, Y14
+	VMASKMOVPS  96(R8)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y3
+	VMASKMOVPS  96(SI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y8
+	VMASKMOVPS  96(DI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y10
+
+pass3skip3:
+	CMPQ        BX, $0x07
+	JB          pass3skip7
+	JE          pass3masked7
+	VMOVUPS     224(R9)(R13*1), Y14
+	VFMADD231PS 224(R8)(R13*1), Y14, Y6
+	VFMADD231PS 224(SI)(R13*1), Y14, Y9
+	VFMADD231PS 224(DI)(R13*1), Y14, Y11
+	JMP         pass3skip7
+
+pass3masked7:
+	TESTQ       AX, AX
+	JZ          pass3skip7
+	VMASKMOVPS  224(R9)(R13*1), Y15, Y14
+	VMASKMOVPS  224(R8)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y6
+	VMASKMOVPS  224(SI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y9
+	VMASKMOVPS  224(DI)(R13*1), Y15, Y13
+	VFMADD231PS Y13, Y14, Y11
+
+pass3skip7:
+	VADDPS       Y6, Y3, Y3
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y9, Y8, Y8
+	VADDPS       Y8, Y5, Y5
+	VADDPS       Y5, Y2, Y2
+	VADDPS       Y11, Y10, Y10
+	VADDPS       Y10, Y7, Y7
+	VADDPS       Y7, Y4, Y4
+	VXORPS       X13, X13, X13
+	VEXTRACTF128 $0x01, Y0, X14
+	VADDPS       X14, X0, X0
+	VPERMILPD    $0x01, X0, X14
+	VADDPS       X14, X0, X0
+	VMOVSHDUP    X0, X14
+	VADDSS       X14, X0, X0
+	VADDSS       X13, X0, X0
+	VMOVSS       X0, (R10)
+	VEXTRACTF128 $0x01, Y2, X14
+	VADDPS       X14, X2, X2
+	VPERMILPD    $0x01, X2, X14
+	VADDPS       X14, X2, X2
+	VMOVSHDUP    X2, X14
+	VADDSS       X14, X2, X2
+	VADDSS       X13, X2, X2
+	VMOVSS       X2, 4(R10)
+	VEXTRACTF128 $0x01, Y4, X14
+	VADDPS       X14, X4, X4
+	VPERMILPD    $0x01, X4, X14
+	VADDPS       X14, X4, X4
+	VMOVSHDUP    X4, X14
+	VADDSS       X14, X4, X4
+	VADDSS       X13, X4, X4
+	VMOVSS       X4, 8(R10)
+	ADDQ         $0x0c, R10
+	LEAQ         (DI)(R12*1), R8
+	SUBQ         $0x03, R11
+	CMPQ         R11, $0x03
+	JAE          group
+	TESTQ        R11, R11
+	JZ           rowsdone
+
+row:
+	MOVQ   R8, SI
+	MOVQ   R9, DI
+	LEAQ   (SI)(R13*1), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+loop:
+	VMOVUPS     (SI), Y8
+	VFMADD231PS (DI), Y8, Y0
+	VMOVUPS     32(SI), Y9
+	VFMADD231PS 32(DI), Y9, Y1
+	VMOVUPS     64(SI), Y10
+	VFMADD231PS 64(DI), Y10, Y2
+	VMOVUPS     96(SI), Y11
+	VFMADD231PS 96(DI), Y11, Y3
+	VMOVUPS     128(SI), Y12
+	VFMADD231PS 128(DI), Y12, Y4
+	VMOVUPS     160(SI), Y13
+	VFMADD231PS 160(DI), Y13, Y5
+	VMOVUPS     192(SI), Y14
+	VFMADD231PS 192(DI), Y14, Y6
+	VMOVUPS     224(SI), Y8
+	VFMADD231PS 224(DI), Y8, Y7
+	ADDQ        $0x00000100, SI
+	ADDQ        $0x00000100, DI
+	CMPQ        SI, DX
+	JNE         loop
+	TESTQ       BX, BX
+	JE          part0
+	VMOVUPS     (SI), Y8
+	VFMADD231PS (DI), Y8, Y0
+	CMPQ        BX, $0x01
+	JE          part1
+	VMOVUPS     32(SI), Y9
+	VFMADD231PS 32(DI), Y9, Y1
+	CMPQ        BX, $0x02
+	JE          part2
+	VMOVUPS     64(SI), Y10
+	VFMADD231PS 64(DI), Y10, Y2
+	CMPQ        BX, $0x03
+	JE          part3
+	VMOVUPS     96(SI), Y11
+	VFMADD231PS 96(DI), Y11, Y3
+	CMPQ        BX, $0x04
+	JE          part4
+	VMOVUPS     128(SI), Y12
+	VFMADD231PS 128(DI), Y12, Y4
+	CMPQ        BX, $0x05
+	JE          part5
+	VMOVUPS     160(SI), Y13
+	VFMADD231PS 160(DI), Y13, Y5
+	CMPQ        BX, $0x06
+	JE          part6
+	VMOVUPS     192(SI), Y14
+	VFMADD231PS 192(DI), Y14, Y6
+	TESTQ       AX, AX
+	JZ          fold
+	VMASKMOVPS  224(SI), Y15, Y8
+	VMASKMOVPS  224(DI), Y15, Y9
+	VFMADD231PS Y9, Y8, Y7
+	JMP         fold
+
+part6:
+	TESTQ       AX, AX
+	JZ          fold
+	VMASKMOVPS  192(SI), Y15, Y14
+	VMASKMOVPS  192(DI), Y15, Y8
+	VFMADD231PS Y8, Y14, Y6
+	JMP         fold
+
+part5:
+	TESTQ       AX, AX
+	JZ          fold
+	VMASKMOVPS  160(SI), Y15, Y13
+	VMASKMOVPS  160(DI), Y15, Y14
+	VFMADD231PS Y14, Y13, Y5
+	JMP         fold
+
+part4:
+	TESTQ       AX, AX
+	JZ          fold
+	VMASKMOVPS  128(SI), Y15, Y12
+	VMASKMOVPS  128(DI), Y15, Y13
+	VFMADD231PS Y13, Y12, Y4
+	JMP         fold
+
+part3:
+	TESTQ       AX, AX
+	JZ          fold
+	VMASKMOVPS  96(SI), Y15, Y11
+	VMASKMOVPS  96(DI), Y15, Y12
+	VFMADD231PS Y12, Y11, Y3
+	JMP         fold
+
+part2:
+	TESTQ       AX, AX
+	JZ          fold
+	VMASKMOVPS  64(SI), Y15, Y10
+	VMASKMOVPS  64(DI), Y15, Y11
+	VFMADD231PS Y11, Y10, Y2
+	JMP         fold
+
+part1:
+	TESTQ       AX, AX
+	JZ          fold
+	VMASKMOVPS  32(SI), Y15, Y9
+	VMASKMOVPS  32(DI), Y15, Y10
+	VFMADD231PS Y10, Y9, Y1
+	JMP         fold
+
+part0:
+	TESTQ       AX, AX
+	JZ          fold
+	VMASKMOVPS  (SI), Y15, Y8
+	VMASKMOVPS  (DI), Y15, Y9
+	VFMADD231PS Y9, Y8, Y0
+
+fold:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          row
+
+rowsdone:
+	VZEROUPPER
+	RET
+
+short:
+	TESTQ AX, AX
+	JNZ   shortmasked
+	CMPQ  BX, $0x01
+	JE    short1
+	CMPQ  BX, $0x02
+	JE    short2
+	CMPQ  BX, $0x03
+	JE    short3
+	CMPQ  BX, $0x04
+	JE    short4
+	CMPQ  BX, $0x05
+	JE    short5
+	CMPQ  BX, $0x06
+	JE    short6
+	CMPQ  BX, $0x07
+	JE    short7
+
+zerorows:
+	MOVL $0x00000000, (R10)
+	ADDQ $0x04, R10
+	DECQ R11
+	JNZ  zerorows
+	VZEROUPPER
+	RET
+
+shortmasked:
+	CMPQ BX, $0x00
+	JE   short0m
+	CMPQ BX, $0x01
+	JE   short1m
+	CMPQ BX, $0x02
+	JE   short2m
+	CMPQ BX, $0x03
+	JE   short3m
+	CMPQ BX, $0x04
+	JE   short4m
+	CMPQ BX, $0x05
+	JE   short5m
+	CMPQ BX, $0x06
+	JE   short6m
+
+short7mrow:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VXORPS       Y7, Y7, Y7
+	VMOVUPS      (R8), Y14
+	VFMADD231PS  (R9), Y14, Y0
+	VMOVUPS      32(R8), Y14
+	VFMADD231PS  32(R9), Y14, Y1
+	VMOVUPS      64(R8), Y14
+	VFMADD231PS  64(R9), Y14, Y2
+	VMOVUPS      96(R8), Y14
+	VFMADD231PS  96(R9), Y14, Y3
+	VMOVUPS      128(R8), Y14
+	VFMADD231PS  128(R9), Y14, Y4
+	VMOVUPS      160(R8), Y14
+	VFMADD231PS  160(R9), Y14, Y5
+	VMOVUPS      192(R8), Y14
+	VFMADD231PS  192(R9), Y14, Y6
+	VMASKMOVPS   224(R8), Y15, Y14
+	VMASKMOVPS   224(R9), Y15, Y13
+	VFMADD231PS  Y13, Y14, Y7
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short7mrow
+	VZEROUPPER
+	RET
+
+short7:
+	VMOVUPS (R9), Y8
+	VMOVUPS 32(R9), Y9
+	VMOVUPS 64(R9), Y10
+	VMOVUPS 96(R9), Y11
+	VMOVUPS 128(R9), Y12
+	VMOVUPS 160(R9), Y13
+	VMOVUPS 192(R9), Y14
+
+short7row:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VFMADD231PS  64(R8), Y10, Y2
+	VFMADD231PS  96(R8), Y11, Y3
+	VFMADD231PS  128(R8), Y12, Y4
+	VFMADD231PS  160(R8), Y13, Y5
+	VFMADD231PS  192(R8), Y14, Y6
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short7row
+	VZEROUPPER
+	RET
+
+short6m:
+	VMOVUPS    (R9), Y8
+	VMOVUPS    32(R9), Y9
+	VMOVUPS    64(R9), Y10
+	VMOVUPS    96(R9), Y11
+	VMOVUPS    128(R9), Y12
+	VMOVUPS    160(R9), Y13
+	VMASKMOVPS 192(R9), Y15, Y14
+
+short6mrow:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VFMADD231PS  64(R8), Y10, Y2
+	VFMADD231PS  96(R8), Y11, Y3
+	VFMADD231PS  128(R8), Y12, Y4
+	VFMADD231PS  160(R8), Y13, Y5
+	VMASKMOVPS   192(R8), Y15, Y7
+	VFMADD231PS  Y14, Y7, Y6
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short6mrow
+	VZEROUPPER
+	RET
+
+short6:
+	VMOVUPS (R9), Y8
+	VMOVUPS 32(R9), Y9
+	VMOVUPS 64(R9), Y10
+	VMOVUPS 96(R9), Y11
+	VMOVUPS 128(R9), Y12
+	VMOVUPS 160(R9), Y13
+
+short6row:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VFMADD231PS  64(R8), Y10, Y2
+	VFMADD231PS  96(R8), Y11, Y3
+	VFMADD231PS  128(R8), Y12, Y4
+	VFMADD231PS  160(R8), Y13, Y5
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short6row
+	VZEROUPPER
+	RET
+
+short5m:
+	VMOVUPS    (R9), Y8
+	VMOVUPS    32(R9), Y9
+	VMOVUPS    64(R9), Y10
+	VMOVUPS    96(R9), Y11
+	VMOVUPS    128(R9), Y12
+	VMASKMOVPS 160(R9), Y15, Y13
+
+short5mrow:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VFMADD231PS  64(R8), Y10, Y2
+	VFMADD231PS  96(R8), Y11, Y3
+	VFMADD231PS  128(R8), Y12, Y4
+	VMASKMOVPS   160(R8), Y15, Y6
+	VFMADD231PS  Y13, Y6, Y5
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short5mrow
+	VZEROUPPER
+	RET
+
+short5:
+	VMOVUPS (R9), Y8
+	VMOVUPS 32(R9), Y9
+	VMOVUPS 64(R9), Y10
+	VMOVUPS 96(R9), Y11
+	VMOVUPS 128(R9), Y12
+
+short5row:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VFMADD231PS  64(R8), Y10, Y2
+	VFMADD231PS  96(R8), Y11, Y3
+	VFMADD231PS  128(R8), Y12, Y4
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short5row
+	VZEROUPPER
+	RET
+
+short4m:
+	VMOVUPS    (R9), Y8
+	VMOVUPS    32(R9), Y9
+	VMOVUPS    64(R9), Y10
+	VMOVUPS    96(R9), Y11
+	VMASKMOVPS 128(R9), Y15, Y12
+
+short4mrow:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VFMADD231PS  64(R8), Y10, Y2
+	VFMADD231PS  96(R8), Y11, Y3
+	VMASKMOVPS   128(R8), Y15, Y5
+	VFMADD231PS  Y12, Y5, Y4
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short4mrow
+	VZEROUPPER
+	RET
+
+short4:
+	VMOVUPS (R9), Y8
+	VMOVUPS 32(R9), Y9
+	VMOVUPS 64(R9), Y10
+	VMOVUPS 96(R9), Y11
+
+short4row:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VFMADD231PS  64(R8), Y10, Y2
+	VFMADD231PS  96(R8), Y11, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short4row
+	VZEROUPPER
+	RET
+
+short3m:
+	VMOVUPS    (R9), Y8
+	VMOVUPS    32(R9), Y9
+	VMOVUPS    64(R9), Y10
+	VMASKMOVPS 96(R9), Y15, Y11
+
+short3mrow:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VFMADD231PS  64(R8), Y10, Y2
+	VMASKMOVPS   96(R8), Y15, Y4
+	VFMADD231PS  Y11, Y4, Y3
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short3mrow
+	VZEROUPPER
+	RET
+
+short3:
+	VMOVUPS (R9), Y8
+	VMOVUPS 32(R9), Y9
+	VMOVUPS 64(R9), Y10
+
+short3row:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VFMADD231PS  64(R8), Y10, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short3row
+	VZEROUPPER
+	RET
+
+short2m:
+	VMOVUPS    (R9), Y8
+	VMOVUPS    32(R9), Y9
+	VMASKMOVPS 64(R9), Y15, Y10
+
+short2mrow:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VMASKMOVPS   64(R8), Y15, Y3
+	VFMADD231PS  Y10, Y3, Y2
+	VADDPS       Y2, Y0, Y0
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short2mrow
+	VZEROUPPER
+	RET
+
+short2:
+	VMOVUPS (R9), Y8
+	VMOVUPS 32(R9), Y9
+
+short2row:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VFMADD231PS  (R8), Y8, Y0
+	VFMADD231PS  32(R8), Y9, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short2row
+	VZEROUPPER
+	RET
+
+short1m:
+	VMOVUPS    (R9), Y8
+	VMASKMOVPS 32(R9), Y15, Y9
+
+short1mrow:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VFMADD231PS  (R8), Y8, Y0
+	VMASKMOVPS   32(R8), Y15, Y2
+	VFMADD231PS  Y9, Y2, Y1
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short1mrow
+	VZEROUPPER
+	RET
+
+short1:
+	VMOVUPS (R9), Y8
+
+short1row:
+	VXORPS       Y0, Y0, Y0
+	VFMADD231PS  (R8), Y8, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short1row
+	VZEROUPPER
+	RET
+
+short0m:
+	VMASKMOVPS (R9), Y15, Y8
+
+short0mrow:
+	VXORPS       Y0, Y0, Y0
+	VMASKMOVPS   (R8), Y15, Y1
+	VFMADD231PS  Y8, Y1, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VXORPS       X1, X1, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (R10)
+	ADDQ         $0x04, R10
+	ADDQ         R12, R8
+	DECQ         R11
+	JNZ          short0mrow
+	VZEROUPPER
+	RET
+
+empty:
+	RET
+
+// func GemvTF32AVX2(m int, n int, a []float32, lda int, x []float32, y []float32)
+// Requires: AVX, CMOV, FMA3
+TEXT ·GemvTF32AVX2(SB), NOSPLIT, $0-96
+	MOVQ    n+8(FP), CX
+	TESTQ   CX, CX
+	JZ      empty
+	MOVQ    m+0(FP), R11
+	MOVQ    lda+40(FP), R12
+	SHLQ    $0x02, R12
+	MOVQ    a_base+16(FP), R8
+	MOVQ    x_base+48(FP), R9
+	MOVQ    y_base+72(FP), R10
+	LEAQ    (R9)(R11*4), R11
+	MOVQ    CX, BX
+	ANDQ    $0x0000003f, BX
+	MOVQ    BX, AX
+	SHRQ    $0x03, BX
+	ANDQ    $0x00000007, AX
+	SHLQ    $0x02, AX
+	LEAQ    avx2mask32<>+32(SB), DX
+	SUBQ    AX, DX
+	VMOVUPS (DX), Y14
+	VXORPS  Y0, Y0, Y0
+	MOVQ    CX, SI
+	ANDQ    $-8, SI
+	SHLQ    $0x02, SI
+	XORQ    DX, DX
+
+zero:
+	CMPQ    DX, SI
+	JE      zeroed
+	VMOVUPS Y0, (R10)(DX*1)
+	ADDQ    $0x20, DX
+	JMP     zero
+
+zeroed:
+	TESTQ      AX, AX
+	JZ         zeroeddone
+	VMASKMOVPS Y0, Y14, (R10)(DX*1)
+
+zeroeddone:
+	ANDQ $-64, CX
+	SHLQ $0x02, CX
+	CMPQ R9, R11
+	JE   done
+
+rowblock:
+	LEAQ    256(R9), R13
+	CMPQ    R13, R11
+	CMOVQHI R11, R13
+	XORQ    DX, DX
+
+colblocks:
+	CMPQ    DX, CX
+	JE      coltail
+	VMOVUPS (R10)(DX*1), Y0
+	VMOVUPS 32(R10)(DX*1), Y1
+	VMOVUPS 64(R10)(DX*1), Y2
+	VMOVUPS 96(R10)(DX*1), Y3
+	VMOVUPS 128(R10)(DX*1), Y4
+	VMOVUPS 160(R10)(DX*1), Y5
+	VMOVUPS 192(R10)(DX*1), Y6
+	VMOVUPS 224(R10)(DX*1), Y7
+	LEAQ    (R8)(DX*1), SI
+	MOVQ    R9, DI
+
+fullrows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	VFMADD231PS  96(SI), Y15, Y3
+	VFMADD231PS  128(SI), Y15, Y4
+	VFMADD231PS  160(SI), Y15, Y5
+	VFMADD231PS  192(SI), Y15, Y6
+	VFMADD231PS  224(SI), Y15, Y7
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          fullrows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	VMOVUPS      Y3, 96(R10)(DX*1)
+	VMOVUPS      Y4, 128(R10)(DX*1)
+	VMOVUPS      Y5, 160(R10)(DX*1)
+	VMOVUPS      Y6, 192(R10)(DX*1)
+	VMOVUPS      Y7, 224(R10)(DX*1)
+	ADDQ         $0x00000100, DX
+	JMP          colblocks
+
+coltail:
+	TESTQ AX, AX
+	JNZ   coltailmasked
+	CMPQ  BX, $0x01
+	JE    tail1
+	CMPQ  BX, $0x02
+	JE    tail2
+	CMPQ  BX, $0x03
+	JE    tail3
+	CMPQ  BX, $0x04
+	JE    tail4
+	CMPQ  BX, $0x05
+	JE    tail5
+	CMPQ  BX, $0x06
+	JE    tail6
+	CMPQ  BX, $0x07
+	JE    tail7
+	JMP   nextrowblock
+
+coltailmasked:
+	CMPQ       BX, $0x00
+	JE         tail0m
+	CMPQ       BX, $0x01
+	JE         tail1m
+	CMPQ       BX, $0x02
+	JE         tail2m
+	CMPQ       BX, $0x03
+	JE         tail3m
+	CMPQ       BX, $0x04
+	JE         tail4m
+	CMPQ       BX, $0x05
+	JE         tail5m
+	CMPQ       BX, $0x06
+	JE         tail6m
+	VMOVUPS    (R10)(DX*1), Y0
+	VMOVUPS    32(R10)(DX*1), Y1
+	VMOVUPS    64(R10)(DX*1), Y2
+	VMOVUPS    96(R10)(DX*1), Y3
+	VMOVUPS    128(R10)(DX*1), Y4
+	VMOVUPS    160(R10)(DX*1), Y5
+	VMOVUPS    192(R10)(DX*1), Y6
+	VMASKMOVPS 224(R10)(DX*1), Y14, Y7
+	LEAQ       (R8)(DX*1), SI
+	MOVQ       R9, DI
+
+tail7mrows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	VFMADD231PS  96(SI), Y15, Y3
+	VFMADD231PS  128(SI), Y15, Y4
+	VFMADD231PS  160(SI), Y15, Y5
+	VFMADD231PS  192(SI), Y15, Y6
+	VMASKMOVPS   224(SI), Y14, Y13
+	VFMADD231PS  Y13, Y15, Y7
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail7mrows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	VMOVUPS      Y3, 96(R10)(DX*1)
+	VMOVUPS      Y4, 128(R10)(DX*1)
+	VMOVUPS      Y5, 160(R10)(DX*1)
+	VMOVUPS      Y6, 192(R10)(DX*1)
+	VMASKMOVPS   Y7, Y14, 224(R10)(DX*1)
+	JMP          nextrowblock
+
+tail7:
+	VMOVUPS (R10)(DX*1), Y0
+	VMOVUPS 32(R10)(DX*1), Y1
+	VMOVUPS 64(R10)(DX*1), Y2
+	VMOVUPS 96(R10)(DX*1), Y3
+	VMOVUPS 128(R10)(DX*1), Y4
+	VMOVUPS 160(R10)(DX*1), Y5
+	VMOVUPS 192(R10)(DX*1), Y6
+	LEAQ    (R8)(DX*1), SI
+	MOVQ    R9, DI
+
+tail7rows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	VFMADD231PS  96(SI), Y15, Y3
+	VFMADD231PS  128(SI), Y15, Y4
+	VFMADD231PS  160(SI), Y15, Y5
+	VFMADD231PS  192(SI), Y15, Y6
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail7rows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	VMOVUPS      Y3, 96(R10)(DX*1)
+	VMOVUPS      Y4, 128(R10)(DX*1)
+	VMOVUPS      Y5, 160(R10)(DX*1)
+	VMOVUPS      Y6, 192(R10)(DX*1)
+	JMP          nextrowblock
+
+tail6m:
+	VMOVUPS    (R10)(DX*1), Y0
+	VMOVUPS    32(R10)(DX*1), Y1
+	VMOVUPS    64(R10)(DX*1), Y2
+	VMOVUPS    96(R10)(DX*1), Y3
+	VMOVUPS    128(R10)(DX*1), Y4
+	VMOVUPS    160(R10)(DX*1), Y5
+	VMASKMOVPS 192(R10)(DX*1), Y14, Y6
+	LEAQ       (R8)(DX*1), SI
+	MOVQ       R9, DI
+
+tail6mrows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	VFMADD231PS  96(SI), Y15, Y3
+	VFMADD231PS  128(SI), Y15, Y4
+	VFMADD231PS  160(SI), Y15, Y5
+	VMASKMOVPS   192(SI), Y14, Y13
+	VFMADD231PS  Y13, Y15, Y6
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail6mrows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	VMOVUPS      Y3, 96(R10)(DX*1)
+	VMOVUPS      Y4, 128(R10)(DX*1)
+	VMOVUPS      Y5, 160(R10)(DX*1)
+	VMASKMOVPS   Y6, Y14, 192(R10)(DX*1)
+	JMP          nextrowblock
+
+tail6:
+	VMOVUPS (R10)(DX*1), Y0
+	VMOVUPS 32(R10)(DX*1), Y1
+	VMOVUPS 64(R10)(DX*1), Y2
+	VMOVUPS 96(R10)(DX*1), Y3
+	VMOVUPS 128(R10)(DX*1), Y4
+	VMOVUPS 160(R10)(DX*1), Y5
+	LEAQ    (R8)(DX*1), SI
+	MOVQ    R9, DI
+
+tail6rows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	VFMADD231PS  96(SI), Y15, Y3
+	VFMADD231PS  128(SI), Y15, Y4
+	VFMADD231PS  160(SI), Y15, Y5
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail6rows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	VMOVUPS      Y3, 96(R10)(DX*1)
+	VMOVUPS      Y4, 128(R10)(DX*1)
+	VMOVUPS      Y5, 160(R10)(DX*1)
+	JMP          nextrowblock
+
+tail5m:
+	VMOVUPS    (R10)(DX*1), Y0
+	VMOVUPS    32(R10)(DX*1), Y1
+	VMOVUPS    64(R10)(DX*1), Y2
+	VMOVUPS    96(R10)(DX*1), Y3
+	VMOVUPS    128(R10)(DX*1), Y4
+	VMASKMOVPS 160(R10)(DX*1), Y14, Y5
+	LEAQ       (R8)(DX*1), SI
+	MOVQ       R9, DI
+
+tail5mrows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	VFMADD231PS  96(SI), Y15, Y3
+	VFMADD231PS  128(SI), Y15, Y4
+	VMASKMOVPS   160(SI), Y14, Y13
+	VFMADD231PS  Y13, Y15, Y5
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail5mrows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	VMOVUPS      Y3, 96(R10)(DX*1)
+	VMOVUPS      Y4, 128(R10)(DX*1)
+	VMASKMOVPS   Y5, Y14, 160(R10)(DX*1)
+	JMP          nextrowblock
+
+tail5:
+	VMOVUPS (R10)(DX*1), Y0
+	VMOVUPS 32(R10)(DX*1), Y1
+	VMOVUPS 64(R10)(DX*1), Y2
+	VMOVUPS 96(R10)(DX*1), Y3
+	VMOVUPS 128(R10)(DX*1), Y4
+	LEAQ    (R8)(DX*1), SI
+	MOVQ    R9, DI
+
+tail5rows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	VFMADD231PS  96(SI), Y15, Y3
+	VFMADD231PS  128(SI), Y15, Y4
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail5rows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	VMOVUPS      Y3, 96(R10)(DX*1)
+	VMOVUPS      Y4, 128(R10)(DX*1)
+	JMP          nextrowblock
+
+tail4m:
+	VMOVUPS    (R10)(DX*1), Y0
+	VMOVUPS    32(R10)(DX*1), Y1
+	VMOVUPS    64(R10)(DX*1), Y2
+	VMOVUPS    96(R10)(DX*1), Y3
+	VMASKMOVPS 128(R10)(DX*1), Y14, Y4
+	LEAQ       (R8)(DX*1), SI
+	MOVQ       R9, DI
+
+tail4mrows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	VFMADD231PS  96(SI), Y15, Y3
+	VMASKMOVPS   128(SI), Y14, Y13
+	VFMADD231PS  Y13, Y15, Y4
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail4mrows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	VMOVUPS      Y3, 96(R10)(DX*1)
+	VMASKMOVPS   Y4, Y14, 128(R10)(DX*1)
+	JMP          nextrowblock
+
+tail4:
+	VMOVUPS (R10)(DX*1), Y0
+	VMOVUPS 32(R10)(DX*1), Y1
+	VMOVUPS 64(R10)(DX*1), Y2
+	VMOVUPS 96(R10)(DX*1), Y3
+	LEAQ    (R8)(DX*1), SI
+	MOVQ    R9, DI
+
+tail4rows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	VFMADD231PS  96(SI), Y15, Y3
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail4rows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	VMOVUPS      Y3, 96(R10)(DX*1)
+	JMP          nextrowblock
+
+tail3m:
+	VMOVUPS    (R10)(DX*1), Y0
+	VMOVUPS    32(R10)(DX*1), Y1
+	VMOVUPS    64(R10)(DX*1), Y2
+	VMASKMOVPS 96(R10)(DX*1), Y14, Y3
+	LEAQ       (R8)(DX*1), SI
+	MOVQ       R9, DI
+
+tail3mrows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	VMASKMOVPS   96(SI), Y14, Y13
+	VFMADD231PS  Y13, Y15, Y3
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail3mrows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	VMASKMOVPS   Y3, Y14, 96(R10)(DX*1)
+	JMP          nextrowblock
+
+tail3:
+	VMOVUPS (R10)(DX*1), Y0
+	VMOVUPS 32(R10)(DX*1), Y1
+	VMOVUPS 64(R10)(DX*1), Y2
+	LEAQ    (R8)(DX*1), SI
+	MOVQ    R9, DI
+
+tail3rows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VFMADD231PS  64(SI), Y15, Y2
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail3rows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMOVUPS      Y2, 64(R10)(DX*1)
+	JMP          nextrowblock
+
+tail2m:
+	VMOVUPS    (R10)(DX*1), Y0
+	VMOVUPS    32(R10)(DX*1), Y1
+	VMASKMOVPS 64(R10)(DX*1), Y14, Y2
+	LEAQ       (R8)(DX*1), SI
+	MOVQ       R9, DI
+
+tail2mrows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	VMASKMOVPS   64(SI), Y14, Y13
+	VFMADD231PS  Y13, Y15, Y2
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail2mrows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	VMASKMOVPS   Y2, Y14, 64(R10)(DX*1)
+	JMP          nextrowblock
+
+tail2:
+	VMOVUPS (R10)(DX*1), Y0
+	VMOVUPS 32(R10)(DX*1), Y1
+	LEAQ    (R8)(DX*1), SI
+	MOVQ    R9, DI
+
+tail2rows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VFMADD231PS  32(SI), Y15, Y1
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail2rows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMOVUPS      Y1, 32(R10)(DX*1)
+	JMP          nextrowblock
+
+tail1m:
+	VMOVUPS    (R10)(DX*1), Y0
+	VMASKMOVPS 32(R10)(DX*1), Y14, Y1
+	LEAQ       (R8)(DX*1), SI
+	MOVQ       R9, DI
+
+tail1mrows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	VMASKMOVPS   32(SI), Y14, Y13
+	VFMADD231PS  Y13, Y15, Y1
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail1mrows
+	VMOVUPS      Y0, (R10)(DX*1)
+	VMASKMOVPS   Y1, Y14, 32(R10)(DX*1)
+	JMP          nextrowblock
+
+tail1:
+	VMOVUPS (R10)(DX*1), Y0
+	LEAQ    (R8)(DX*1), SI
+	MOVQ    R9, DI
+
+tail1rows:
+	VBROADCASTSS (DI), Y15
+	VFMADD231PS  (SI), Y15, Y0
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail1rows
+	VMOVUPS      Y0, (R10)(DX*1)
+	JMP          nextrowblock
+
+tail0m:
+	VMASKMOVPS (R10)(DX*1), Y14, Y0
+	LEAQ       (R8)(DX*1), SI
+	MOVQ       R9, DI
+
+tail0mrows:
+	VBROADCASTSS (DI), Y15
+	VMASKMOVPS   (SI), Y14, Y13
+	VFMADD231PS  Y13, Y15, Y0
+	ADDQ         R12, SI
+	ADDQ         $0x04, DI
+	CMPQ         DI, R13
+	JNE          tail0mrows
+	VMASKMOVPS   Y0, Y14, (R10)(DX*1)
+
+nextrowblock:
+	MOVQ R12, SI
+	SHLQ $0x06, SI
+	ADDQ SI, R8
+	MOVQ R13, R9
+	CMPQ R9, R11
+	JNE  rowblock
+
+done:
+	VZEROUPPER
+
+empty:
+	RET

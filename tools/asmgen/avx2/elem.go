@@ -84,12 +84,11 @@ var f64 = elem{
 	maxS:      x86.VMAXSD,
 }
 
-// f32 is float32: eight lanes per YMM register. Nothing generates it yet
-// (see spec.Float32): it is the instruction table the float32 kernels will
-// use, and keeps the code honest about the element type. Before it can be
-// generated, the fold needs its 4-byte step checked and the gemv and
-// LossGrad folds, written for two elements per XMM register, need one
-// more halving step.
+// f32 is float32: eight lanes per YMM register. It generates the kernels
+// of spec.For(spec.Float32) (DotF32AVX2 …) once isa.Float32 is set. The
+// float64-only kernels (LossGrad, Gram, ShiftScale, GramDiag) are not
+// generated for it; LossGrad's fold in particular is still written for
+// two elements per XMM register (see foldXMM for the general one).
 var f32 = elem{
 	Elem:      spec.Float32,
 	movu:      x86.VMOVUPS,

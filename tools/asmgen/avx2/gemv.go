@@ -179,7 +179,7 @@ func (g *gen) gemvNGroup(row, x, y, lda, nb GPPhysical, r redRegs) {
 		}
 	}
 
-	// 256 → 128 → 64 bits, the final + 0, and the stores.
+	// 256 → 128 bits → one element, the final + 0, and the stores.
 	zero := xmm[mt.PhysicalIndex()]
 	g.xor(zero, zero, zero)
 	tx := xmm[xt.PhysicalIndex()]
@@ -187,8 +187,7 @@ func (g *gen) gemvNGroup(row, x, y, lda, nb GPPhysical, r redRegs) {
 		f := xmm[node[i][3][0]]
 		g.VEXTRACTF128(U8(1), ymm[node[i][3][0]], tx)
 		g.add(tx, f, f)
-		g.VPERMILPD(U8(1), f, tx)
-		g.addS(tx, f, f)
+		g.foldXMM(f, tx, g.add, g.addS)
 		g.addS(zero, f, f)
 		g.movS(f, Mem{Base: y}.Offset(g.e.Size*i))
 	}
@@ -297,9 +296,10 @@ func (g *gen) gemvNShort(row, x, y, m, lda, k, p GPPhysical) {
 const gemvTRowBlock = 64
 
 // gemvT emits y = Aᵀ·x: y is zeroed, then for each block of gemvTRowBlock
-// rows and each block of 32 columns (eight YMM accumulators) the rows are
-// added in increasing order, y[j] = fma(x[i], a[i·lda+j], y[j]). The last
-// columns use fewer accumulators and a masked one.
+// rows and each block of 8·V columns (eight YMM accumulators: 32 float64
+// or 64 float32) the rows are added in increasing order, y[j] = fma(x[i],
+// a[i·lda+j], y[j]). The last columns use fewer accumulators and a masked
+// one.
 func (g *gen) gemvT() {
 	var (
 		p    = RAX // bytes in the partial register of the column tail

@@ -23,8 +23,12 @@
 // package avogen refuses any path that does not, and any extension beyond
 // AVX, AVX2 and FMA3 and the amd64 baseline.
 //
-// The element type is a parameter (see elem.go); only float64 is
-// generated today.
+// The element type is a parameter (see elem.go): every kernel is generated
+// for float64 (V = 4 elements per register, L = 32 lanes) and, as
+// isa.Float32 says, the kernels of spec.For(spec.Float32) for float32 too
+// (V = 8, L = 64, symbols DotF32AVX2 …), from the same emitters. Only the
+// widths change: the fold has one more 128-bit step for float32 (lanes
+// j + 2, then j + 1, see foldXMM).
 package main
 
 //go:generate go run .
@@ -82,13 +86,38 @@ var files = avogen.Files{
 
 func main() { avogen.Main("avx2", files, avogen.Check(isa), emit) }
 
-// emit writes the mask table and every kernel for float64.
+// emit writes, for float64 and then, if isa.Float32, for float32, the
+// mask tables of the element type and every kernel of spec.For of it.
 func emit(ctx *build.Context) error {
-	e := f64
-	mask, gramMask := maskTable(ctx, e), gramMaskTable(ctx, e)
-	return avogen.Kernels(ctx, isa, e.Elem, emitters, func(sym string) *gen {
-		return &gen{Context: ctx, e: e, name: sym, mask: mask, gramMask: gramMask}
-	})
+	elems := []elem{f64}
+	if isa.Float32 {
+		elems = append(elems, f32)
+	}
+	for _, e := range elems {
+		mask := maskTable(ctx, e)
+		// Gram's table only where Gram is generated (float64 alone).
+		var gramMask operand.Mem
+		if hasKernel(e, "Gram") {
+			gramMask = gramMaskTable(ctx, e)
+		}
+		err := avogen.Kernels(ctx, isa, e.Elem, emitters, func(sym string) *gen {
+			return &gen{Context: ctx, e: e, name: sym, mask: mask, gramMask: gramMask}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hasKernel reports whether the kernel named name exists for e.
+func hasKernel(e elem, name string) bool {
+	for _, k := range spec.For(e.Elem) {
+		if k.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // maskTable emits the constant table of the partial-register masks.

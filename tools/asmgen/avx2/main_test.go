@@ -16,10 +16,9 @@ func TestFilesUpToDate(t *testing.T) {
 	}
 }
 
-// TestElemTablesComplete proves the float32 table, which nothing
-// generates yet, has an instruction wherever the float64 one has: an
-// instruction added to one element type only fails here, not when float32
-// kernels are first generated.
+// TestElemTablesComplete proves the float32 table has an instruction
+// wherever the float64 one has: an instruction added to one element type
+// only fails here, not when a float32 kernel first needs it.
 func TestElemTablesComplete(t *testing.T) {
 	for _, e := range []elem{f64, f32} {
 		v := reflect.ValueOf(e)

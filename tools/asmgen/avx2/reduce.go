@@ -234,23 +234,34 @@ func (g *gen) foldBy(live int, negZero bool, op, opS vop) {
 	}
 	g.VEXTRACTF128(U8(1), Y0, X1)
 	op(X1, X0, X0)
-	for lanes := 16 / g.e.Size; lanes > 1; lanes /= 2 {
-		half := lanes / 2
-		switch half * g.e.Size {
-		case 8:
-			g.VPERMILPD(U8(1), X0, X1)
-		case 4:
-			g.VMOVSHDUP(X0, X1)
-		}
-		if half == 1 {
-			opS(X1, X0, X0)
-		} else {
-			op(X1, X0, X0)
-		}
-	}
+	g.foldXMM(X0, X1, op, opS)
 	if negZero {
 		g.xor(X1, X1, X1)
 		g.addS(X1, X0, X0)
+	}
+}
+
+// foldXMM folds the 128 bits of f into its low element in the halving
+// tree, with op (packed) and opS (scalar) in place of addition, using t as
+// scratch: for float64 lane 0 + lane 1; for float32 lanes (0, 1, 2, 3) →
+// (0+2, 1+3) → (0+2) + (1+3). The lanes above the ones a step keeps are
+// left with values nothing reads.
+func (g *gen) foldXMM(f, t VecPhysical, op, opS vop) {
+	for lanes := 16 / g.e.Size; lanes > 1; lanes /= 2 {
+		half := lanes / 2
+		switch half * g.e.Size {
+		case 8: // the high 64 bits down: lane j + half onto lane j
+			g.VPERMILPD(U8(1), f, t)
+		case 4: // lane 1 onto lane 0
+			g.VMOVSHDUP(f, t)
+		default:
+			panic("foldXMM: unsupported element size")
+		}
+		if half == 1 {
+			opS(t, f, f)
+		} else {
+			op(t, f, f)
+		}
 	}
 }
 
