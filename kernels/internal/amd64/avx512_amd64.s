@@ -12025,3 +12025,3059 @@ GramDiagAVX512_nextchunk:
 
 GramDiagAVX512_empty:
 	RET
+
+// func DotF32AVX512(x []float32, y []float32) float32
+// Requires: AVX, AVX512F
+TEXT ·DotF32AVX512(SB), NOSPLIT, $0-52
+	MOVQ   x_base+0(FP), SI
+	MOVQ   y_base+24(FP), DI
+	MOVQ   x_len+8(FP), BX
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	MOVL   BX, CX
+	NEGL   CX
+	ANDL   $0x0000000f, CX
+	MOVL   $0x0000ffff, DX
+	SHRL   CL, DX
+	KMOVW  DX, K1
+	XORL   AX, AX
+	CMPQ   BX, $0x00000040
+	JB     DotF32AVX512_short
+	MOVQ   BX, R8
+	ANDQ   $-128, R8
+	JZ     DotF32AVX512_one
+
+DotF32AVX512_loop:
+	// lanes 0-15
+	VMOVUPS     (SI)(AX*4), Z4
+	VFMADD231PS (DI)(AX*4), Z4, Z0
+
+	// lanes 16-31
+	VMOVUPS     64(SI)(AX*4), Z5
+	VFMADD231PS 64(DI)(AX*4), Z5, Z1
+
+	// lanes 32-47
+	VMOVUPS     128(SI)(AX*4), Z6
+	VFMADD231PS 128(DI)(AX*4), Z6, Z2
+
+	// lanes 48-63
+	VMOVUPS     192(SI)(AX*4), Z7
+	VFMADD231PS 192(DI)(AX*4), Z7, Z3
+
+	// lanes 0-15
+	VMOVUPS     256(SI)(AX*4), Z8
+	VFMADD231PS 256(DI)(AX*4), Z8, Z0
+
+	// lanes 16-31
+	VMOVUPS     320(SI)(AX*4), Z9
+	VFMADD231PS 320(DI)(AX*4), Z9, Z1
+
+	// lanes 32-47
+	VMOVUPS     384(SI)(AX*4), Z10
+	VFMADD231PS 384(DI)(AX*4), Z10, Z2
+
+	// lanes 48-63
+	VMOVUPS     448(SI)(AX*4), Z11
+	VFMADD231PS 448(DI)(AX*4), Z11, Z3
+	ADDQ        $0x00000080, AX
+	CMPQ        AX, R8
+	JB          DotF32AVX512_loop
+
+DotF32AVX512_one:
+	TESTQ $0x00000040, BX
+	JZ    DotF32AVX512_tail1
+
+	// lanes 0-15
+	VMOVUPS     (SI)(AX*4), Z4
+	VFMADD231PS (DI)(AX*4), Z4, Z0
+
+	// lanes 16-31
+	VMOVUPS     64(SI)(AX*4), Z5
+	VFMADD231PS 64(DI)(AX*4), Z5, Z1
+
+	// lanes 32-47
+	VMOVUPS     128(SI)(AX*4), Z6
+	VFMADD231PS 128(DI)(AX*4), Z6, Z2
+
+	// lanes 48-63
+	VMOVUPS     192(SI)(AX*4), Z7
+	VFMADD231PS 192(DI)(AX*4), Z7, Z3
+	ADDQ        $0x00000040, AX
+
+DotF32AVX512_tail1:
+	MOVQ        BX, R8
+	ANDQ        $0x0000003f, R8
+	JZ          DotF32AVX512_fold
+	CMPQ        R8, $0x00000010
+	JB          DotF32AVX512_tail_part0
+	VMOVUPS     (SI)(AX*4), Z4
+	VFMADD231PS (DI)(AX*4), Z4, Z0
+	CMPQ        R8, $0x00000020
+	JB          DotF32AVX512_tail_part1
+	VMOVUPS     64(SI)(AX*4), Z5
+	VFMADD231PS 64(DI)(AX*4), Z5, Z1
+	CMPQ        R8, $0x00000030
+	JB          DotF32AVX512_tail_part2
+	VMOVUPS     128(SI)(AX*4), Z6
+	VFMADD231PS 128(DI)(AX*4), Z6, Z2
+	TESTL       $0x0000000f, R8
+	JZ          DotF32AVX512_fold
+	VMOVUPS.Z   192(SI)(AX*4), K1, Z7
+	VFMADD231PS 192(DI)(AX*4), Z7, K1, Z3
+	JMP         DotF32AVX512_fold
+
+DotF32AVX512_tail_part2:
+	TESTL       $0x0000000f, R8
+	JZ          DotF32AVX512_fold
+	VMOVUPS.Z   128(SI)(AX*4), K1, Z6
+	VFMADD231PS 128(DI)(AX*4), Z6, K1, Z2
+	JMP         DotF32AVX512_fold
+
+DotF32AVX512_tail_part1:
+	TESTL       $0x0000000f, R8
+	JZ          DotF32AVX512_fold
+	VMOVUPS.Z   64(SI)(AX*4), K1, Z5
+	VFMADD231PS 64(DI)(AX*4), Z5, K1, Z1
+	JMP         DotF32AVX512_fold
+
+DotF32AVX512_tail_part0:
+	VMOVUPS.Z   (SI)(AX*4), K1, Z4
+	VFMADD231PS (DI)(AX*4), Z4, K1, Z0
+	JMP         DotF32AVX512_fold
+
+DotF32AVX512_short:
+	TESTQ       BX, BX
+	JZ          DotF32AVX512_fold512
+	CMPQ        BX, $0x00000010
+	JB          DotF32AVX512_short_part0
+	VMOVUPS     (SI)(AX*4), Z4
+	VFMADD231PS (DI)(AX*4), Z4, Z0
+	CMPQ        BX, $0x00000020
+	JB          DotF32AVX512_short_part1
+	VMOVUPS     64(SI)(AX*4), Z5
+	VFMADD231PS 64(DI)(AX*4), Z5, Z1
+	CMPQ        BX, $0x00000030
+	JB          DotF32AVX512_short_part2
+	VMOVUPS     128(SI)(AX*4), Z6
+	VFMADD231PS 128(DI)(AX*4), Z6, Z2
+	TESTL       $0x0000000f, BX
+	JZ          DotF32AVX512_fold3
+	VMOVUPS.Z   192(SI)(AX*4), K1, Z7
+	VFMADD231PS 192(DI)(AX*4), Z7, K1, Z3
+	JMP         DotF32AVX512_fold
+
+DotF32AVX512_short_part2:
+	TESTL       $0x0000000f, BX
+	JZ          DotF32AVX512_fold2
+	VMOVUPS.Z   128(SI)(AX*4), K1, Z6
+	VFMADD231PS 128(DI)(AX*4), Z6, K1, Z2
+	JMP         DotF32AVX512_fold3
+
+DotF32AVX512_short_part1:
+	TESTL       $0x0000000f, BX
+	JZ          DotF32AVX512_fold512
+	VMOVUPS.Z   64(SI)(AX*4), K1, Z5
+	VFMADD231PS 64(DI)(AX*4), Z5, K1, Z1
+	JMP         DotF32AVX512_fold2
+
+DotF32AVX512_short_part0:
+	VMOVUPS.Z   (SI)(AX*4), K1, Z4
+	VFMADD231PS (DI)(AX*4), Z4, K1, Z0
+	JMP         DotF32AVX512_fold512
+
+DotF32AVX512_fold3:
+	VADDPS Z2, Z0, Z0
+
+DotF32AVX512_fold2:
+	VADDPS Z1, Z0, Z0
+	JMP    DotF32AVX512_fold512
+
+DotF32AVX512_fold:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VADDPS Z1, Z0, Z0
+
+DotF32AVX512_fold512:
+	VXORPD        X5, X5, X5
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDPS        Y5, Y0, Y0
+	VADDPS        Y4, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VADDPS        X4, X0, X0
+	VMOVHLPS      X0, X0, X4
+	VADDPS        X4, X0, X0
+	VMOVSHDUP     X0, X4
+	VADDSS        X4, X0, X0
+	VMOVSS        X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func SumF32AVX512(x []float32) float32
+// Requires: AVX, AVX512F
+TEXT ·SumF32AVX512(SB), NOSPLIT, $0-28
+	MOVQ   x_base+0(FP), SI
+	MOVQ   x_len+8(FP), BX
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	MOVL   BX, CX
+	NEGL   CX
+	ANDL   $0x0000000f, CX
+	MOVL   $0x0000ffff, DX
+	SHRL   CL, DX
+	KMOVW  DX, K1
+	XORL   AX, AX
+	CMPQ   BX, $0x00000040
+	JB     SumF32AVX512_short
+	MOVQ   BX, R8
+	ANDQ   $-128, R8
+	JZ     SumF32AVX512_one
+
+SumF32AVX512_loop:
+	// lanes 0-15
+	VADDPS (SI)(AX*4), Z0, Z0
+
+	// lanes 16-31
+	VADDPS 64(SI)(AX*4), Z1, Z1
+
+	// lanes 32-47
+	VADDPS 128(SI)(AX*4), Z2, Z2
+
+	// lanes 48-63
+	VADDPS 192(SI)(AX*4), Z3, Z3
+
+	// lanes 0-15
+	VADDPS 256(SI)(AX*4), Z0, Z0
+
+	// lanes 16-31
+	VADDPS 320(SI)(AX*4), Z1, Z1
+
+	// lanes 32-47
+	VADDPS 384(SI)(AX*4), Z2, Z2
+
+	// lanes 48-63
+	VADDPS 448(SI)(AX*4), Z3, Z3
+	ADDQ   $0x00000080, AX
+	CMPQ   AX, R8
+	JB     SumF32AVX512_loop
+
+SumF32AVX512_one:
+	TESTQ $0x00000040, BX
+	JZ    SumF32AVX512_tail1
+
+	// lanes 0-15
+	VADDPS (SI)(AX*4), Z0, Z0
+
+	// lanes 16-31
+	VADDPS 64(SI)(AX*4), Z1, Z1
+
+	// lanes 32-47
+	VADDPS 128(SI)(AX*4), Z2, Z2
+
+	// lanes 48-63
+	VADDPS 192(SI)(AX*4), Z3, Z3
+	ADDQ   $0x00000040, AX
+
+SumF32AVX512_tail1:
+	MOVQ   BX, R8
+	ANDQ   $0x0000003f, R8
+	JZ     SumF32AVX512_fold
+	CMPQ   R8, $0x00000010
+	JB     SumF32AVX512_tail_part0
+	VADDPS (SI)(AX*4), Z0, Z0
+	CMPQ   R8, $0x00000020
+	JB     SumF32AVX512_tail_part1
+	VADDPS 64(SI)(AX*4), Z1, Z1
+	CMPQ   R8, $0x00000030
+	JB     SumF32AVX512_tail_part2
+	VADDPS 128(SI)(AX*4), Z2, Z2
+	TESTL  $0x0000000f, R8
+	JZ     SumF32AVX512_fold
+	VADDPS 192(SI)(AX*4), Z3, K1, Z3
+	JMP    SumF32AVX512_fold
+
+SumF32AVX512_tail_part2:
+	TESTL  $0x0000000f, R8
+	JZ     SumF32AVX512_fold
+	VADDPS 128(SI)(AX*4), Z2, K1, Z2
+	JMP    SumF32AVX512_fold
+
+SumF32AVX512_tail_part1:
+	TESTL  $0x0000000f, R8
+	JZ     SumF32AVX512_fold
+	VADDPS 64(SI)(AX*4), Z1, K1, Z1
+	JMP    SumF32AVX512_fold
+
+SumF32AVX512_tail_part0:
+	VADDPS (SI)(AX*4), Z0, K1, Z0
+	JMP    SumF32AVX512_fold
+
+SumF32AVX512_short:
+	TESTQ  BX, BX
+	JZ     SumF32AVX512_fold512
+	CMPQ   BX, $0x00000010
+	JB     SumF32AVX512_short_part0
+	VADDPS (SI)(AX*4), Z0, Z0
+	CMPQ   BX, $0x00000020
+	JB     SumF32AVX512_short_part1
+	VADDPS 64(SI)(AX*4), Z1, Z1
+	CMPQ   BX, $0x00000030
+	JB     SumF32AVX512_short_part2
+	VADDPS 128(SI)(AX*4), Z2, Z2
+	TESTL  $0x0000000f, BX
+	JZ     SumF32AVX512_fold3
+	VADDPS 192(SI)(AX*4), Z3, K1, Z3
+	JMP    SumF32AVX512_fold
+
+SumF32AVX512_short_part2:
+	TESTL  $0x0000000f, BX
+	JZ     SumF32AVX512_fold2
+	VADDPS 128(SI)(AX*4), Z2, K1, Z2
+	JMP    SumF32AVX512_fold3
+
+SumF32AVX512_short_part1:
+	TESTL  $0x0000000f, BX
+	JZ     SumF32AVX512_fold512
+	VADDPS 64(SI)(AX*4), Z1, K1, Z1
+	JMP    SumF32AVX512_fold2
+
+SumF32AVX512_short_part0:
+	VADDPS (SI)(AX*4), Z0, K1, Z0
+	JMP    SumF32AVX512_fold512
+
+SumF32AVX512_fold3:
+	VADDPS Z2, Z0, Z0
+
+SumF32AVX512_fold2:
+	VADDPS Z1, Z0, Z0
+	JMP    SumF32AVX512_fold512
+
+SumF32AVX512_fold:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VADDPS Z1, Z0, Z0
+
+SumF32AVX512_fold512:
+	VXORPD        X5, X5, X5
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDPS        Y5, Y0, Y0
+	VADDPS        Y4, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VADDPS        X4, X0, X0
+	VMOVHLPS      X0, X0, X4
+	VADDPS        X4, X0, X0
+	VMOVSHDUP     X0, X4
+	VADDSS        X4, X0, X0
+	VMOVSS        X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func SumSqDiffF32AVX512(x []float32, y []float32) float32
+// Requires: AVX, AVX512F
+TEXT ·SumSqDiffF32AVX512(SB), NOSPLIT, $0-52
+	MOVQ   x_base+0(FP), SI
+	MOVQ   y_base+24(FP), DI
+	MOVQ   x_len+8(FP), BX
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	MOVL   BX, CX
+	NEGL   CX
+	ANDL   $0x0000000f, CX
+	MOVL   $0x0000ffff, DX
+	SHRL   CL, DX
+	KMOVW  DX, K1
+	XORL   AX, AX
+	CMPQ   BX, $0x00000040
+	JB     SumSqDiffF32AVX512_short
+	MOVQ   BX, R8
+	ANDQ   $-128, R8
+	JZ     SumSqDiffF32AVX512_one
+
+SumSqDiffF32AVX512_loop:
+	// lanes 0-15
+	VMOVUPS     (SI)(AX*4), Z4
+	VSUBPS      (DI)(AX*4), Z4, Z4
+	VFMADD231PS Z4, Z4, Z0
+
+	// lanes 16-31
+	VMOVUPS     64(SI)(AX*4), Z5
+	VSUBPS      64(DI)(AX*4), Z5, Z5
+	VFMADD231PS Z5, Z5, Z1
+
+	// lanes 32-47
+	VMOVUPS     128(SI)(AX*4), Z6
+	VSUBPS      128(DI)(AX*4), Z6, Z6
+	VFMADD231PS Z6, Z6, Z2
+
+	// lanes 48-63
+	VMOVUPS     192(SI)(AX*4), Z7
+	VSUBPS      192(DI)(AX*4), Z7, Z7
+	VFMADD231PS Z7, Z7, Z3
+
+	// lanes 0-15
+	VMOVUPS     256(SI)(AX*4), Z8
+	VSUBPS      256(DI)(AX*4), Z8, Z8
+	VFMADD231PS Z8, Z8, Z0
+
+	// lanes 16-31
+	VMOVUPS     320(SI)(AX*4), Z9
+	VSUBPS      320(DI)(AX*4), Z9, Z9
+	VFMADD231PS Z9, Z9, Z1
+
+	// lanes 32-47
+	VMOVUPS     384(SI)(AX*4), Z10
+	VSUBPS      384(DI)(AX*4), Z10, Z10
+	VFMADD231PS Z10, Z10, Z2
+
+	// lanes 48-63
+	VMOVUPS     448(SI)(AX*4), Z11
+	VSUBPS      448(DI)(AX*4), Z11, Z11
+	VFMADD231PS Z11, Z11, Z3
+	ADDQ        $0x00000080, AX
+	CMPQ        AX, R8
+	JB          SumSqDiffF32AVX512_loop
+
+SumSqDiffF32AVX512_one:
+	TESTQ $0x00000040, BX
+	JZ    SumSqDiffF32AVX512_tail1
+
+	// lanes 0-15
+	VMOVUPS     (SI)(AX*4), Z4
+	VSUBPS      (DI)(AX*4), Z4, Z4
+	VFMADD231PS Z4, Z4, Z0
+
+	// lanes 16-31
+	VMOVUPS     64(SI)(AX*4), Z5
+	VSUBPS      64(DI)(AX*4), Z5, Z5
+	VFMADD231PS Z5, Z5, Z1
+
+	// lanes 32-47
+	VMOVUPS     128(SI)(AX*4), Z6
+	VSUBPS      128(DI)(AX*4), Z6, Z6
+	VFMADD231PS Z6, Z6, Z2
+
+	// lanes 48-63
+	VMOVUPS     192(SI)(AX*4), Z7
+	VSUBPS      192(DI)(AX*4), Z7, Z7
+	VFMADD231PS Z7, Z7, Z3
+	ADDQ        $0x00000040, AX
+
+SumSqDiffF32AVX512_tail1:
+	MOVQ        BX, R8
+	ANDQ        $0x0000003f, R8
+	JZ          SumSqDiffF32AVX512_fold
+	CMPQ        R8, $0x00000010
+	JB          SumSqDiffF32AVX512_tail_part0
+	VMOVUPS     (SI)(AX*4), Z4
+	VSUBPS      (DI)(AX*4), Z4, Z4
+	VFMADD231PS Z4, Z4, Z0
+	CMPQ        R8, $0x00000020
+	JB          SumSqDiffF32AVX512_tail_part1
+	VMOVUPS     64(SI)(AX*4), Z5
+	VSUBPS      64(DI)(AX*4), Z5, Z5
+	VFMADD231PS Z5, Z5, Z1
+	CMPQ        R8, $0x00000030
+	JB          SumSqDiffF32AVX512_tail_part2
+	VMOVUPS     128(SI)(AX*4), Z6
+	VSUBPS      128(DI)(AX*4), Z6, Z6
+	VFMADD231PS Z6, Z6, Z2
+	TESTL       $0x0000000f, R8
+	JZ          SumSqDiffF32AVX512_fold
+	VMOVUPS.Z   192(SI)(AX*4), K1, Z7
+	VSUBPS.Z    192(DI)(AX*4), Z7, K1, Z7
+	VFMADD231PS Z7, Z7, K1, Z3
+	JMP         SumSqDiffF32AVX512_fold
+
+SumSqDiffF32AVX512_tail_part2:
+	TESTL       $0x0000000f, R8
+	JZ          SumSqDiffF32AVX512_fold
+	VMOVUPS.Z   128(SI)(AX*4), K1, Z6
+	VSUBPS.Z    128(DI)(AX*4), Z6, K1, Z6
+	VFMADD231PS Z6, Z6, K1, Z2
+	JMP         SumSqDiffF32AVX512_fold
+
+SumSqDiffF32AVX512_tail_part1:
+	TESTL       $0x0000000f, R8
+	JZ          SumSqDiffF32AVX512_fold
+	VMOVUPS.Z   64(SI)(AX*4), K1, Z5
+	VSUBPS.Z    64(DI)(AX*4), Z5, K1, Z5
+	VFMADD231PS Z5, Z5, K1, Z1
+	JMP         SumSqDiffF32AVX512_fold
+
+SumSqDiffF32AVX512_tail_part0:
+	VMOVUPS.Z   (SI)(AX*4), K1, Z4
+	VSUBPS.Z    (DI)(AX*4), Z4, K1, Z4
+	VFMADD231PS Z4, Z4, K1, Z0
+	JMP         SumSqDiffF32AVX512_fold
+
+SumSqDiffF32AVX512_short:
+	TESTQ       BX, BX
+	JZ          SumSqDiffF32AVX512_fold512
+	CMPQ        BX, $0x00000010
+	JB          SumSqDiffF32AVX512_short_part0
+	VMOVUPS     (SI)(AX*4), Z4
+	VSUBPS      (DI)(AX*4), Z4, Z4
+	VFMADD231PS Z4, Z4, Z0
+	CMPQ        BX, $0x00000020
+	JB          SumSqDiffF32AVX512_short_part1
+	VMOVUPS     64(SI)(AX*4), Z5
+	VSUBPS      64(DI)(AX*4), Z5, Z5
+	VFMADD231PS Z5, Z5, Z1
+	CMPQ        BX, $0x00000030
+	JB          SumSqDiffF32AVX512_short_part2
+	VMOVUPS     128(SI)(AX*4), Z6
+	VSUBPS      128(DI)(AX*4), Z6, Z6
+	VFMADD231PS Z6, Z6, Z2
+	TESTL       $0x0000000f, BX
+	JZ          SumSqDiffF32AVX512_fold3
+	VMOVUPS.Z   192(SI)(AX*4), K1, Z7
+	VSUBPS.Z    192(DI)(AX*4), Z7, K1, Z7
+	VFMADD231PS Z7, Z7, K1, Z3
+	JMP         SumSqDiffF32AVX512_fold
+
+SumSqDiffF32AVX512_short_part2:
+	TESTL       $0x0000000f, BX
+	JZ          SumSqDiffF32AVX512_fold2
+	VMOVUPS.Z   128(SI)(AX*4), K1, Z6
+	VSUBPS.Z    128(DI)(AX*4), Z6, K1, Z6
+	VFMADD231PS Z6, Z6, K1, Z2
+	JMP         SumSqDiffF32AVX512_fold3
+
+SumSqDiffF32AVX512_short_part1:
+	TESTL       $0x0000000f, BX
+	JZ          SumSqDiffF32AVX512_fold512
+	VMOVUPS.Z   64(SI)(AX*4), K1, Z5
+	VSUBPS.Z    64(DI)(AX*4), Z5, K1, Z5
+	VFMADD231PS Z5, Z5, K1, Z1
+	JMP         SumSqDiffF32AVX512_fold2
+
+SumSqDiffF32AVX512_short_part0:
+	VMOVUPS.Z   (SI)(AX*4), K1, Z4
+	VSUBPS.Z    (DI)(AX*4), Z4, K1, Z4
+	VFMADD231PS Z4, Z4, K1, Z0
+	JMP         SumSqDiffF32AVX512_fold512
+
+SumSqDiffF32AVX512_fold3:
+	VADDPS Z2, Z0, Z0
+
+SumSqDiffF32AVX512_fold2:
+	VADDPS Z1, Z0, Z0
+	JMP    SumSqDiffF32AVX512_fold512
+
+SumSqDiffF32AVX512_fold:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VADDPS Z1, Z0, Z0
+
+SumSqDiffF32AVX512_fold512:
+	VXORPD        X5, X5, X5
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDPS        Y5, Y0, Y0
+	VADDPS        Y4, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VADDPS        X4, X0, X0
+	VMOVHLPS      X0, X0, X4
+	VADDPS        X4, X0, X0
+	VMOVSHDUP     X0, X4
+	VADDSS        X4, X0, X0
+	VMOVSS        X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func AxpyF32AVX512(alpha float32, x []float32, y []float32)
+// Requires: AVX, AVX512F
+TEXT ·AxpyF32AVX512(SB), NOSPLIT, $0-56
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	MOVQ         x_len+16(FP), BX
+	VBROADCASTSS alpha+0(FP), Z15
+	MOVL         BX, CX
+	NEGL         CX
+	ANDL         $0x0000000f, CX
+	MOVL         $0x0000ffff, DX
+	SHRL         CL, DX
+	KMOVW        DX, K1
+	XORL         AX, AX
+	MOVQ         BX, R8
+	ANDQ         $-64, R8
+	JZ           AxpyF32AVX512_tail
+
+AxpyF32AVX512_loop:
+	VMOVUPS     (DI)(AX*4), Z0
+	VFMADD231PS (SI)(AX*4), Z15, Z0
+	VMOVUPS     Z0, (DI)(AX*4)
+	VMOVUPS     64(DI)(AX*4), Z1
+	VFMADD231PS 64(SI)(AX*4), Z15, Z1
+	VMOVUPS     Z1, 64(DI)(AX*4)
+	VMOVUPS     128(DI)(AX*4), Z2
+	VFMADD231PS 128(SI)(AX*4), Z15, Z2
+	VMOVUPS     Z2, 128(DI)(AX*4)
+	VMOVUPS     192(DI)(AX*4), Z3
+	VFMADD231PS 192(SI)(AX*4), Z15, Z3
+	VMOVUPS     Z3, 192(DI)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R8
+	JB          AxpyF32AVX512_loop
+
+AxpyF32AVX512_tail:
+	MOVQ        BX, R8
+	ANDQ        $0x0000003f, R8
+	JZ          AxpyF32AVX512_done
+	CMPQ        R8, $0x00000010
+	JB          AxpyF32AVX512_tail_part0
+	VMOVUPS     (DI)(AX*4), Z0
+	VFMADD231PS (SI)(AX*4), Z15, Z0
+	VMOVUPS     Z0, (DI)(AX*4)
+	CMPQ        R8, $0x00000020
+	JB          AxpyF32AVX512_tail_part1
+	VMOVUPS     64(DI)(AX*4), Z1
+	VFMADD231PS 64(SI)(AX*4), Z15, Z1
+	VMOVUPS     Z1, 64(DI)(AX*4)
+	CMPQ        R8, $0x00000030
+	JB          AxpyF32AVX512_tail_part2
+	VMOVUPS     128(DI)(AX*4), Z2
+	VFMADD231PS 128(SI)(AX*4), Z15, Z2
+	VMOVUPS     Z2, 128(DI)(AX*4)
+	TESTL       $0x0000000f, R8
+	JZ          AxpyF32AVX512_done
+	VMOVUPS.Z   192(DI)(AX*4), K1, Z3
+	VFMADD231PS 192(SI)(AX*4), Z15, K1, Z3
+	VMOVUPS     Z3, K1, 192(DI)(AX*4)
+	JMP         AxpyF32AVX512_done
+
+AxpyF32AVX512_tail_part2:
+	TESTL       $0x0000000f, R8
+	JZ          AxpyF32AVX512_done
+	VMOVUPS.Z   128(DI)(AX*4), K1, Z2
+	VFMADD231PS 128(SI)(AX*4), Z15, K1, Z2
+	VMOVUPS     Z2, K1, 128(DI)(AX*4)
+	JMP         AxpyF32AVX512_done
+
+AxpyF32AVX512_tail_part1:
+	TESTL       $0x0000000f, R8
+	JZ          AxpyF32AVX512_done
+	VMOVUPS.Z   64(DI)(AX*4), K1, Z1
+	VFMADD231PS 64(SI)(AX*4), Z15, K1, Z1
+	VMOVUPS     Z1, K1, 64(DI)(AX*4)
+	JMP         AxpyF32AVX512_done
+
+AxpyF32AVX512_tail_part0:
+	VMOVUPS.Z   (DI)(AX*4), K1, Z0
+	VFMADD231PS (SI)(AX*4), Z15, K1, Z0
+	VMOVUPS     Z0, K1, (DI)(AX*4)
+
+AxpyF32AVX512_done:
+	VZEROUPPER
+	RET
+
+// func ScalF32AVX512(alpha float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·ScalF32AVX512(SB), NOSPLIT, $0-32
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), BX
+	VBROADCASTSS alpha+0(FP), Z15
+	MOVL         BX, CX
+	NEGL         CX
+	ANDL         $0x0000000f, CX
+	MOVL         $0x0000ffff, DX
+	SHRL         CL, DX
+	KMOVW        DX, K1
+	XORL         AX, AX
+	MOVQ         BX, R8
+	ANDQ         $-64, R8
+	JZ           ScalF32AVX512_tail
+
+ScalF32AVX512_loop:
+	VMULPS  (SI)(AX*4), Z15, Z0
+	VMOVUPS Z0, (SI)(AX*4)
+	VMULPS  64(SI)(AX*4), Z15, Z1
+	VMOVUPS Z1, 64(SI)(AX*4)
+	VMULPS  128(SI)(AX*4), Z15, Z2
+	VMOVUPS Z2, 128(SI)(AX*4)
+	VMULPS  192(SI)(AX*4), Z15, Z3
+	VMOVUPS Z3, 192(SI)(AX*4)
+	ADDQ    $0x00000040, AX
+	CMPQ    AX, R8
+	JB      ScalF32AVX512_loop
+
+ScalF32AVX512_tail:
+	MOVQ     BX, R8
+	ANDQ     $0x0000003f, R8
+	JZ       ScalF32AVX512_done
+	CMPQ     R8, $0x00000010
+	JB       ScalF32AVX512_tail_part0
+	VMULPS   (SI)(AX*4), Z15, Z0
+	VMOVUPS  Z0, (SI)(AX*4)
+	CMPQ     R8, $0x00000020
+	JB       ScalF32AVX512_tail_part1
+	VMULPS   64(SI)(AX*4), Z15, Z1
+	VMOVUPS  Z1, 64(SI)(AX*4)
+	CMPQ     R8, $0x00000030
+	JB       ScalF32AVX512_tail_part2
+	VMULPS   128(SI)(AX*4), Z15, Z2
+	VMOVUPS  Z2, 128(SI)(AX*4)
+	TESTL    $0x0000000f, R8
+	JZ       ScalF32AVX512_done
+	VMULPS.Z 192(SI)(AX*4), Z15, K1, Z3
+	VMOVUPS  Z3, K1, 192(SI)(AX*4)
+	JMP      ScalF32AVX512_done
+
+ScalF32AVX512_tail_part2:
+	TESTL    $0x0000000f, R8
+	JZ       ScalF32AVX512_done
+	VMULPS.Z 128(SI)(AX*4), Z15, K1, Z2
+	VMOVUPS  Z2, K1, 128(SI)(AX*4)
+	JMP      ScalF32AVX512_done
+
+ScalF32AVX512_tail_part1:
+	TESTL    $0x0000000f, R8
+	JZ       ScalF32AVX512_done
+	VMULPS.Z 64(SI)(AX*4), Z15, K1, Z1
+	VMOVUPS  Z1, K1, 64(SI)(AX*4)
+	JMP      ScalF32AVX512_done
+
+ScalF32AVX512_tail_part0:
+	VMULPS.Z (SI)(AX*4), Z15, K1, Z0
+	VMOVUPS  Z0, K1, (SI)(AX*4)
+
+ScalF32AVX512_done:
+	VZEROUPPER
+	RET
+
+// func AsumF32AVX512(x []float32) float32
+// Requires: AVX, AVX512F
+TEXT ·AsumF32AVX512(SB), NOSPLIT, $0-28
+	MOVQ         $0x000000007fffffff, DX
+	VPBROADCASTD DX, Z15
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), BX
+	VXORPD       X0, X0, X0
+	VXORPD       X1, X1, X1
+	VXORPD       X2, X2, X2
+	VXORPD       X3, X3, X3
+	MOVL         BX, CX
+	NEGL         CX
+	ANDL         $0x0000000f, CX
+	MOVL         $0x0000ffff, DX
+	SHRL         CL, DX
+	KMOVW        DX, K1
+	XORL         AX, AX
+	CMPQ         BX, $0x00000040
+	JB           AsumF32AVX512_short
+	MOVQ         BX, R8
+	ANDQ         $-128, R8
+	JZ           AsumF32AVX512_one
+
+AsumF32AVX512_loop:
+	// lanes 0-15
+	VPANDD (SI)(AX*4), Z15, Z4
+	VADDPS Z4, Z0, Z0
+
+	// lanes 16-31
+	VPANDD 64(SI)(AX*4), Z15, Z5
+	VADDPS Z5, Z1, Z1
+
+	// lanes 32-47
+	VPANDD 128(SI)(AX*4), Z15, Z6
+	VADDPS Z6, Z2, Z2
+
+	// lanes 48-63
+	VPANDD 192(SI)(AX*4), Z15, Z7
+	VADDPS Z7, Z3, Z3
+
+	// lanes 0-15
+	VPANDD 256(SI)(AX*4), Z15, Z8
+	VADDPS Z8, Z0, Z0
+
+	// lanes 16-31
+	VPANDD 320(SI)(AX*4), Z15, Z9
+	VADDPS Z9, Z1, Z1
+
+	// lanes 32-47
+	VPANDD 384(SI)(AX*4), Z15, Z10
+	VADDPS Z10, Z2, Z2
+
+	// lanes 48-63
+	VPANDD 448(SI)(AX*4), Z15, Z11
+	VADDPS Z11, Z3, Z3
+	ADDQ   $0x00000080, AX
+	CMPQ   AX, R8
+	JB     AsumF32AVX512_loop
+
+AsumF32AVX512_one:
+	TESTQ $0x00000040, BX
+	JZ    AsumF32AVX512_tail1
+
+	// lanes 0-15
+	VPANDD (SI)(AX*4), Z15, Z4
+	VADDPS Z4, Z0, Z0
+
+	// lanes 16-31
+	VPANDD 64(SI)(AX*4), Z15, Z5
+	VADDPS Z5, Z1, Z1
+
+	// lanes 32-47
+	VPANDD 128(SI)(AX*4), Z15, Z6
+	VADDPS Z6, Z2, Z2
+
+	// lanes 48-63
+	VPANDD 192(SI)(AX*4), Z15, Z7
+	VADDPS Z7, Z3, Z3
+	ADDQ   $0x00000040, AX
+
+AsumF32AVX512_tail1:
+	MOVQ     BX, R8
+	ANDQ     $0x0000003f, R8
+	JZ       AsumF32AVX512_fold
+	CMPQ     R8, $0x00000010
+	JB       AsumF32AVX512_tail_part0
+	VPANDD   (SI)(AX*4), Z15, Z4
+	VADDPS   Z4, Z0, Z0
+	CMPQ     R8, $0x00000020
+	JB       AsumF32AVX512_tail_part1
+	VPANDD   64(SI)(AX*4), Z15, Z5
+	VADDPS   Z5, Z1, Z1
+	CMPQ     R8, $0x00000030
+	JB       AsumF32AVX512_tail_part2
+	VPANDD   128(SI)(AX*4), Z15, Z6
+	VADDPS   Z6, Z2, Z2
+	TESTL    $0x0000000f, R8
+	JZ       AsumF32AVX512_fold
+	VPANDD.Z 192(SI)(AX*4), Z15, K1, Z7
+	VADDPS   Z7, Z3, K1, Z3
+	JMP      AsumF32AVX512_fold
+
+AsumF32AVX512_tail_part2:
+	TESTL    $0x0000000f, R8
+	JZ       AsumF32AVX512_fold
+	VPANDD.Z 128(SI)(AX*4), Z15, K1, Z6
+	VADDPS   Z6, Z2, K1, Z2
+	JMP      AsumF32AVX512_fold
+
+AsumF32AVX512_tail_part1:
+	TESTL    $0x0000000f, R8
+	JZ       AsumF32AVX512_fold
+	VPANDD.Z 64(SI)(AX*4), Z15, K1, Z5
+	VADDPS   Z5, Z1, K1, Z1
+	JMP      AsumF32AVX512_fold
+
+AsumF32AVX512_tail_part0:
+	VPANDD.Z (SI)(AX*4), Z15, K1, Z4
+	VADDPS   Z4, Z0, K1, Z0
+	JMP      AsumF32AVX512_fold
+
+AsumF32AVX512_short:
+	TESTQ    BX, BX
+	JZ       AsumF32AVX512_fold512
+	CMPQ     BX, $0x00000010
+	JB       AsumF32AVX512_short_part0
+	VPANDD   (SI)(AX*4), Z15, Z4
+	VADDPS   Z4, Z0, Z0
+	CMPQ     BX, $0x00000020
+	JB       AsumF32AVX512_short_part1
+	VPANDD   64(SI)(AX*4), Z15, Z5
+	VADDPS   Z5, Z1, Z1
+	CMPQ     BX, $0x00000030
+	JB       AsumF32AVX512_short_part2
+	VPANDD   128(SI)(AX*4), Z15, Z6
+	VADDPS   Z6, Z2, Z2
+	TESTL    $0x0000000f, BX
+	JZ       AsumF32AVX512_fold3
+	VPANDD.Z 192(SI)(AX*4), Z15, K1, Z7
+	VADDPS   Z7, Z3, K1, Z3
+	JMP      AsumF32AVX512_fold
+
+AsumF32AVX512_short_part2:
+	TESTL    $0x0000000f, BX
+	JZ       AsumF32AVX512_fold2
+	VPANDD.Z 128(SI)(AX*4), Z15, K1, Z6
+	VADDPS   Z6, Z2, K1, Z2
+	JMP      AsumF32AVX512_fold3
+
+AsumF32AVX512_short_part1:
+	TESTL    $0x0000000f, BX
+	JZ       AsumF32AVX512_fold512
+	VPANDD.Z 64(SI)(AX*4), Z15, K1, Z5
+	VADDPS   Z5, Z1, K1, Z1
+	JMP      AsumF32AVX512_fold2
+
+AsumF32AVX512_short_part0:
+	VPANDD.Z (SI)(AX*4), Z15, K1, Z4
+	VADDPS   Z4, Z0, K1, Z0
+	JMP      AsumF32AVX512_fold512
+
+AsumF32AVX512_fold3:
+	VADDPS Z2, Z0, Z0
+
+AsumF32AVX512_fold2:
+	VADDPS Z1, Z0, Z0
+	JMP    AsumF32AVX512_fold512
+
+AsumF32AVX512_fold:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VADDPS Z1, Z0, Z0
+
+AsumF32AVX512_fold512:
+	VXORPD        X5, X5, X5
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDPS        Y5, Y0, Y0
+	VADDPS        Y4, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VADDPS        X4, X0, X0
+	VMOVHLPS      X0, X0, X4
+	VADDPS        X4, X0, X0
+	VMOVSHDUP     X0, X4
+	VADDSS        X4, X0, X0
+	VMOVSS        X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func AmaxF32AVX512(x []float32) float32
+// Requires: AVX, AVX512F
+TEXT ·AmaxF32AVX512(SB), NOSPLIT, $0-28
+	VXORPD       X0, X0, X0
+	VXORPD       X1, X1, X1
+	VXORPD       X2, X2, X2
+	VXORPD       X3, X3, X3
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), BX
+	MOVQ         $0x000000007fffffff, DX
+	VPBROADCASTD DX, Z15
+	MOVL         BX, CX
+	NEGL         CX
+	ANDL         $0x0000000f, CX
+	MOVL         $0x0000ffff, DX
+	SHRL         CL, DX
+	KMOVW        DX, K1
+	XORL         AX, AX
+	MOVQ         BX, R8
+	ANDQ         $-64, R8
+	JZ           AmaxF32AVX512_tail
+
+AmaxF32AVX512_loop:
+	VPANDD (SI)(AX*4), Z15, Z4
+	VMAXPS Z0, Z4, Z0
+	VPANDD 64(SI)(AX*4), Z15, Z5
+	VMAXPS Z1, Z5, Z1
+	VPANDD 128(SI)(AX*4), Z15, Z6
+	VMAXPS Z2, Z6, Z2
+	VPANDD 192(SI)(AX*4), Z15, Z7
+	VMAXPS Z3, Z7, Z3
+	ADDQ   $0x00000040, AX
+	CMPQ   AX, R8
+	JB     AmaxF32AVX512_loop
+
+AmaxF32AVX512_tail:
+	MOVQ     BX, R8
+	ANDQ     $0x0000003f, R8
+	JZ       AmaxF32AVX512_done
+	CMPQ     R8, $0x00000010
+	JB       AmaxF32AVX512_tail_part0
+	VPANDD   (SI)(AX*4), Z15, Z4
+	VMAXPS   Z0, Z4, Z0
+	CMPQ     R8, $0x00000020
+	JB       AmaxF32AVX512_tail_part1
+	VPANDD   64(SI)(AX*4), Z15, Z5
+	VMAXPS   Z1, Z5, Z1
+	CMPQ     R8, $0x00000030
+	JB       AmaxF32AVX512_tail_part2
+	VPANDD   128(SI)(AX*4), Z15, Z6
+	VMAXPS   Z2, Z6, Z2
+	TESTL    $0x0000000f, R8
+	JZ       AmaxF32AVX512_done
+	VPANDD.Z 192(SI)(AX*4), Z15, K1, Z7
+	VMAXPS   Z3, Z7, Z3
+	JMP      AmaxF32AVX512_done
+
+AmaxF32AVX512_tail_part2:
+	TESTL    $0x0000000f, R8
+	JZ       AmaxF32AVX512_done
+	VPANDD.Z 128(SI)(AX*4), Z15, K1, Z6
+	VMAXPS   Z2, Z6, Z2
+	JMP      AmaxF32AVX512_done
+
+AmaxF32AVX512_tail_part1:
+	TESTL    $0x0000000f, R8
+	JZ       AmaxF32AVX512_done
+	VPANDD.Z 64(SI)(AX*4), Z15, K1, Z5
+	VMAXPS   Z1, Z5, Z1
+	JMP      AmaxF32AVX512_done
+
+AmaxF32AVX512_tail_part0:
+	VPANDD.Z (SI)(AX*4), Z15, K1, Z4
+	VMAXPS   Z0, Z4, Z0
+
+AmaxF32AVX512_done:
+	VMAXPS        Z2, Z0, Z0
+	VMAXPS        Z3, Z1, Z1
+	VMAXPS        Z1, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VMAXPS        Y4, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VMAXPS        X4, X0, X0
+	VMOVHLPS      X0, X0, X4
+	VMAXPS        X4, X0, X0
+	VMOVSHDUP     X0, X4
+	VMAXSS        X4, X0, X0
+	VMOVSS        X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func IndexAbsF32AVX512(v float32, x []float32) int
+// Requires: AVX, AVX512F
+TEXT ·IndexAbsF32AVX512(SB), NOSPLIT, $0-40
+	VBROADCASTSS v+0(FP), Z14
+	KXORW        K2, K2, K2
+	KXORW        K3, K3, K3
+	KXORW        K4, K4, K4
+	KXORW        K5, K5, K5
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), BX
+	MOVQ         $0x000000007fffffff, DX
+	VPBROADCASTD DX, Z15
+	MOVL         BX, CX
+	NEGL         CX
+	ANDL         $0x0000000f, CX
+	MOVL         $0x0000ffff, DX
+	SHRL         CL, DX
+	KMOVW        DX, K1
+	XORL         AX, AX
+	MOVQ         BX, R8
+	ANDQ         $-64, R8
+	JZ           IndexAbsF32AVX512_tail
+
+IndexAbsF32AVX512_loop:
+	VPANDD   (SI)(AX*4), Z15, Z4
+	VCMPPS   $0x00, Z14, Z4, K2
+	VPANDD   64(SI)(AX*4), Z15, Z5
+	VCMPPS   $0x00, Z14, Z5, K3
+	VPANDD   128(SI)(AX*4), Z15, Z6
+	VCMPPS   $0x00, Z14, Z6, K4
+	VPANDD   192(SI)(AX*4), Z15, Z7
+	VCMPPS   $0x00, Z14, Z7, K5
+	KORW     K2, K3, K6
+	KORW     K4, K5, K7
+	KORTESTW K6, K7
+	JNZ      IndexAbsF32AVX512_found
+	ADDQ     $0x00000040, AX
+	CMPQ     AX, R8
+	JB       IndexAbsF32AVX512_loop
+
+IndexAbsF32AVX512_tail:
+	MOVQ     BX, R8
+	ANDQ     $0x0000003f, R8
+	JZ       IndexAbsF32AVX512_done
+	CMPQ     R8, $0x00000010
+	JB       IndexAbsF32AVX512_tail_part0
+	VPANDD   (SI)(AX*4), Z15, Z4
+	VCMPPS   $0x00, Z14, Z4, K2
+	KORTESTW K2, K2
+	JNZ      IndexAbsF32AVX512_found
+	CMPQ     R8, $0x00000020
+	JB       IndexAbsF32AVX512_tail_part1
+	VPANDD   64(SI)(AX*4), Z15, Z5
+	VCMPPS   $0x00, Z14, Z5, K3
+	KORTESTW K3, K3
+	JNZ      IndexAbsF32AVX512_found
+	CMPQ     R8, $0x00000030
+	JB       IndexAbsF32AVX512_tail_part2
+	VPANDD   128(SI)(AX*4), Z15, Z6
+	VCMPPS   $0x00, Z14, Z6, K4
+	KORTESTW K4, K4
+	JNZ      IndexAbsF32AVX512_found
+	TESTL    $0x0000000f, R8
+	JZ       IndexAbsF32AVX512_done
+	VPANDD.Z 192(SI)(AX*4), Z15, K1, Z7
+	VCMPPS   $0x00, Z14, Z7, K1, K5
+	KORTESTW K5, K5
+	JNZ      IndexAbsF32AVX512_found
+	JMP      IndexAbsF32AVX512_done
+
+IndexAbsF32AVX512_tail_part2:
+	TESTL    $0x0000000f, R8
+	JZ       IndexAbsF32AVX512_done
+	VPANDD.Z 128(SI)(AX*4), Z15, K1, Z6
+	VCMPPS   $0x00, Z14, Z6, K1, K4
+	KORTESTW K4, K4
+	JNZ      IndexAbsF32AVX512_found
+	JMP      IndexAbsF32AVX512_done
+
+IndexAbsF32AVX512_tail_part1:
+	TESTL    $0x0000000f, R8
+	JZ       IndexAbsF32AVX512_done
+	VPANDD.Z 64(SI)(AX*4), Z15, K1, Z5
+	VCMPPS   $0x00, Z14, Z5, K1, K3
+	KORTESTW K3, K3
+	JNZ      IndexAbsF32AVX512_found
+	JMP      IndexAbsF32AVX512_done
+
+IndexAbsF32AVX512_tail_part0:
+	VPANDD.Z (SI)(AX*4), Z15, K1, Z4
+	VCMPPS   $0x00, Z14, Z4, K1, K2
+	KORTESTW K2, K2
+	JNZ      IndexAbsF32AVX512_found
+
+IndexAbsF32AVX512_done:
+	MOVQ $-1, AX
+	JMP  IndexAbsF32AVX512_ret
+
+IndexAbsF32AVX512_found:
+	KMOVW K2, DX
+	KMOVW K3, CX
+	SHLQ  $0x10, CX
+	ORQ   CX, DX
+	KMOVW K4, CX
+	SHLQ  $0x20, CX
+	ORQ   CX, DX
+	KMOVW K5, CX
+	SHLQ  $0x30, CX
+	ORQ   CX, DX
+	BSFQ  DX, DX
+	ADDQ  DX, AX
+
+IndexAbsF32AVX512_ret:
+	VZEROUPPER
+	MOVQ AX, ret+32(FP)
+	RET
+
+// func ScaledSumSqF32AVX512(alpha float32, x []float32) float32
+// Requires: AVX, AVX512F
+TEXT ·ScaledSumSqF32AVX512(SB), NOSPLIT, $0-36
+	VBROADCASTSS alpha+0(FP), Z15
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), BX
+	VXORPD       X0, X0, X0
+	VXORPD       X1, X1, X1
+	VXORPD       X2, X2, X2
+	VXORPD       X3, X3, X3
+	MOVL         BX, CX
+	NEGL         CX
+	ANDL         $0x0000000f, CX
+	MOVL         $0x0000ffff, DX
+	SHRL         CL, DX
+	KMOVW        DX, K1
+	XORL         AX, AX
+	CMPQ         BX, $0x00000040
+	JB           ScaledSumSqF32AVX512_short
+	MOVQ         BX, R8
+	ANDQ         $-128, R8
+	JZ           ScaledSumSqF32AVX512_one
+
+ScaledSumSqF32AVX512_loop:
+	// lanes 0-15
+	VMULPS      (SI)(AX*4), Z15, Z4
+	VFMADD231PS Z4, Z4, Z0
+
+	// lanes 16-31
+	VMULPS      64(SI)(AX*4), Z15, Z5
+	VFMADD231PS Z5, Z5, Z1
+
+	// lanes 32-47
+	VMULPS      128(SI)(AX*4), Z15, Z6
+	VFMADD231PS Z6, Z6, Z2
+
+	// lanes 48-63
+	VMULPS      192(SI)(AX*4), Z15, Z7
+	VFMADD231PS Z7, Z7, Z3
+
+	// lanes 0-15
+	VMULPS      256(SI)(AX*4), Z15, Z8
+	VFMADD231PS Z8, Z8, Z0
+
+	// lanes 16-31
+	VMULPS      320(SI)(AX*4), Z15, Z9
+	VFMADD231PS Z9, Z9, Z1
+
+	// lanes 32-47
+	VMULPS      384(SI)(AX*4), Z15, Z10
+	VFMADD231PS Z10, Z10, Z2
+
+	// lanes 48-63
+	VMULPS      448(SI)(AX*4), Z15, Z11
+	VFMADD231PS Z11, Z11, Z3
+	ADDQ        $0x00000080, AX
+	CMPQ        AX, R8
+	JB          ScaledSumSqF32AVX512_loop
+
+ScaledSumSqF32AVX512_one:
+	TESTQ $0x00000040, BX
+	JZ    ScaledSumSqF32AVX512_tail1
+
+	// lanes 0-15
+	VMULPS      (SI)(AX*4), Z15, Z4
+	VFMADD231PS Z4, Z4, Z0
+
+	// lanes 16-31
+	VMULPS      64(SI)(AX*4), Z15, Z5
+	VFMADD231PS Z5, Z5, Z1
+
+	// lanes 32-47
+	VMULPS      128(SI)(AX*4), Z15, Z6
+	VFMADD231PS Z6, Z6, Z2
+
+	// lanes 48-63
+	VMULPS      192(SI)(AX*4), Z15, Z7
+	VFMADD231PS Z7, Z7, Z3
+	ADDQ        $0x00000040, AX
+
+ScaledSumSqF32AVX512_tail1:
+	MOVQ        BX, R8
+	ANDQ        $0x0000003f, R8
+	JZ          ScaledSumSqF32AVX512_fold
+	CMPQ        R8, $0x00000010
+	JB          ScaledSumSqF32AVX512_tail_part0
+	VMULPS      (SI)(AX*4), Z15, Z4
+	VFMADD231PS Z4, Z4, Z0
+	CMPQ        R8, $0x00000020
+	JB          ScaledSumSqF32AVX512_tail_part1
+	VMULPS      64(SI)(AX*4), Z15, Z5
+	VFMADD231PS Z5, Z5, Z1
+	CMPQ        R8, $0x00000030
+	JB          ScaledSumSqF32AVX512_tail_part2
+	VMULPS      128(SI)(AX*4), Z15, Z6
+	VFMADD231PS Z6, Z6, Z2
+	TESTL       $0x0000000f, R8
+	JZ          ScaledSumSqF32AVX512_fold
+	VMULPS.Z    192(SI)(AX*4), Z15, K1, Z7
+	VFMADD231PS Z7, Z7, K1, Z3
+	JMP         ScaledSumSqF32AVX512_fold
+
+ScaledSumSqF32AVX512_tail_part2:
+	TESTL       $0x0000000f, R8
+	JZ          ScaledSumSqF32AVX512_fold
+	VMULPS.Z    128(SI)(AX*4), Z15, K1, Z6
+	VFMADD231PS Z6, Z6, K1, Z2
+	JMP         ScaledSumSqF32AVX512_fold
+
+ScaledSumSqF32AVX512_tail_part1:
+	TESTL       $0x0000000f, R8
+	JZ          ScaledSumSqF32AVX512_fold
+	VMULPS.Z    64(SI)(AX*4), Z15, K1, Z5
+	VFMADD231PS Z5, Z5, K1, Z1
+	JMP         ScaledSumSqF32AVX512_fold
+
+ScaledSumSqF32AVX512_tail_part0:
+	VMULPS.Z    (SI)(AX*4), Z15, K1, Z4
+	VFMADD231PS Z4, Z4, K1, Z0
+	JMP         ScaledSumSqF32AVX512_fold
+
+ScaledSumSqF32AVX512_short:
+	TESTQ       BX, BX
+	JZ          ScaledSumSqF32AVX512_fold512
+	CMPQ        BX, $0x00000010
+	JB          ScaledSumSqF32AVX512_short_part0
+	VMULPS      (SI)(AX*4), Z15, Z4
+	VFMADD231PS Z4, Z4, Z0
+	CMPQ        BX, $0x00000020
+	JB          ScaledSumSqF32AVX512_short_part1
+	VMULPS      64(SI)(AX*4), Z15, Z5
+	VFMADD231PS Z5, Z5, Z1
+	CMPQ        BX, $0x00000030
+	JB          ScaledSumSqF32AVX512_short_part2
+	VMULPS      128(SI)(AX*4), Z15, Z6
+	VFMADD231PS Z6, Z6, Z2
+	TESTL       $0x0000000f, BX
+	JZ          ScaledSumSqF32AVX512_fold3
+	VMULPS.Z    192(SI)(AX*4), Z15, K1, Z7
+	VFMADD231PS Z7, Z7, K1, Z3
+	JMP         ScaledSumSqF32AVX512_fold
+
+ScaledSumSqF32AVX512_short_part2:
+	TESTL       $0x0000000f, BX
+	JZ          ScaledSumSqF32AVX512_fold2
+	VMULPS.Z    128(SI)(AX*4), Z15, K1, Z6
+	VFMADD231PS Z6, Z6, K1, Z2
+	JMP         ScaledSumSqF32AVX512_fold3
+
+ScaledSumSqF32AVX512_short_part1:
+	TESTL       $0x0000000f, BX
+	JZ          ScaledSumSqF32AVX512_fold512
+	VMULPS.Z    64(SI)(AX*4), Z15, K1, Z5
+	VFMADD231PS Z5, Z5, K1, Z1
+	JMP         ScaledSumSqF32AVX512_fold2
+
+ScaledSumSqF32AVX512_short_part0:
+	VMULPS.Z    (SI)(AX*4), Z15, K1, Z4
+	VFMADD231PS Z4, Z4, K1, Z0
+	JMP         ScaledSumSqF32AVX512_fold512
+
+ScaledSumSqF32AVX512_fold3:
+	VADDPS Z2, Z0, Z0
+
+ScaledSumSqF32AVX512_fold2:
+	VADDPS Z1, Z0, Z0
+	JMP    ScaledSumSqF32AVX512_fold512
+
+ScaledSumSqF32AVX512_fold:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VADDPS Z1, Z0, Z0
+
+ScaledSumSqF32AVX512_fold512:
+	VXORPD        X5, X5, X5
+	VEXTRACTF64X4 $0x01, Z0, Y4
+	VADDPS        Y5, Y0, Y0
+	VADDPS        Y4, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X4
+	VADDPS        X4, X0, X0
+	VMOVHLPS      X0, X0, X4
+	VADDPS        X4, X0, X0
+	VMOVSHDUP     X0, X4
+	VADDSS        X4, X0, X0
+	VMOVSS        X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func GemvNF32AVX512(m int, n int, a []float32, lda int, x []float32, y []float32)
+// Requires: AVX, AVX512F
+TEXT ·GemvNF32AVX512(SB), NOSPLIT, $0-96
+	MOVQ  a_base+16(FP), R10
+	MOVQ  x_base+48(FP), DI
+	MOVQ  y_base+72(FP), R8
+	MOVQ  m+0(FP), R9
+	MOVQ  n+8(FP), BX
+	MOVQ  lda+40(FP), DX
+	SHLQ  $0x02, DX
+	TESTQ R9, R9
+	JZ    GemvNF32AVX512_done
+	MOVQ  BX, R13
+	ANDQ  $0x0000003f, R13
+	JZ    GemvNF32AVX512_nomask
+	MOVL  R13, CX
+	NEGL  CX
+	ANDL  $0x0000000f, CX
+	MOVL  $0x0000ffff, SI
+	SHRL  CL, SI
+	KMOVW SI, K1
+
+GemvNF32AVX512_nomask:
+	MOVQ BX, R14
+	ANDQ $-128, R14
+	ANDQ $-64, BX
+	JZ   GemvNF32AVX512_short
+
+GemvNF32AVX512_long:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	XORL   AX, AX
+	TESTQ  R14, R14
+	JZ     GemvNF32AVX512_l_one
+
+GemvNF32AVX512_l_loop:
+	VMOVUPS     (DI)(AX*4), Z4
+	VFMADD231PS (R10)(AX*4), Z4, Z0
+	VMOVUPS     64(DI)(AX*4), Z5
+	VFMADD231PS 64(R10)(AX*4), Z5, Z1
+	VMOVUPS     128(DI)(AX*4), Z6
+	VFMADD231PS 128(R10)(AX*4), Z6, Z2
+	VMOVUPS     192(DI)(AX*4), Z7
+	VFMADD231PS 192(R10)(AX*4), Z7, Z3
+	VMOVUPS     256(DI)(AX*4), Z8
+	VFMADD231PS 256(R10)(AX*4), Z8, Z0
+	VMOVUPS     320(DI)(AX*4), Z9
+	VFMADD231PS 320(R10)(AX*4), Z9, Z1
+	VMOVUPS     384(DI)(AX*4), Z10
+	VFMADD231PS 384(R10)(AX*4), Z10, Z2
+	VMOVUPS     448(DI)(AX*4), Z11
+	VFMADD231PS 448(R10)(AX*4), Z11, Z3
+	ADDQ        $0x00000080, AX
+	CMPQ        AX, R14
+	JB          GemvNF32AVX512_l_loop
+
+GemvNF32AVX512_l_one:
+	CMPQ        AX, BX
+	JAE         GemvNF32AVX512_l_tail
+	VMOVUPS     (DI)(AX*4), Z4
+	VFMADD231PS (R10)(AX*4), Z4, Z0
+	VMOVUPS     64(DI)(AX*4), Z5
+	VFMADD231PS 64(R10)(AX*4), Z5, Z1
+	VMOVUPS     128(DI)(AX*4), Z6
+	VFMADD231PS 128(R10)(AX*4), Z6, Z2
+	VMOVUPS     192(DI)(AX*4), Z7
+	VFMADD231PS 192(R10)(AX*4), Z7, Z3
+	ADDQ        $0x00000040, AX
+
+GemvNF32AVX512_l_tail:
+	TESTQ       R13, R13
+	JZ          GemvNF32AVX512_l_fold
+	CMPQ        R13, $0x00000010
+	JB          GemvNF32AVX512_l_part0
+	VMOVUPS     (DI)(AX*4), Z12
+	VFMADD231PS (R10)(AX*4), Z12, Z0
+	CMPQ        R13, $0x00000020
+	JB          GemvNF32AVX512_l_part1
+	VMOVUPS     64(DI)(AX*4), Z12
+	VFMADD231PS 64(R10)(AX*4), Z12, Z1
+	CMPQ        R13, $0x00000030
+	JB          GemvNF32AVX512_l_part2
+	VMOVUPS     128(DI)(AX*4), Z12
+	VFMADD231PS 128(R10)(AX*4), Z12, Z2
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_l_fold
+	VMOVUPS.Z   192(DI)(AX*4), K1, Z12
+	VFMADD231PS 192(R10)(AX*4), Z12, K1, Z3
+	JMP         GemvNF32AVX512_l_fold
+
+GemvNF32AVX512_l_part2:
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_l_fold
+	VMOVUPS.Z   128(DI)(AX*4), K1, Z12
+	VFMADD231PS 128(R10)(AX*4), Z12, K1, Z2
+	JMP         GemvNF32AVX512_l_fold
+
+GemvNF32AVX512_l_part1:
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_l_fold
+	VMOVUPS.Z   64(DI)(AX*4), K1, Z12
+	VFMADD231PS 64(R10)(AX*4), Z12, K1, Z1
+	JMP         GemvNF32AVX512_l_fold
+
+GemvNF32AVX512_l_part0:
+	VMOVUPS.Z   (DI)(AX*4), K1, Z12
+	VFMADD231PS (R10)(AX*4), Z12, K1, Z0
+
+GemvNF32AVX512_l_fold:
+	VADDPS        Z2, Z0, Z0
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z1, Z0, Z0
+	VXORPD        X15, X15, X15
+	VEXTRACTF64X4 $0x01, Z0, Y12
+	VADDPS        Y15, Y0, Y0
+	VADDPS        Y12, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X12
+	VADDPS        X12, X0, X0
+	VMOVHLPS      X0, X0, X12
+	VADDPS        X12, X0, X0
+	VMOVSHDUP     X0, X12
+	VADDSS        X12, X0, X0
+	VMOVSS        X0, (R8)
+	ADDQ          $0x00000004, R8
+	LEAQ          (R10)(DX*1), R10
+	DECQ          R9
+	JNZ           GemvNF32AVX512_long
+	JMP           GemvNF32AVX512_done
+
+GemvNF32AVX512_short:
+	TESTQ R13, R13
+	JZ    GemvNF32AVX512_zero
+	CMPQ  R9, $0x00000003
+	JB    GemvNF32AVX512_rest
+
+GemvNF32AVX512_rows:
+	LEAQ        (R10)(DX*1), R11
+	LEAQ        (R11)(DX*1), R12
+	VXORPD      X0, X0, X0
+	VXORPD      X1, X1, X1
+	VXORPD      X2, X2, X2
+	VXORPD      X3, X3, X3
+	VXORPD      X4, X4, X4
+	VXORPD      X5, X5, X5
+	VXORPD      X6, X6, X6
+	VXORPD      X7, X7, X7
+	VXORPD      X8, X8, X8
+	VXORPD      X9, X9, X9
+	VXORPD      X10, X10, X10
+	VXORPD      X11, X11, X11
+	XORL        AX, AX
+	CMPQ        R13, $0x00000010
+	JB          GemvNF32AVX512_s3_part0
+	VMOVUPS     (DI)(AX*4), Z12
+	VFMADD231PS (R10)(AX*4), Z12, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z4
+	VFMADD231PS (R12)(AX*4), Z12, Z8
+	CMPQ        R13, $0x00000020
+	JB          GemvNF32AVX512_s3_part1
+	VMOVUPS     64(DI)(AX*4), Z12
+	VFMADD231PS 64(R10)(AX*4), Z12, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, Z5
+	VFMADD231PS 64(R12)(AX*4), Z12, Z9
+	CMPQ        R13, $0x00000030
+	JB          GemvNF32AVX512_s3_part2
+	VMOVUPS     128(DI)(AX*4), Z12
+	VFMADD231PS 128(R10)(AX*4), Z12, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, Z6
+	VFMADD231PS 128(R12)(AX*4), Z12, Z10
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_s3_fold
+	VMOVUPS.Z   192(DI)(AX*4), K1, Z12
+	VFMADD231PS 192(R10)(AX*4), Z12, K1, Z3
+	VFMADD231PS 192(R11)(AX*4), Z12, K1, Z7
+	VFMADD231PS 192(R12)(AX*4), Z12, K1, Z11
+	JMP         GemvNF32AVX512_s3_fold
+
+GemvNF32AVX512_s3_part2:
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_s3_fold
+	VMOVUPS.Z   128(DI)(AX*4), K1, Z12
+	VFMADD231PS 128(R10)(AX*4), Z12, K1, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, K1, Z6
+	VFMADD231PS 128(R12)(AX*4), Z12, K1, Z10
+	JMP         GemvNF32AVX512_s3_fold
+
+GemvNF32AVX512_s3_part1:
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_s3_fold
+	VMOVUPS.Z   64(DI)(AX*4), K1, Z12
+	VFMADD231PS 64(R10)(AX*4), Z12, K1, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, K1, Z5
+	VFMADD231PS 64(R12)(AX*4), Z12, K1, Z9
+	JMP         GemvNF32AVX512_s3_fold
+
+GemvNF32AVX512_s3_part0:
+	VMOVUPS.Z   (DI)(AX*4), K1, Z12
+	VFMADD231PS (R10)(AX*4), Z12, K1, Z0
+	VFMADD231PS (R11)(AX*4), Z12, K1, Z4
+	VFMADD231PS (R12)(AX*4), Z12, K1, Z8
+
+GemvNF32AVX512_s3_fold:
+	VADDPS        Z2, Z0, Z0
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z6, Z4, Z4
+	VADDPS        Z7, Z5, Z5
+	VADDPS        Z10, Z8, Z8
+	VADDPS        Z11, Z9, Z9
+	VADDPS        Z1, Z0, Z0
+	VADDPS        Z5, Z4, Z4
+	VADDPS        Z9, Z8, Z8
+	VXORPD        X15, X15, X15
+	VEXTRACTF64X4 $0x01, Z0, Y12
+	VADDPS        Y15, Y0, Y0
+	VEXTRACTF64X4 $0x01, Z4, Y13
+	VADDPS        Y15, Y4, Y4
+	VEXTRACTF64X4 $0x01, Z8, Y14
+	VADDPS        Y15, Y8, Y8
+	VADDPS        Y12, Y0, Y0
+	VADDPS        Y13, Y4, Y4
+	VADDPS        Y14, Y8, Y8
+	VEXTRACTF128  $0x01, Y0, X12
+	VEXTRACTF128  $0x01, Y4, X13
+	VEXTRACTF128  $0x01, Y8, X14
+	VADDPS        X12, X0, X0
+	VADDPS        X13, X4, X4
+	VADDPS        X14, X8, X8
+	VMOVHLPS      X0, X0, X12
+	VADDPS        X12, X0, X0
+	VMOVSHDUP     X0, X12
+	VADDSS        X12, X0, X0
+	VMOVHLPS      X4, X4, X13
+	VADDPS        X13, X4, X4
+	VMOVSHDUP     X4, X13
+	VADDSS        X13, X4, X4
+	VMOVHLPS      X8, X8, X14
+	VADDPS        X14, X8, X8
+	VMOVSHDUP     X8, X14
+	VADDSS        X14, X8, X8
+	VMOVSS        X0, (R8)
+	VMOVSS        X4, 4(R8)
+	VMOVSS        X8, 8(R8)
+	ADDQ          $0x0000000c, R8
+	LEAQ          (R12)(DX*1), R10
+	SUBQ          $0x00000003, R9
+	CMPQ          R9, $0x00000003
+	JAE           GemvNF32AVX512_rows
+
+GemvNF32AVX512_rest:
+	TESTQ       R9, R9
+	JZ          GemvNF32AVX512_done
+	CMPQ        R9, $0x00000002
+	JE          GemvNF32AVX512_rest2
+	VXORPD      X0, X0, X0
+	VXORPD      X1, X1, X1
+	VXORPD      X2, X2, X2
+	VXORPD      X3, X3, X3
+	XORL        AX, AX
+	CMPQ        R13, $0x00000010
+	JB          GemvNF32AVX512_s1_part0
+	VMOVUPS     (DI)(AX*4), Z12
+	VFMADD231PS (R10)(AX*4), Z12, Z0
+	CMPQ        R13, $0x00000020
+	JB          GemvNF32AVX512_s1_part1
+	VMOVUPS     64(DI)(AX*4), Z12
+	VFMADD231PS 64(R10)(AX*4), Z12, Z1
+	CMPQ        R13, $0x00000030
+	JB          GemvNF32AVX512_s1_part2
+	VMOVUPS     128(DI)(AX*4), Z12
+	VFMADD231PS 128(R10)(AX*4), Z12, Z2
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_s1_fold
+	VMOVUPS.Z   192(DI)(AX*4), K1, Z12
+	VFMADD231PS 192(R10)(AX*4), Z12, K1, Z3
+	JMP         GemvNF32AVX512_s1_fold
+
+GemvNF32AVX512_s1_part2:
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_s1_fold
+	VMOVUPS.Z   128(DI)(AX*4), K1, Z12
+	VFMADD231PS 128(R10)(AX*4), Z12, K1, Z2
+	JMP         GemvNF32AVX512_s1_fold
+
+GemvNF32AVX512_s1_part1:
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_s1_fold
+	VMOVUPS.Z   64(DI)(AX*4), K1, Z12
+	VFMADD231PS 64(R10)(AX*4), Z12, K1, Z1
+	JMP         GemvNF32AVX512_s1_fold
+
+GemvNF32AVX512_s1_part0:
+	VMOVUPS.Z   (DI)(AX*4), K1, Z12
+	VFMADD231PS (R10)(AX*4), Z12, K1, Z0
+
+GemvNF32AVX512_s1_fold:
+	VADDPS        Z2, Z0, Z0
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z1, Z0, Z0
+	VXORPD        X15, X15, X15
+	VEXTRACTF64X4 $0x01, Z0, Y12
+	VADDPS        Y15, Y0, Y0
+	VADDPS        Y12, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X12
+	VADDPS        X12, X0, X0
+	VMOVHLPS      X0, X0, X12
+	VADDPS        X12, X0, X0
+	VMOVSHDUP     X0, X12
+	VADDSS        X12, X0, X0
+	VMOVSS        X0, (R8)
+	ADDQ          $0x00000004, R8
+	LEAQ          (R10)(DX*1), R10
+	JMP           GemvNF32AVX512_done
+
+GemvNF32AVX512_rest2:
+	LEAQ        (R10)(DX*1), R11
+	VXORPD      X0, X0, X0
+	VXORPD      X1, X1, X1
+	VXORPD      X2, X2, X2
+	VXORPD      X3, X3, X3
+	VXORPD      X4, X4, X4
+	VXORPD      X5, X5, X5
+	VXORPD      X6, X6, X6
+	VXORPD      X7, X7, X7
+	XORL        AX, AX
+	CMPQ        R13, $0x00000010
+	JB          GemvNF32AVX512_s2_part0
+	VMOVUPS     (DI)(AX*4), Z12
+	VFMADD231PS (R10)(AX*4), Z12, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z4
+	CMPQ        R13, $0x00000020
+	JB          GemvNF32AVX512_s2_part1
+	VMOVUPS     64(DI)(AX*4), Z12
+	VFMADD231PS 64(R10)(AX*4), Z12, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, Z5
+	CMPQ        R13, $0x00000030
+	JB          GemvNF32AVX512_s2_part2
+	VMOVUPS     128(DI)(AX*4), Z12
+	VFMADD231PS 128(R10)(AX*4), Z12, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, Z6
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_s2_fold
+	VMOVUPS.Z   192(DI)(AX*4), K1, Z12
+	VFMADD231PS 192(R10)(AX*4), Z12, K1, Z3
+	VFMADD231PS 192(R11)(AX*4), Z12, K1, Z7
+	JMP         GemvNF32AVX512_s2_fold
+
+GemvNF32AVX512_s2_part2:
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_s2_fold
+	VMOVUPS.Z   128(DI)(AX*4), K1, Z12
+	VFMADD231PS 128(R10)(AX*4), Z12, K1, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, K1, Z6
+	JMP         GemvNF32AVX512_s2_fold
+
+GemvNF32AVX512_s2_part1:
+	TESTL       $0x0000000f, R13
+	JZ          GemvNF32AVX512_s2_fold
+	VMOVUPS.Z   64(DI)(AX*4), K1, Z12
+	VFMADD231PS 64(R10)(AX*4), Z12, K1, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, K1, Z5
+	JMP         GemvNF32AVX512_s2_fold
+
+GemvNF32AVX512_s2_part0:
+	VMOVUPS.Z   (DI)(AX*4), K1, Z12
+	VFMADD231PS (R10)(AX*4), Z12, K1, Z0
+	VFMADD231PS (R11)(AX*4), Z12, K1, Z4
+
+GemvNF32AVX512_s2_fold:
+	VADDPS        Z2, Z0, Z0
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z6, Z4, Z4
+	VADDPS        Z7, Z5, Z5
+	VADDPS        Z1, Z0, Z0
+	VADDPS        Z5, Z4, Z4
+	VXORPD        X15, X15, X15
+	VEXTRACTF64X4 $0x01, Z0, Y12
+	VADDPS        Y15, Y0, Y0
+	VEXTRACTF64X4 $0x01, Z4, Y13
+	VADDPS        Y15, Y4, Y4
+	VADDPS        Y12, Y0, Y0
+	VADDPS        Y13, Y4, Y4
+	VEXTRACTF128  $0x01, Y0, X12
+	VEXTRACTF128  $0x01, Y4, X13
+	VADDPS        X12, X0, X0
+	VADDPS        X13, X4, X4
+	VMOVHLPS      X0, X0, X12
+	VADDPS        X12, X0, X0
+	VMOVSHDUP     X0, X12
+	VADDSS        X12, X0, X0
+	VMOVHLPS      X4, X4, X13
+	VADDPS        X13, X4, X4
+	VMOVSHDUP     X4, X13
+	VADDSS        X13, X4, X4
+	VMOVSS        X0, (R8)
+	VMOVSS        X4, 4(R8)
+	ADDQ          $0x00000008, R8
+	LEAQ          (R11)(DX*1), R10
+	JMP           GemvNF32AVX512_done
+
+GemvNF32AVX512_zero:
+	XORL AX, AX
+
+GemvNF32AVX512_zero_loop:
+	MOVL AX, -4(R8)(R9*4)
+	DECQ R9
+	JNZ  GemvNF32AVX512_zero_loop
+
+GemvNF32AVX512_done:
+	VZEROUPPER
+	RET
+
+// func GemvTF32AVX512(m int, n int, a []float32, lda int, x []float32, y []float32)
+// Requires: AVX, AVX512F
+TEXT ·GemvTF32AVX512(SB), NOSPLIT, $0-96
+	MOVQ   a_base+16(FP), R10
+	MOVQ   x_base+48(FP), DI
+	MOVQ   y_base+72(FP), R8
+	MOVQ   m+0(FP), R9
+	MOVQ   n+8(FP), BX
+	MOVQ   lda+40(FP), DX
+	SHLQ   $0x02, DX
+	TESTQ  BX, BX
+	JZ     GemvTF32AVX512_done
+	MOVL   BX, CX
+	NEGL   CX
+	ANDL   $0x0000000f, CX
+	MOVL   $0x0000ffff, SI
+	SHRL   CL, SI
+	KMOVW  SI, K1
+	CMPQ   BX, $0x000000c0
+	JA     GemvTF32AVX512_wide
+	CMPQ   BX, $0x00000010
+	JBE    GemvTF32AVX512_n1
+	CMPQ   BX, $0x00000020
+	JBE    GemvTF32AVX512_n2
+	CMPQ   BX, $0x00000030
+	JBE    GemvTF32AVX512_n3
+	CMPQ   BX, $0x00000040
+	JBE    GemvTF32AVX512_n4
+	CMPQ   BX, $0x00000050
+	JBE    GemvTF32AVX512_n5
+	CMPQ   BX, $0x00000060
+	JBE    GemvTF32AVX512_n6
+	CMPQ   BX, $0x00000070
+	JBE    GemvTF32AVX512_n7
+	CMPQ   BX, $0x00000080
+	JBE    GemvTF32AVX512_n8
+	CMPQ   BX, $0x00000090
+	JBE    GemvTF32AVX512_n9
+	CMPQ   BX, $0x000000a0
+	JBE    GemvTF32AVX512_n10
+	CMPQ   BX, $0x000000b0
+	JBE    GemvTF32AVX512_n11
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	VXORPD X6, X6, X6
+	VXORPD X7, X7, X7
+	VXORPD X8, X8, X8
+	VXORPD X9, X9, X9
+	VXORPD X10, X10, X10
+	VXORPD X11, X11, X11
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n12_odd
+
+GemvTF32AVX512_n12_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, Z6
+	VFMADD231PS  448(R11), Z14, Z7
+	VFMADD231PS  512(R11), Z14, Z8
+	VFMADD231PS  576(R11), Z14, Z9
+	VFMADD231PS  640(R11), Z14, Z10
+	VFMADD231PS  704(R11), Z14, K1, Z11
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, Z1
+	VFMADD231PS  128(R11)(DX*1), Z15, Z2
+	VFMADD231PS  192(R11)(DX*1), Z15, Z3
+	VFMADD231PS  256(R11)(DX*1), Z15, Z4
+	VFMADD231PS  320(R11)(DX*1), Z15, Z5
+	VFMADD231PS  384(R11)(DX*1), Z15, Z6
+	VFMADD231PS  448(R11)(DX*1), Z15, Z7
+	VFMADD231PS  512(R11)(DX*1), Z15, Z8
+	VFMADD231PS  576(R11)(DX*1), Z15, Z9
+	VFMADD231PS  640(R11)(DX*1), Z15, Z10
+	VFMADD231PS  704(R11)(DX*1), Z15, K1, Z11
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n12_rows
+
+GemvTF32AVX512_n12_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n12_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, Z6
+	VFMADD231PS  448(R11), Z14, Z7
+	VFMADD231PS  512(R11), Z14, Z8
+	VFMADD231PS  576(R11), Z14, Z9
+	VFMADD231PS  640(R11), Z14, Z10
+	VFMADD231PS  704(R11), Z14, K1, Z11
+
+GemvTF32AVX512_n12_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, 256(R8)
+	VMOVUPS Z5, 320(R8)
+	VMOVUPS Z6, 384(R8)
+	VMOVUPS Z7, 448(R8)
+	VMOVUPS Z8, 512(R8)
+	VMOVUPS Z9, 576(R8)
+	VMOVUPS Z10, 640(R8)
+	VMOVUPS Z11, K1, 704(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n11:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	VXORPD X6, X6, X6
+	VXORPD X7, X7, X7
+	VXORPD X8, X8, X8
+	VXORPD X9, X9, X9
+	VXORPD X10, X10, X10
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n11_odd
+
+GemvTF32AVX512_n11_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, Z6
+	VFMADD231PS  448(R11), Z14, Z7
+	VFMADD231PS  512(R11), Z14, Z8
+	VFMADD231PS  576(R11), Z14, Z9
+	VFMADD231PS  640(R11), Z14, K1, Z10
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, Z1
+	VFMADD231PS  128(R11)(DX*1), Z15, Z2
+	VFMADD231PS  192(R11)(DX*1), Z15, Z3
+	VFMADD231PS  256(R11)(DX*1), Z15, Z4
+	VFMADD231PS  320(R11)(DX*1), Z15, Z5
+	VFMADD231PS  384(R11)(DX*1), Z15, Z6
+	VFMADD231PS  448(R11)(DX*1), Z15, Z7
+	VFMADD231PS  512(R11)(DX*1), Z15, Z8
+	VFMADD231PS  576(R11)(DX*1), Z15, Z9
+	VFMADD231PS  640(R11)(DX*1), Z15, K1, Z10
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n11_rows
+
+GemvTF32AVX512_n11_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n11_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, Z6
+	VFMADD231PS  448(R11), Z14, Z7
+	VFMADD231PS  512(R11), Z14, Z8
+	VFMADD231PS  576(R11), Z14, Z9
+	VFMADD231PS  640(R11), Z14, K1, Z10
+
+GemvTF32AVX512_n11_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, 256(R8)
+	VMOVUPS Z5, 320(R8)
+	VMOVUPS Z6, 384(R8)
+	VMOVUPS Z7, 448(R8)
+	VMOVUPS Z8, 512(R8)
+	VMOVUPS Z9, 576(R8)
+	VMOVUPS Z10, K1, 640(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n10:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	VXORPD X6, X6, X6
+	VXORPD X7, X7, X7
+	VXORPD X8, X8, X8
+	VXORPD X9, X9, X9
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n10_odd
+
+GemvTF32AVX512_n10_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, Z6
+	VFMADD231PS  448(R11), Z14, Z7
+	VFMADD231PS  512(R11), Z14, Z8
+	VFMADD231PS  576(R11), Z14, K1, Z9
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, Z1
+	VFMADD231PS  128(R11)(DX*1), Z15, Z2
+	VFMADD231PS  192(R11)(DX*1), Z15, Z3
+	VFMADD231PS  256(R11)(DX*1), Z15, Z4
+	VFMADD231PS  320(R11)(DX*1), Z15, Z5
+	VFMADD231PS  384(R11)(DX*1), Z15, Z6
+	VFMADD231PS  448(R11)(DX*1), Z15, Z7
+	VFMADD231PS  512(R11)(DX*1), Z15, Z8
+	VFMADD231PS  576(R11)(DX*1), Z15, K1, Z9
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n10_rows
+
+GemvTF32AVX512_n10_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n10_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, Z6
+	VFMADD231PS  448(R11), Z14, Z7
+	VFMADD231PS  512(R11), Z14, Z8
+	VFMADD231PS  576(R11), Z14, K1, Z9
+
+GemvTF32AVX512_n10_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, 256(R8)
+	VMOVUPS Z5, 320(R8)
+	VMOVUPS Z6, 384(R8)
+	VMOVUPS Z7, 448(R8)
+	VMOVUPS Z8, 512(R8)
+	VMOVUPS Z9, K1, 576(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n9:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	VXORPD X6, X6, X6
+	VXORPD X7, X7, X7
+	VXORPD X8, X8, X8
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n9_odd
+
+GemvTF32AVX512_n9_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, Z6
+	VFMADD231PS  448(R11), Z14, Z7
+	VFMADD231PS  512(R11), Z14, K1, Z8
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, Z1
+	VFMADD231PS  128(R11)(DX*1), Z15, Z2
+	VFMADD231PS  192(R11)(DX*1), Z15, Z3
+	VFMADD231PS  256(R11)(DX*1), Z15, Z4
+	VFMADD231PS  320(R11)(DX*1), Z15, Z5
+	VFMADD231PS  384(R11)(DX*1), Z15, Z6
+	VFMADD231PS  448(R11)(DX*1), Z15, Z7
+	VFMADD231PS  512(R11)(DX*1), Z15, K1, Z8
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n9_rows
+
+GemvTF32AVX512_n9_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n9_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, Z6
+	VFMADD231PS  448(R11), Z14, Z7
+	VFMADD231PS  512(R11), Z14, K1, Z8
+
+GemvTF32AVX512_n9_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, 256(R8)
+	VMOVUPS Z5, 320(R8)
+	VMOVUPS Z6, 384(R8)
+	VMOVUPS Z7, 448(R8)
+	VMOVUPS Z8, K1, 512(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n8:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	VXORPD X6, X6, X6
+	VXORPD X7, X7, X7
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n8_odd
+
+GemvTF32AVX512_n8_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, Z6
+	VFMADD231PS  448(R11), Z14, K1, Z7
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, Z1
+	VFMADD231PS  128(R11)(DX*1), Z15, Z2
+	VFMADD231PS  192(R11)(DX*1), Z15, Z3
+	VFMADD231PS  256(R11)(DX*1), Z15, Z4
+	VFMADD231PS  320(R11)(DX*1), Z15, Z5
+	VFMADD231PS  384(R11)(DX*1), Z15, Z6
+	VFMADD231PS  448(R11)(DX*1), Z15, K1, Z7
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n8_rows
+
+GemvTF32AVX512_n8_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n8_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, Z6
+	VFMADD231PS  448(R11), Z14, K1, Z7
+
+GemvTF32AVX512_n8_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, 256(R8)
+	VMOVUPS Z5, 320(R8)
+	VMOVUPS Z6, 384(R8)
+	VMOVUPS Z7, K1, 448(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n7:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	VXORPD X6, X6, X6
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n7_odd
+
+GemvTF32AVX512_n7_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, K1, Z6
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, Z1
+	VFMADD231PS  128(R11)(DX*1), Z15, Z2
+	VFMADD231PS  192(R11)(DX*1), Z15, Z3
+	VFMADD231PS  256(R11)(DX*1), Z15, Z4
+	VFMADD231PS  320(R11)(DX*1), Z15, Z5
+	VFMADD231PS  384(R11)(DX*1), Z15, K1, Z6
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n7_rows
+
+GemvTF32AVX512_n7_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n7_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, Z5
+	VFMADD231PS  384(R11), Z14, K1, Z6
+
+GemvTF32AVX512_n7_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, 256(R8)
+	VMOVUPS Z5, 320(R8)
+	VMOVUPS Z6, K1, 384(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n6:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n6_odd
+
+GemvTF32AVX512_n6_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, K1, Z5
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, Z1
+	VFMADD231PS  128(R11)(DX*1), Z15, Z2
+	VFMADD231PS  192(R11)(DX*1), Z15, Z3
+	VFMADD231PS  256(R11)(DX*1), Z15, Z4
+	VFMADD231PS  320(R11)(DX*1), Z15, K1, Z5
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n6_rows
+
+GemvTF32AVX512_n6_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n6_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, Z4
+	VFMADD231PS  320(R11), Z14, K1, Z5
+
+GemvTF32AVX512_n6_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, 256(R8)
+	VMOVUPS Z5, K1, 320(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n5:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n5_odd
+
+GemvTF32AVX512_n5_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, K1, Z4
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, Z1
+	VFMADD231PS  128(R11)(DX*1), Z15, Z2
+	VFMADD231PS  192(R11)(DX*1), Z15, Z3
+	VFMADD231PS  256(R11)(DX*1), Z15, K1, Z4
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n5_rows
+
+GemvTF32AVX512_n5_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n5_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, Z3
+	VFMADD231PS  256(R11), Z14, K1, Z4
+
+GemvTF32AVX512_n5_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, K1, 256(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n4:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n4_odd
+
+GemvTF32AVX512_n4_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, K1, Z3
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, Z1
+	VFMADD231PS  128(R11)(DX*1), Z15, Z2
+	VFMADD231PS  192(R11)(DX*1), Z15, K1, Z3
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n4_rows
+
+GemvTF32AVX512_n4_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n4_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, Z2
+	VFMADD231PS  192(R11), Z14, K1, Z3
+
+GemvTF32AVX512_n4_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, K1, 192(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n3:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n3_odd
+
+GemvTF32AVX512_n3_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, K1, Z2
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, Z1
+	VFMADD231PS  128(R11)(DX*1), Z15, K1, Z2
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n3_rows
+
+GemvTF32AVX512_n3_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n3_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, Z1
+	VFMADD231PS  128(R11), Z14, K1, Z2
+
+GemvTF32AVX512_n3_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, K1, 128(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n2:
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n2_odd
+
+GemvTF32AVX512_n2_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, K1, Z1
+	VFMADD231PS  (R11)(DX*1), Z15, Z0
+	VFMADD231PS  64(R11)(DX*1), Z15, K1, Z1
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n2_rows
+
+GemvTF32AVX512_n2_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n2_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, Z0
+	VFMADD231PS  64(R11), Z14, K1, Z1
+
+GemvTF32AVX512_n2_store:
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, K1, 64(R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_n1:
+	VXORPD X0, X0, X0
+	MOVQ   R10, R11
+	MOVQ   R9, R12
+	SHRQ   $0x01, R12
+	JZ     GemvTF32AVX512_n1_odd
+
+GemvTF32AVX512_n1_rows:
+	VBROADCASTSS (DI), Z14
+	VBROADCASTSS 4(DI), Z15
+	VFMADD231PS  (R11), Z14, K1, Z0
+	VFMADD231PS  (R11)(DX*1), Z15, K1, Z0
+	ADDQ         $0x00000008, DI
+	LEAQ         (R11)(DX*2), R11
+	DECQ         R12
+	JNZ          GemvTF32AVX512_n1_rows
+
+GemvTF32AVX512_n1_odd:
+	TESTQ        $0x00000001, R9
+	JZ           GemvTF32AVX512_n1_store
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  (R11), Z14, K1, Z0
+
+GemvTF32AVX512_n1_store:
+	VMOVUPS Z0, K1, (R8)
+	JMP     GemvTF32AVX512_done
+
+GemvTF32AVX512_wide:
+	MOVQ         BX, R14
+	ANDQ         $-64, R14
+	MOVQ         BX, SI
+	ANDQ         $-16, SI
+	CMPQ         R9, $0x00000004
+	JE           GemvTF32AVX512_first4
+	CMPQ         R9, $0x00000003
+	JE           GemvTF32AVX512_first3
+	CMPQ         R9, $0x00000002
+	JE           GemvTF32AVX512_first2
+	CMPQ         R9, $0x00000001
+	JE           GemvTF32AVX512_first1
+	CMPQ         R9, $0x00000000
+	JE           GemvTF32AVX512_first0
+	LEAQ         (R10)(DX*1), R11
+	LEAQ         (R11)(DX*1), R12
+	LEAQ         (R12)(DX*1), R13
+	LEAQ         (R13)(DX*1), CX
+	VBROADCASTSS (DI), Z11
+	VBROADCASTSS 4(DI), Z12
+	VBROADCASTSS 8(DI), Z13
+	VBROADCASTSS 12(DI), Z14
+	VBROADCASTSS 16(DI), Z15
+	XORL         AX, AX
+
+GemvTF32AVX512_f5_c4:
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VFMADD231PS (R13)(AX*4), Z14, Z0
+	VFMADD231PS (CX)(AX*4), Z15, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	VXORPD      X1, X1, X1
+	VFMADD231PS 64(R10)(AX*4), Z11, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, Z1
+	VFMADD231PS 64(R12)(AX*4), Z13, Z1
+	VFMADD231PS 64(R13)(AX*4), Z14, Z1
+	VFMADD231PS 64(CX)(AX*4), Z15, Z1
+	VMOVUPS     Z1, 64(R8)(AX*4)
+	VXORPD      X2, X2, X2
+	VFMADD231PS 128(R10)(AX*4), Z11, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, Z2
+	VFMADD231PS 128(R12)(AX*4), Z13, Z2
+	VFMADD231PS 128(R13)(AX*4), Z14, Z2
+	VFMADD231PS 128(CX)(AX*4), Z15, Z2
+	VMOVUPS     Z2, 128(R8)(AX*4)
+	VXORPD      X3, X3, X3
+	VFMADD231PS 192(R10)(AX*4), Z11, Z3
+	VFMADD231PS 192(R11)(AX*4), Z12, Z3
+	VFMADD231PS 192(R12)(AX*4), Z13, Z3
+	VFMADD231PS 192(R13)(AX*4), Z14, Z3
+	VFMADD231PS 192(CX)(AX*4), Z15, Z3
+	VMOVUPS     Z3, 192(R8)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R14
+	JB          GemvTF32AVX512_f5_c4
+
+GemvTF32AVX512_f5_c1:
+	CMPQ        AX, SI
+	JAE         GemvTF32AVX512_f5_cm
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VFMADD231PS (R13)(AX*4), Z14, Z0
+	VFMADD231PS (CX)(AX*4), Z15, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	ADDQ        $0x00000010, AX
+	JMP         GemvTF32AVX512_f5_c1
+
+GemvTF32AVX512_f5_cm:
+	CMPQ        AX, BX
+	JAE         GemvTF32AVX512_f5_end
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, K1, Z0
+	VFMADD231PS (R11)(AX*4), Z12, K1, Z0
+	VFMADD231PS (R12)(AX*4), Z13, K1, Z0
+	VFMADD231PS (R13)(AX*4), Z14, K1, Z0
+	VFMADD231PS (CX)(AX*4), Z15, K1, Z0
+	VMOVUPS     Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_f5_end:
+	LEAQ (CX)(DX*1), R10
+	ADDQ $0x00000014, DI
+	SUBQ $0x00000005, R9
+	JMP  GemvTF32AVX512_rest
+
+GemvTF32AVX512_first0:
+	VXORPD X0, X0, X0
+	XORL   AX, AX
+
+GemvTF32AVX512_zero_c4:
+	VMOVUPS Z0, (R8)(AX*4)
+	VMOVUPS Z0, 64(R8)(AX*4)
+	VMOVUPS Z0, 128(R8)(AX*4)
+	VMOVUPS Z0, 192(R8)(AX*4)
+	ADDQ    $0x00000040, AX
+	CMPQ    AX, R14
+	JB      GemvTF32AVX512_zero_c4
+
+GemvTF32AVX512_zero_c1:
+	CMPQ    AX, SI
+	JAE     GemvTF32AVX512_zero_cm
+	VMOVUPS Z0, (R8)(AX*4)
+	ADDQ    $0x00000010, AX
+	JMP     GemvTF32AVX512_zero_c1
+
+GemvTF32AVX512_zero_cm:
+	CMPQ    AX, BX
+	JAE     GemvTF32AVX512_zero_end
+	VMOVUPS Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_zero_end:
+	JMP GemvTF32AVX512_done
+
+GemvTF32AVX512_first1:
+	VBROADCASTSS (DI), Z11
+	XORL         AX, AX
+
+GemvTF32AVX512_f1_c4:
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	VXORPD      X1, X1, X1
+	VFMADD231PS 64(R10)(AX*4), Z11, Z1
+	VMOVUPS     Z1, 64(R8)(AX*4)
+	VXORPD      X2, X2, X2
+	VFMADD231PS 128(R10)(AX*4), Z11, Z2
+	VMOVUPS     Z2, 128(R8)(AX*4)
+	VXORPD      X3, X3, X3
+	VFMADD231PS 192(R10)(AX*4), Z11, Z3
+	VMOVUPS     Z3, 192(R8)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R14
+	JB          GemvTF32AVX512_f1_c4
+
+GemvTF32AVX512_f1_c1:
+	CMPQ        AX, SI
+	JAE         GemvTF32AVX512_f1_cm
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	ADDQ        $0x00000010, AX
+	JMP         GemvTF32AVX512_f1_c1
+
+GemvTF32AVX512_f1_cm:
+	CMPQ        AX, BX
+	JAE         GemvTF32AVX512_f1_end
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, K1, Z0
+	VMOVUPS     Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_f1_end:
+	LEAQ (R10)(DX*1), R10
+	ADDQ $0x00000004, DI
+	JMP  GemvTF32AVX512_done
+
+GemvTF32AVX512_first2:
+	LEAQ         (R10)(DX*1), R11
+	VBROADCASTSS (DI), Z11
+	VBROADCASTSS 4(DI), Z12
+	XORL         AX, AX
+
+GemvTF32AVX512_f2_c4:
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	VXORPD      X1, X1, X1
+	VFMADD231PS 64(R10)(AX*4), Z11, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, Z1
+	VMOVUPS     Z1, 64(R8)(AX*4)
+	VXORPD      X2, X2, X2
+	VFMADD231PS 128(R10)(AX*4), Z11, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, Z2
+	VMOVUPS     Z2, 128(R8)(AX*4)
+	VXORPD      X3, X3, X3
+	VFMADD231PS 192(R10)(AX*4), Z11, Z3
+	VFMADD231PS 192(R11)(AX*4), Z12, Z3
+	VMOVUPS     Z3, 192(R8)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R14
+	JB          GemvTF32AVX512_f2_c4
+
+GemvTF32AVX512_f2_c1:
+	CMPQ        AX, SI
+	JAE         GemvTF32AVX512_f2_cm
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	ADDQ        $0x00000010, AX
+	JMP         GemvTF32AVX512_f2_c1
+
+GemvTF32AVX512_f2_cm:
+	CMPQ        AX, BX
+	JAE         GemvTF32AVX512_f2_end
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, K1, Z0
+	VFMADD231PS (R11)(AX*4), Z12, K1, Z0
+	VMOVUPS     Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_f2_end:
+	LEAQ (R11)(DX*1), R10
+	ADDQ $0x00000008, DI
+	JMP  GemvTF32AVX512_done
+
+GemvTF32AVX512_first3:
+	LEAQ         (R10)(DX*1), R11
+	LEAQ         (R11)(DX*1), R12
+	VBROADCASTSS (DI), Z11
+	VBROADCASTSS 4(DI), Z12
+	VBROADCASTSS 8(DI), Z13
+	XORL         AX, AX
+
+GemvTF32AVX512_f3_c4:
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	VXORPD      X1, X1, X1
+	VFMADD231PS 64(R10)(AX*4), Z11, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, Z1
+	VFMADD231PS 64(R12)(AX*4), Z13, Z1
+	VMOVUPS     Z1, 64(R8)(AX*4)
+	VXORPD      X2, X2, X2
+	VFMADD231PS 128(R10)(AX*4), Z11, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, Z2
+	VFMADD231PS 128(R12)(AX*4), Z13, Z2
+	VMOVUPS     Z2, 128(R8)(AX*4)
+	VXORPD      X3, X3, X3
+	VFMADD231PS 192(R10)(AX*4), Z11, Z3
+	VFMADD231PS 192(R11)(AX*4), Z12, Z3
+	VFMADD231PS 192(R12)(AX*4), Z13, Z3
+	VMOVUPS     Z3, 192(R8)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R14
+	JB          GemvTF32AVX512_f3_c4
+
+GemvTF32AVX512_f3_c1:
+	CMPQ        AX, SI
+	JAE         GemvTF32AVX512_f3_cm
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	ADDQ        $0x00000010, AX
+	JMP         GemvTF32AVX512_f3_c1
+
+GemvTF32AVX512_f3_cm:
+	CMPQ        AX, BX
+	JAE         GemvTF32AVX512_f3_end
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, K1, Z0
+	VFMADD231PS (R11)(AX*4), Z12, K1, Z0
+	VFMADD231PS (R12)(AX*4), Z13, K1, Z0
+	VMOVUPS     Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_f3_end:
+	LEAQ (R12)(DX*1), R10
+	ADDQ $0x0000000c, DI
+	JMP  GemvTF32AVX512_done
+
+GemvTF32AVX512_first4:
+	LEAQ         (R10)(DX*1), R11
+	LEAQ         (R11)(DX*1), R12
+	LEAQ         (R12)(DX*1), R13
+	VBROADCASTSS (DI), Z11
+	VBROADCASTSS 4(DI), Z12
+	VBROADCASTSS 8(DI), Z13
+	VBROADCASTSS 12(DI), Z14
+	XORL         AX, AX
+
+GemvTF32AVX512_f4_c4:
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VFMADD231PS (R13)(AX*4), Z14, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	VXORPD      X1, X1, X1
+	VFMADD231PS 64(R10)(AX*4), Z11, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, Z1
+	VFMADD231PS 64(R12)(AX*4), Z13, Z1
+	VFMADD231PS 64(R13)(AX*4), Z14, Z1
+	VMOVUPS     Z1, 64(R8)(AX*4)
+	VXORPD      X2, X2, X2
+	VFMADD231PS 128(R10)(AX*4), Z11, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, Z2
+	VFMADD231PS 128(R12)(AX*4), Z13, Z2
+	VFMADD231PS 128(R13)(AX*4), Z14, Z2
+	VMOVUPS     Z2, 128(R8)(AX*4)
+	VXORPD      X3, X3, X3
+	VFMADD231PS 192(R10)(AX*4), Z11, Z3
+	VFMADD231PS 192(R11)(AX*4), Z12, Z3
+	VFMADD231PS 192(R12)(AX*4), Z13, Z3
+	VFMADD231PS 192(R13)(AX*4), Z14, Z3
+	VMOVUPS     Z3, 192(R8)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R14
+	JB          GemvTF32AVX512_f4_c4
+
+GemvTF32AVX512_f4_c1:
+	CMPQ        AX, SI
+	JAE         GemvTF32AVX512_f4_cm
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VFMADD231PS (R13)(AX*4), Z14, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	ADDQ        $0x00000010, AX
+	JMP         GemvTF32AVX512_f4_c1
+
+GemvTF32AVX512_f4_cm:
+	CMPQ        AX, BX
+	JAE         GemvTF32AVX512_f4_end
+	VXORPD      X0, X0, X0
+	VFMADD231PS (R10)(AX*4), Z11, K1, Z0
+	VFMADD231PS (R11)(AX*4), Z12, K1, Z0
+	VFMADD231PS (R12)(AX*4), Z13, K1, Z0
+	VFMADD231PS (R13)(AX*4), Z14, K1, Z0
+	VMOVUPS     Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_f4_end:
+	LEAQ (R13)(DX*1), R10
+	ADDQ $0x00000010, DI
+	JMP  GemvTF32AVX512_done
+
+GemvTF32AVX512_rest:
+	CMPQ         R9, $0x00000005
+	JB           GemvTF32AVX512_last
+	LEAQ         (R10)(DX*1), R11
+	LEAQ         (R11)(DX*1), R12
+	LEAQ         (R12)(DX*1), R13
+	LEAQ         (R13)(DX*1), CX
+	VBROADCASTSS (DI), Z11
+	VBROADCASTSS 4(DI), Z12
+	VBROADCASTSS 8(DI), Z13
+	VBROADCASTSS 12(DI), Z14
+	VBROADCASTSS 16(DI), Z15
+	XORL         AX, AX
+
+GemvTF32AVX512_w5_c4:
+	VMOVUPS     (R8)(AX*4), Z0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VFMADD231PS (R13)(AX*4), Z14, Z0
+	VFMADD231PS (CX)(AX*4), Z15, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	VMOVUPS     64(R8)(AX*4), Z1
+	VFMADD231PS 64(R10)(AX*4), Z11, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, Z1
+	VFMADD231PS 64(R12)(AX*4), Z13, Z1
+	VFMADD231PS 64(R13)(AX*4), Z14, Z1
+	VFMADD231PS 64(CX)(AX*4), Z15, Z1
+	VMOVUPS     Z1, 64(R8)(AX*4)
+	VMOVUPS     128(R8)(AX*4), Z2
+	VFMADD231PS 128(R10)(AX*4), Z11, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, Z2
+	VFMADD231PS 128(R12)(AX*4), Z13, Z2
+	VFMADD231PS 128(R13)(AX*4), Z14, Z2
+	VFMADD231PS 128(CX)(AX*4), Z15, Z2
+	VMOVUPS     Z2, 128(R8)(AX*4)
+	VMOVUPS     192(R8)(AX*4), Z3
+	VFMADD231PS 192(R10)(AX*4), Z11, Z3
+	VFMADD231PS 192(R11)(AX*4), Z12, Z3
+	VFMADD231PS 192(R12)(AX*4), Z13, Z3
+	VFMADD231PS 192(R13)(AX*4), Z14, Z3
+	VFMADD231PS 192(CX)(AX*4), Z15, Z3
+	VMOVUPS     Z3, 192(R8)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R14
+	JB          GemvTF32AVX512_w5_c4
+
+GemvTF32AVX512_w5_c1:
+	CMPQ        AX, SI
+	JAE         GemvTF32AVX512_w5_cm
+	VMOVUPS     (R8)(AX*4), Z0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VFMADD231PS (R13)(AX*4), Z14, Z0
+	VFMADD231PS (CX)(AX*4), Z15, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	ADDQ        $0x00000010, AX
+	JMP         GemvTF32AVX512_w5_c1
+
+GemvTF32AVX512_w5_cm:
+	CMPQ        AX, BX
+	JAE         GemvTF32AVX512_w5_end
+	VMOVUPS.Z   (R8)(AX*4), K1, Z0
+	VFMADD231PS (R10)(AX*4), Z11, K1, Z0
+	VFMADD231PS (R11)(AX*4), Z12, K1, Z0
+	VFMADD231PS (R12)(AX*4), Z13, K1, Z0
+	VFMADD231PS (R13)(AX*4), Z14, K1, Z0
+	VFMADD231PS (CX)(AX*4), Z15, K1, Z0
+	VMOVUPS     Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_w5_end:
+	LEAQ (CX)(DX*1), R10
+	ADDQ $0x00000014, DI
+	SUBQ $0x00000005, R9
+	JMP  GemvTF32AVX512_rest
+
+GemvTF32AVX512_last:
+	CMPQ R9, $0x00000004
+	JE   GemvTF32AVX512_last4
+	CMPQ R9, $0x00000003
+	JE   GemvTF32AVX512_last3
+	CMPQ R9, $0x00000002
+	JE   GemvTF32AVX512_last2
+	CMPQ R9, $0x00000001
+	JE   GemvTF32AVX512_last1
+	JMP  GemvTF32AVX512_done
+
+GemvTF32AVX512_last1:
+	VBROADCASTSS (DI), Z11
+	XORL         AX, AX
+
+GemvTF32AVX512_w1_c4:
+	VMOVUPS     (R8)(AX*4), Z0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	VMOVUPS     64(R8)(AX*4), Z1
+	VFMADD231PS 64(R10)(AX*4), Z11, Z1
+	VMOVUPS     Z1, 64(R8)(AX*4)
+	VMOVUPS     128(R8)(AX*4), Z2
+	VFMADD231PS 128(R10)(AX*4), Z11, Z2
+	VMOVUPS     Z2, 128(R8)(AX*4)
+	VMOVUPS     192(R8)(AX*4), Z3
+	VFMADD231PS 192(R10)(AX*4), Z11, Z3
+	VMOVUPS     Z3, 192(R8)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R14
+	JB          GemvTF32AVX512_w1_c4
+
+GemvTF32AVX512_w1_c1:
+	CMPQ        AX, SI
+	JAE         GemvTF32AVX512_w1_cm
+	VMOVUPS     (R8)(AX*4), Z0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	ADDQ        $0x00000010, AX
+	JMP         GemvTF32AVX512_w1_c1
+
+GemvTF32AVX512_w1_cm:
+	CMPQ        AX, BX
+	JAE         GemvTF32AVX512_w1_end
+	VMOVUPS.Z   (R8)(AX*4), K1, Z0
+	VFMADD231PS (R10)(AX*4), Z11, K1, Z0
+	VMOVUPS     Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_w1_end:
+	LEAQ (R10)(DX*1), R10
+	ADDQ $0x00000004, DI
+	JMP  GemvTF32AVX512_done
+
+GemvTF32AVX512_last2:
+	LEAQ         (R10)(DX*1), R11
+	VBROADCASTSS (DI), Z11
+	VBROADCASTSS 4(DI), Z12
+	XORL         AX, AX
+
+GemvTF32AVX512_w2_c4:
+	VMOVUPS     (R8)(AX*4), Z0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	VMOVUPS     64(R8)(AX*4), Z1
+	VFMADD231PS 64(R10)(AX*4), Z11, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, Z1
+	VMOVUPS     Z1, 64(R8)(AX*4)
+	VMOVUPS     128(R8)(AX*4), Z2
+	VFMADD231PS 128(R10)(AX*4), Z11, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, Z2
+	VMOVUPS     Z2, 128(R8)(AX*4)
+	VMOVUPS     192(R8)(AX*4), Z3
+	VFMADD231PS 192(R10)(AX*4), Z11, Z3
+	VFMADD231PS 192(R11)(AX*4), Z12, Z3
+	VMOVUPS     Z3, 192(R8)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R14
+	JB          GemvTF32AVX512_w2_c4
+
+GemvTF32AVX512_w2_c1:
+	CMPQ        AX, SI
+	JAE         GemvTF32AVX512_w2_cm
+	VMOVUPS     (R8)(AX*4), Z0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	ADDQ        $0x00000010, AX
+	JMP         GemvTF32AVX512_w2_c1
+
+GemvTF32AVX512_w2_cm:
+	CMPQ        AX, BX
+	JAE         GemvTF32AVX512_w2_end
+	VMOVUPS.Z   (R8)(AX*4), K1, Z0
+	VFMADD231PS (R10)(AX*4), Z11, K1, Z0
+	VFMADD231PS (R11)(AX*4), Z12, K1, Z0
+	VMOVUPS     Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_w2_end:
+	LEAQ (R11)(DX*1), R10
+	ADDQ $0x00000008, DI
+	JMP  GemvTF32AVX512_done
+
+GemvTF32AVX512_last3:
+	LEAQ         (R10)(DX*1), R11
+	LEAQ         (R11)(DX*1), R12
+	VBROADCASTSS (DI), Z11
+	VBROADCASTSS 4(DI), Z12
+	VBROADCASTSS 8(DI), Z13
+	XORL         AX, AX
+
+GemvTF32AVX512_w3_c4:
+	VMOVUPS     (R8)(AX*4), Z0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	VMOVUPS     64(R8)(AX*4), Z1
+	VFMADD231PS 64(R10)(AX*4), Z11, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, Z1
+	VFMADD231PS 64(R12)(AX*4), Z13, Z1
+	VMOVUPS     Z1, 64(R8)(AX*4)
+	VMOVUPS     128(R8)(AX*4), Z2
+	VFMADD231PS 128(R10)(AX*4), Z11, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, Z2
+	VFMADD231PS 128(R12)(AX*4), Z13, Z2
+	VMOVUPS     Z2, 128(R8)(AX*4)
+	VMOVUPS     192(R8)(AX*4), Z3
+	VFMADD231PS 192(R10)(AX*4), Z11, Z3
+	VFMADD231PS 192(R11)(AX*4), Z12, Z3
+	VFMADD231PS 192(R12)(AX*4), Z13, Z3
+	VMOVUPS     Z3, 192(R8)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R14
+	JB          GemvTF32AVX512_w3_c4
+
+GemvTF32AVX512_w3_c1:
+	CMPQ        AX, SI
+	JAE         GemvTF32AVX512_w3_cm
+	VMOVUPS     (R8)(AX*4), Z0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	ADDQ        $0x00000010, AX
+	JMP         GemvTF32AVX512_w3_c1
+
+GemvTF32AVX512_w3_cm:
+	CMPQ        AX, BX
+	JAE         GemvTF32AVX512_w3_end
+	VMOVUPS.Z   (R8)(AX*4), K1, Z0
+	VFMADD231PS (R10)(AX*4), Z11, K1, Z0
+	VFMADD231PS (R11)(AX*4), Z12, K1, Z0
+	VFMADD231PS (R12)(AX*4), Z13, K1, Z0
+	VMOVUPS     Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_w3_end:
+	LEAQ (R12)(DX*1), R10
+	ADDQ $0x0000000c, DI
+	JMP  GemvTF32AVX512_done
+
+GemvTF32AVX512_last4:
+	LEAQ         (R10)(DX*1), R11
+	LEAQ         (R11)(DX*1), R12
+	LEAQ         (R12)(DX*1), R13
+	VBROADCASTSS (DI), Z11
+	VBROADCASTSS 4(DI), Z12
+	VBROADCASTSS 8(DI), Z13
+	VBROADCASTSS 12(DI), Z14
+	XORL         AX, AX
+
+GemvTF32AVX512_w4_c4:
+	VMOVUPS     (R8)(AX*4), Z0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VFMADD231PS (R13)(AX*4), Z14, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	VMOVUPS     64(R8)(AX*4), Z1
+	VFMADD231PS 64(R10)(AX*4), Z11, Z1
+	VFMADD231PS 64(R11)(AX*4), Z12, Z1
+	VFMADD231PS 64(R12)(AX*4), Z13, Z1
+	VFMADD231PS 64(R13)(AX*4), Z14, Z1
+	VMOVUPS     Z1, 64(R8)(AX*4)
+	VMOVUPS     128(R8)(AX*4), Z2
+	VFMADD231PS 128(R10)(AX*4), Z11, Z2
+	VFMADD231PS 128(R11)(AX*4), Z12, Z2
+	VFMADD231PS 128(R12)(AX*4), Z13, Z2
+	VFMADD231PS 128(R13)(AX*4), Z14, Z2
+	VMOVUPS     Z2, 128(R8)(AX*4)
+	VMOVUPS     192(R8)(AX*4), Z3
+	VFMADD231PS 192(R10)(AX*4), Z11, Z3
+	VFMADD231PS 192(R11)(AX*4), Z12, Z3
+	VFMADD231PS 192(R12)(AX*4), Z13, Z3
+	VFMADD231PS 192(R13)(AX*4), Z14, Z3
+	VMOVUPS     Z3, 192(R8)(AX*4)
+	ADDQ        $0x00000040, AX
+	CMPQ        AX, R14
+	JB          GemvTF32AVX512_w4_c4
+
+GemvTF32AVX512_w4_c1:
+	CMPQ        AX, SI
+	JAE         GemvTF32AVX512_w4_cm
+	VMOVUPS     (R8)(AX*4), Z0
+	VFMADD231PS (R10)(AX*4), Z11, Z0
+	VFMADD231PS (R11)(AX*4), Z12, Z0
+	VFMADD231PS (R12)(AX*4), Z13, Z0
+	VFMADD231PS (R13)(AX*4), Z14, Z0
+	VMOVUPS     Z0, (R8)(AX*4)
+	ADDQ        $0x00000010, AX
+	JMP         GemvTF32AVX512_w4_c1
+
+GemvTF32AVX512_w4_cm:
+	CMPQ        AX, BX
+	JAE         GemvTF32AVX512_w4_end
+	VMOVUPS.Z   (R8)(AX*4), K1, Z0
+	VFMADD231PS (R10)(AX*4), Z11, K1, Z0
+	VFMADD231PS (R11)(AX*4), Z12, K1, Z0
+	VFMADD231PS (R12)(AX*4), Z13, K1, Z0
+	VFMADD231PS (R13)(AX*4), Z14, K1, Z0
+	VMOVUPS     Z0, K1, (R8)(AX*4)
+
+GemvTF32AVX512_w4_end:
+	LEAQ (R13)(DX*1), R10
+	ADDQ $0x00000010, DI
+
+GemvTF32AVX512_done:
+	VZEROUPPER
+	RET

@@ -97,9 +97,7 @@ func (g *gen) amax() {
 	g.VEXTRACTF128(operand.U8(1), z(0).AsY(), z(4).AsX())
 	g.max(z(4).AsX(), z(0).AsX(), z(0).AsX())
 	g.e.max128(g, z(0).AsX(), z(4).AsX())
-	g.VZEROUPPER()
-	g.Store(z(0).AsX(), g.ReturnIndex(0))
-	g.RET()
+	g.retFloat(z(0).AsX())
 }
 
 // indexAbs: the first i with |x[i]| == v, or −1. v is broadcast into

@@ -19,9 +19,13 @@ type (
 	foldStep func(g *gen, x, tmp reg.Register)
 )
 
-// elem is an element type with the instructions that depend on it. Only
-// float64 is generated today; float32 needs the PS/SS forms and a
-// fold128 with one more halving step (VMOVHLPS, then VMOVSHDUP).
+// elem is an element type with the instructions that depend on it:
+// float64Elem (the PD/SD forms, 8 elements per ZMM register) and
+// float32Elem (the PS/SS forms, 16 elements, and a fold128 with one more
+// halving step).
+// Instructions that only move bits between registers (VXORPD to clear a
+// register, VEXTRACTF64X4, VEXTRACTF128) serve both: unmasked, they do not
+// depend on the element size.
 type elem struct {
 	spec.Elem
 
@@ -43,7 +47,8 @@ type elem struct {
 	// Scalar forms, on the low element of an XMM register.
 	addS, subS, mulS, fma231S, movS instFn
 	// bcastX broadcasts the low element of an XMM register over an XMM
-	// register with VEX encoding (VMOVDDUP), which needs no AVX512VL.
+	// register with VEX encoding (VMOVDDUP; VBROADCASTSS, AVX2), which
+	// needs no AVX512VL.
 	bcastX instFn
 	// absMask has every bit but the sign bit of one element set.
 	absMask uint64
@@ -85,6 +90,48 @@ var float64Elem = elem{
 	max128: func(g *gen, x, tmp reg.Register) {
 		g.inst(x86.VPERMILPD(operand.U8(1), x, tmp))
 		g.inst(x86.VMAXSD(tmp, x, x))
+	},
+}
+
+// float32Elem has 16 elements per ZMM register and 16-bit masks, so every
+// mask fits KMOVW as the float64 ones do.
+var float32Elem = elem{
+	Elem:    spec.Float32,
+	movu:    x86.VMOVUPS,
+	movuZ:   x86.VMOVUPS_Z,
+	add:     x86.VADDPS,
+	sub:     x86.VSUBPS,
+	subZ:    x86.VSUBPS_Z,
+	mul:     x86.VMULPS,
+	mulZ:    x86.VMULPS_Z,
+	fma231:  x86.VFMADD231PS,
+	bcast:   x86.VBROADCASTSS,
+	max:     x86.VMAXPS,
+	cmp:     x86.VCMPPS,
+	and:     x86.VPANDD,
+	andZ:    x86.VPANDD_Z, // dword granules: a masked-off element is not read
+	bcastGP: x86.VPBROADCASTD,
+	addS:    x86.VADDSS,
+	subS:    x86.VSUBSS,
+	mulS:    x86.VMULSS,
+	fma231S: x86.VFMADD231SS,
+	movS:    x86.VMOVSS,
+	bcastX:  x86.VBROADCASTSS,
+	absMask: 1<<31 - 1,
+	fold128: func(g *gen, x, tmp reg.Register) {
+		// (acc[0], acc[1], acc[2], acc[3]): acc[j] = acc[j] + acc[j+2],
+		// then acc[0] = acc[0] + acc[1]. The upper lanes of tmp and x
+		// are left with values nothing reads.
+		g.inst(x86.VMOVHLPS(x, x, tmp))
+		g.inst(x86.VADDPS(tmp, x, x))
+		g.inst(x86.VMOVSHDUP(x, tmp))
+		g.inst(x86.VADDSS(tmp, x, x))
+	},
+	max128: func(g *gen, x, tmp reg.Register) {
+		g.inst(x86.VMOVHLPS(x, x, tmp))
+		g.inst(x86.VMAXPS(tmp, x, x))
+		g.inst(x86.VMOVSHDUP(x, tmp))
+		g.inst(x86.VMAXSS(tmp, x, x))
 	},
 }
 
@@ -260,6 +307,26 @@ func (g *gen) foldZMM(accs []int, tmps []int, zero int) {
 	for r, a := range accs { // within 128 bits
 		g.e.fold128(g, z(a).AsX(), z(tmps[r]).AsX())
 	}
+}
+
+// retFloat stores the low element of the XMM register x as the kernel's
+// float result, then emits VZEROUPPER and RET. float64 stores with
+// avo's Store (MOVSD, SSE2) after VZEROUPPER; Store would pick MOVSS for
+// float32, which is SSE and outside what the check pass allows, so
+// float32 stores with VEX-encoded VMOVSS before VZEROUPPER.
+func (g *gen) retFloat(x reg.Register) {
+	if g.e.Size == 8 {
+		g.VZEROUPPER()
+		g.Store(x, g.ReturnIndex(0))
+		g.RET()
+		return
+	}
+	ret, err := g.ReturnIndex(0).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	g.inst(g.e.movS(x, ret.Addr))
+	g.ret()
 }
 
 // ret emits VZEROUPPER and RET.

@@ -31,16 +31,22 @@ var emuFns = func() map[string]*ir.Function {
 
 func emuKernel(t *testing.T, name string) (*ir.Function, spec.Kernel) {
 	t.Helper()
-	for _, k := range spec.Kernels {
+	return emuKernelOf(t, name, spec.Float64)
+}
+
+// emuKernelOf returns the compiled kernel name for element type e.
+func emuKernelOf(t *testing.T, name string, e spec.Elem) (*ir.Function, spec.Kernel) {
+	t.Helper()
+	for _, k := range spec.For(e) {
 		if k.Name == name {
-			fn := emuFns[k.Symbol(spec.Float64, isa.Name)]
+			fn := emuFns[k.Symbol(e, isa.Name)]
 			if fn == nil {
-				t.Fatalf("no function for %s", name)
+				t.Fatalf("no function for %s", k.Symbol(e, isa.Name))
 			}
 			return fn, k
 		}
 	}
-	t.Fatalf("no kernel %s", name)
+	t.Fatalf("no kernel %s for %s", name, e.GoType)
 	return nil, spec.Kernel{}
 }
 

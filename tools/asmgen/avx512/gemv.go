@@ -143,7 +143,7 @@ func (g *gen) gemvN() {
 		g.foldRegs(accs)
 		g.foldZMM(firsts, tmps, 15)
 		for j := range R {
-			g.VMOVSD(z(4*j).AsX(), operand.Mem{Base: y, Disp: j * S})
+			g.inst(g.e.movS(z(4*j).AsX(), operand.Mem{Base: y, Disp: j * S}))
 		}
 		g.ADDQ(operand.U32(R*S), y)
 		g.LEAQ(operand.Mem{Base: p[R-1], Index: lda, Scale: 1}, row0)

@@ -1,5 +1,8 @@
 // Command avx512 generates the AVX-512F kernels of package
-// github.com/lanes-go/lanes/kernels/internal/amd64 with avo.
+// github.com/lanes-go/lanes/kernels/internal/amd64 with avo: every kernel
+// for float64 (DotAVX512, …), then the float32 twins of
+// spec.For(spec.Float32) (DotF32AVX512, …), the same code on 16 elements
+// per register with the PS/SS forms.
 //
 // Every reduction reproduces the canonical order of package
 // github.com/lanes-go/lanes/kernels/generic bit for bit: L = 256/S lanes
@@ -7,7 +10,8 @@
 // V = 64/S elements per register), a partial last block whose element t
 // feeds lane t (whole V-chunks unmasked, the final chunk with a zero-masking
 // or merge-masking load), and the halving fold z0+z2, z1+z3, z0+z1,
-// 512→256→128→64 bits, plus the final +0 that keeps a result from being −0.
+// 512→256→128→64 bits (→32 for float32), plus the final +0 that keeps a
+// result from being −0.
 // Amax and IndexAbs have no canonical order to keep (a maximum and a first
 // match do not depend on it); they walk x a block at a time with the same
 // masked tail.
@@ -59,10 +63,20 @@ var files = avogen.Files{
 
 func main() { avogen.Main("avx512", files, avogen.Check(isa), emit) }
 
-// emit writes every kernel for float64.
+// emit writes every kernel for float64, then, once isa.Float32 is set,
+// the float32 twins of spec.For(spec.Float32) (DotF32AVX512, …).
 func emit(ctx *build.Context) error {
-	e := float64Elem
-	return avogen.Kernels(ctx, isa, e.Elem, emitters, func(sym string) *gen {
-		return &gen{Context: ctx, e: e, name: sym}
-	})
+	elems := []elem{float64Elem}
+	if isa.Float32 {
+		elems = append(elems, float32Elem)
+	}
+	for _, e := range elems {
+		err := avogen.Kernels(ctx, isa, e.Elem, emitters, func(sym string) *gen {
+			return &gen{Context: ctx, e: e, name: sym}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -82,8 +82,9 @@ func (g *gen) asum() {
 	})
 }
 
-// scaledSumSq: t = alpha·x[i], rounded by its own VMULPD, then acc =
-// fma(t, t, acc). alpha is broadcast into Z15, which reduce never touches.
+// scaledSumSq: t = alpha·x[i], rounded by its own VMULPD (VMULPS), then
+// acc = fma(t, t, acc). alpha is broadcast into Z15, which reduce never
+// touches.
 func (g *gen) scaledSumSq() {
 	alpha := z(15)
 	a, err := g.Param("alpha").Resolve()
@@ -209,7 +210,5 @@ func (g *gen) reduce(op reduction) {
 	g.foldRegs([][4]int{{0, 1, 2, 3}})
 	g.at("fold512")
 	g.foldZMM([]int{0}, []int{4}, 5)
-	g.VZEROUPPER()
-	g.Store(z(0).AsX(), g.ReturnIndex(0))
-	g.RET()
+	g.retFloat(z(0).AsX())
 }
