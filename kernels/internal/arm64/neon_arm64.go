@@ -212,3 +212,146 @@ func ShiftScaleNEON(m, n int, a []float64, lda int, shift, scale, z []float64, l
 //
 //go:noescape
 func GramDiagNEON(m, n int, a []float64, lda int, sums, squares []float64)
+
+// DotF32NEON is the NEON twin of generic.Dot. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for i := range x { acc[i%L] = fma(x[i], y[i], acc[i%L]) }
+//	return fold(acc) + 0 // never -0
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func DotF32NEON(x, y []float32) float32
+
+// SumF32NEON is the NEON twin of generic.Sum. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for i := range x { acc[i%L] += x[i] }
+//	return fold(acc) + 0 // never -0
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func SumF32NEON(x []float32) float32
+
+// SumSqDiffF32NEON is the NEON twin of generic.SumSqDiff. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for i := range x { d := x[i] - y[i]; acc[i%L] = fma(d, d, acc[i%L]) }
+//	return fold(acc) + 0 // never -0
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func SumSqDiffF32NEON(x, y []float32) float32
+
+// AxpyF32NEON is the NEON twin of generic.Axpy. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for i := range x { y[i] = fma(alpha, x[i], y[i]) }
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func AxpyF32NEON(alpha float32, x, y []float32)
+
+// ScalF32NEON is the NEON twin of generic.Scal. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for i := range x { x[i] *= alpha }
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func ScalF32NEON(alpha float32, x []float32)
+
+// AsumF32NEON is the NEON twin of generic.Asum. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for i := range x { acc[i%L] += abs(x[i]) }
+//	return fold(acc) + 0 // never -0
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func AsumF32NEON(x []float32) float32
+
+// AmaxF32NEON is the NEON twin of generic.Amax. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	m := +0
+//	for i := range x { if abs(x[i]) > m { m = abs(x[i]) } } // NaN never wins
+//	return m
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func AmaxF32NEON(x []float32) float32
+
+// IndexAbsF32NEON is the NEON twin of generic.IndexAbs. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for i := range x { if abs(x[i]) == v { return i } }
+//	return -1
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func IndexAbsF32NEON(v float32, x []float32) int
+
+// ScaledSumSqF32NEON is the NEON twin of generic.ScaledSumSq. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for i := range x { t := alpha * x[i]; acc[i%L] = fma(t, t, acc[i%L]) }
+//	return fold(acc) + 0 // never -0
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func ScaledSumSqF32NEON(alpha float32, x []float32) float32
+
+// GemvNF32NEON is the NEON twin of generic.GemvN. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for i := 0; i < m; i++ { y[i] = Dot(a[i*lda:i*lda+n], x) }
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func GemvNF32NEON(m, n int, a []float32, lda int, x, y []float32)
+
+// GemvTF32NEON is the NEON twin of generic.GemvT. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for j := 0; j < n; j++ { y[j] = 0 }
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ { y[j] = fma(x[i], a[i*lda+j], y[j]) }
+//	}
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func GemvTF32NEON(m, n int, a []float32, lda int, x, y []float32)

@@ -6770,3 +6770,2453 @@ GramDiagNEON_nextchunk:
 	CBNZ R5, GramDiagNEON_chunk
 GramDiagNEON_empty:
 	RET
+
+// func DotF32NEON(x, y []float32) float32
+TEXT ·DotF32NEON(SB), NOSPLIT, $0-52
+	MOVD x_base+0(FP), R0
+	MOVD x_len+8(FP), R2
+	MOVD y_base+24(FP), R1
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $64, R2
+	BLT DotF32NEON_tail
+DotF32NEON_loop:
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R1), [V28.S4, V29.S4, V30.S4, V31.S4]
+	VFMLA V24.S4, V16.S4, V0.S4
+	VFMLA V25.S4, V17.S4, V1.S4
+	VFMLA V26.S4, V18.S4, V2.S4
+	VFMLA V27.S4, V19.S4, V3.S4
+	VFMLA V28.S4, V20.S4, V4.S4
+	VFMLA V29.S4, V21.S4, V5.S4
+	VFMLA V30.S4, V22.S4, V6.S4
+	VFMLA V31.S4, V23.S4, V7.S4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R1), [V28.S4, V29.S4, V30.S4, V31.S4]
+	VFMLA V24.S4, V16.S4, V8.S4
+	VFMLA V25.S4, V17.S4, V9.S4
+	VFMLA V26.S4, V18.S4, V10.S4
+	VFMLA V27.S4, V19.S4, V11.S4
+	VFMLA V28.S4, V20.S4, V12.S4
+	VFMLA V29.S4, V21.S4, V13.S4
+	VFMLA V30.S4, V22.S4, V14.S4
+	VFMLA V31.S4, V23.S4, V15.S4
+	SUB $64, R2
+	CMP $64, R2
+	BGE DotF32NEON_loop
+DotF32NEON_tail:
+	AND $3, R2, R19
+	CBZ R19, DotF32NEON_partdone
+	SUB R19, R2, R21
+	ADD R21<<2, R0, R20
+	ADD R21<<2, R1, R21
+	CMP $1, R19
+	BEQ DotF32NEON_part1
+	CMP $2, R19
+	BEQ DotF32NEON_part2
+	FMOVD.P 8(R20), F20
+	VLD1 (R20), V20.S[2]
+	FMOVD.P 8(R21), F28
+	VLD1 (R21), V28.S[2]
+	B DotF32NEON_partdone
+DotF32NEON_part2:
+	FMOVD (R20), F20
+	FMOVD (R21), F28
+	B DotF32NEON_partdone
+DotF32NEON_part1:
+	FMOVS (R20), F20
+	FMOVS (R21), F28
+DotF32NEON_partdone:
+	CMP $16, R2
+	BLT DotF32NEON_pairs0
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VFMLA V24.S4, V16.S4, V0.S4
+	VFMLA V25.S4, V17.S4, V1.S4
+	VFMLA V26.S4, V18.S4, V2.S4
+	VFMLA V27.S4, V19.S4, V3.S4
+	SUB $16, R2
+	CMP $16, R2
+	BLT DotF32NEON_pairs4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VFMLA V24.S4, V16.S4, V4.S4
+	VFMLA V25.S4, V17.S4, V5.S4
+	VFMLA V26.S4, V18.S4, V6.S4
+	VFMLA V27.S4, V19.S4, V7.S4
+	SUB $16, R2
+	CMP $16, R2
+	BLT DotF32NEON_pairs8
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VFMLA V24.S4, V16.S4, V8.S4
+	VFMLA V25.S4, V17.S4, V9.S4
+	VFMLA V26.S4, V18.S4, V10.S4
+	VFMLA V27.S4, V19.S4, V11.S4
+	SUB $16, R2
+DotF32NEON_pairs12:
+	CMP $4, R2
+	BLT DotF32NEON_single12
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V12.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotF32NEON_single13
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V13.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotF32NEON_single14
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V14.S4
+	SUB $4, R2
+DotF32NEON_single15:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V15.S4
+	B DotF32NEON_fold
+DotF32NEON_single14:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V14.S4
+	B DotF32NEON_fold
+DotF32NEON_single13:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V13.S4
+	B DotF32NEON_fold
+DotF32NEON_single12:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V12.S4
+	B DotF32NEON_fold
+DotF32NEON_pairs8:
+	CMP $4, R2
+	BLT DotF32NEON_single8
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V8.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotF32NEON_single9
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V9.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotF32NEON_single10
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V10.S4
+	SUB $4, R2
+DotF32NEON_single11:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V11.S4
+	B DotF32NEON_fold
+DotF32NEON_single10:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V10.S4
+	B DotF32NEON_fold
+DotF32NEON_single9:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V9.S4
+	B DotF32NEON_fold
+DotF32NEON_single8:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V8.S4
+	B DotF32NEON_fold
+DotF32NEON_pairs4:
+	CMP $4, R2
+	BLT DotF32NEON_single4
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V4.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotF32NEON_single5
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V5.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotF32NEON_single6
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V6.S4
+	SUB $4, R2
+DotF32NEON_single7:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V7.S4
+	B DotF32NEON_fold
+DotF32NEON_single6:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V6.S4
+	B DotF32NEON_fold
+DotF32NEON_single5:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V5.S4
+	B DotF32NEON_fold
+DotF32NEON_single4:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V4.S4
+	B DotF32NEON_fold
+DotF32NEON_pairs0:
+	CMP $4, R2
+	BLT DotF32NEON_single0
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V0.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotF32NEON_single1
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V1.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotF32NEON_single2
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V2.S4
+	SUB $4, R2
+DotF32NEON_single3:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V3.S4
+	B DotF32NEON_fold
+DotF32NEON_single2:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V2.S4
+	B DotF32NEON_fold
+DotF32NEON_single1:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V1.S4
+	B DotF32NEON_fold
+DotF32NEON_single0:
+	CBZ R2, DotF32NEON_fold
+	VFMLA V28.S4, V20.S4, V0.S4
+	B DotF32NEON_fold
+DotF32NEON_fold:
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	VDUP V0.D[1], V1.D2 // V1 = lanes 2, 3, 2, 3 of V0
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	WORD $0x7e30d800 // faddp s0, v0.2s
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDS F1, F0, F0 // never −0
+	FMOVS F0, ret+48(FP)
+	RET
+
+// func SumF32NEON(x []float32) float32
+TEXT ·SumF32NEON(SB), NOSPLIT, $0-28
+	MOVD x_base+0(FP), R0
+	MOVD x_len+8(FP), R2
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $64, R2
+	BLT SumF32NEON_tail
+SumF32NEON_loop:
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VLD1.P 64(R0), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R0), [V28.S4, V29.S4, V30.S4, V31.S4]
+	WORD $0x4e30d400 // fadd v0.4s, v0.4s, v16.4s
+	WORD $0x4e31d421 // fadd v1.4s, v1.4s, v17.4s
+	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
+	WORD $0x4e38d508 // fadd v8.4s, v8.4s, v24.4s
+	WORD $0x4e39d529 // fadd v9.4s, v9.4s, v25.4s
+	WORD $0x4e3ad54a // fadd v10.4s, v10.4s, v26.4s
+	WORD $0x4e3bd56b // fadd v11.4s, v11.4s, v27.4s
+	WORD $0x4e3cd58c // fadd v12.4s, v12.4s, v28.4s
+	WORD $0x4e3dd5ad // fadd v13.4s, v13.4s, v29.4s
+	WORD $0x4e3ed5ce // fadd v14.4s, v14.4s, v30.4s
+	WORD $0x4e3fd5ef // fadd v15.4s, v15.4s, v31.4s
+	SUB $64, R2
+	CMP $64, R2
+	BGE SumF32NEON_loop
+SumF32NEON_tail:
+	AND $3, R2, R19
+	CBZ R19, SumF32NEON_partdone
+	SUB R19, R2, R21
+	ADD R21<<2, R0, R20
+	CMP $1, R19
+	BEQ SumF32NEON_part1
+	CMP $2, R19
+	BEQ SumF32NEON_part2
+	FMOVD.P 8(R20), F20
+	VLD1 (R20), V20.S[2]
+	B SumF32NEON_partdone
+SumF32NEON_part2:
+	FMOVD (R20), F20
+	B SumF32NEON_partdone
+SumF32NEON_part1:
+	FMOVS (R20), F20
+SumF32NEON_partdone:
+	CMP $16, R2
+	BLT SumF32NEON_pairs0
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	WORD $0x4e30d400 // fadd v0.4s, v0.4s, v16.4s
+	WORD $0x4e31d421 // fadd v1.4s, v1.4s, v17.4s
+	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
+	SUB $16, R2
+	CMP $16, R2
+	BLT SumF32NEON_pairs4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	WORD $0x4e31d4a5 // fadd v5.4s, v5.4s, v17.4s
+	WORD $0x4e32d4c6 // fadd v6.4s, v6.4s, v18.4s
+	WORD $0x4e33d4e7 // fadd v7.4s, v7.4s, v19.4s
+	SUB $16, R2
+	CMP $16, R2
+	BLT SumF32NEON_pairs8
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	SUB $16, R2
+SumF32NEON_pairs12:
+	CMP $4, R2
+	BLT SumF32NEON_single12
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumF32NEON_single13
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumF32NEON_single14
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	SUB $4, R2
+SumF32NEON_single15:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single14:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single13:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single12:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_pairs8:
+	CMP $4, R2
+	BLT SumF32NEON_single8
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumF32NEON_single9
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumF32NEON_single10
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d54a // fadd v10.4s, v10.4s, v16.4s
+	SUB $4, R2
+SumF32NEON_single11:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d56b // fadd v11.4s, v11.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single10:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d54a // fadd v10.4s, v10.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single9:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single8:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_pairs4:
+	CMP $4, R2
+	BLT SumF32NEON_single4
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumF32NEON_single5
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d4a5 // fadd v5.4s, v5.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumF32NEON_single6
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d4c6 // fadd v6.4s, v6.4s, v16.4s
+	SUB $4, R2
+SumF32NEON_single7:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single6:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single5:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d4a5 // fadd v5.4s, v5.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single4:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_pairs0:
+	CMP $4, R2
+	BLT SumF32NEON_single0
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d400 // fadd v0.4s, v0.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumF32NEON_single1
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d421 // fadd v1.4s, v1.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumF32NEON_single2
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
+	SUB $4, R2
+SumF32NEON_single3:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d463 // fadd v3.4s, v3.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single2:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d442 // fadd v2.4s, v2.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single1:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d421 // fadd v1.4s, v1.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_single0:
+	CBZ R2, SumF32NEON_fold
+	WORD $0x4e34d400 // fadd v0.4s, v0.4s, v20.4s
+	B SumF32NEON_fold
+SumF32NEON_fold:
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	VDUP V0.D[1], V1.D2 // V1 = lanes 2, 3, 2, 3 of V0
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	WORD $0x7e30d800 // faddp s0, v0.2s
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDS F1, F0, F0 // never −0
+	FMOVS F0, ret+24(FP)
+	RET
+
+// func SumSqDiffF32NEON(x, y []float32) float32
+TEXT ·SumSqDiffF32NEON(SB), NOSPLIT, $0-52
+	MOVD x_base+0(FP), R0
+	MOVD x_len+8(FP), R2
+	MOVD y_base+24(FP), R1
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $64, R2
+	BLT SumSqDiffF32NEON_tail
+SumSqDiffF32NEON_loop:
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R1), [V28.S4, V29.S4, V30.S4, V31.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V0.S4
+	WORD $0x4eb9d631 // fsub v17.4s, v17.4s, v25.4s
+	VFMLA V17.S4, V17.S4, V1.S4
+	WORD $0x4ebad652 // fsub v18.4s, v18.4s, v26.4s
+	VFMLA V18.S4, V18.S4, V2.S4
+	WORD $0x4ebbd673 // fsub v19.4s, v19.4s, v27.4s
+	VFMLA V19.S4, V19.S4, V3.S4
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V4.S4
+	WORD $0x4ebdd6b5 // fsub v21.4s, v21.4s, v29.4s
+	VFMLA V21.S4, V21.S4, V5.S4
+	WORD $0x4ebed6d6 // fsub v22.4s, v22.4s, v30.4s
+	VFMLA V22.S4, V22.S4, V6.S4
+	WORD $0x4ebfd6f7 // fsub v23.4s, v23.4s, v31.4s
+	VFMLA V23.S4, V23.S4, V7.S4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R1), [V28.S4, V29.S4, V30.S4, V31.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V8.S4
+	WORD $0x4eb9d631 // fsub v17.4s, v17.4s, v25.4s
+	VFMLA V17.S4, V17.S4, V9.S4
+	WORD $0x4ebad652 // fsub v18.4s, v18.4s, v26.4s
+	VFMLA V18.S4, V18.S4, V10.S4
+	WORD $0x4ebbd673 // fsub v19.4s, v19.4s, v27.4s
+	VFMLA V19.S4, V19.S4, V11.S4
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V12.S4
+	WORD $0x4ebdd6b5 // fsub v21.4s, v21.4s, v29.4s
+	VFMLA V21.S4, V21.S4, V13.S4
+	WORD $0x4ebed6d6 // fsub v22.4s, v22.4s, v30.4s
+	VFMLA V22.S4, V22.S4, V14.S4
+	WORD $0x4ebfd6f7 // fsub v23.4s, v23.4s, v31.4s
+	VFMLA V23.S4, V23.S4, V15.S4
+	SUB $64, R2
+	CMP $64, R2
+	BGE SumSqDiffF32NEON_loop
+SumSqDiffF32NEON_tail:
+	AND $3, R2, R19
+	CBZ R19, SumSqDiffF32NEON_partdone
+	SUB R19, R2, R21
+	ADD R21<<2, R0, R20
+	ADD R21<<2, R1, R21
+	CMP $1, R19
+	BEQ SumSqDiffF32NEON_part1
+	CMP $2, R19
+	BEQ SumSqDiffF32NEON_part2
+	FMOVD.P 8(R20), F20
+	VLD1 (R20), V20.S[2]
+	FMOVD.P 8(R21), F28
+	VLD1 (R21), V28.S[2]
+	B SumSqDiffF32NEON_partdone
+SumSqDiffF32NEON_part2:
+	FMOVD (R20), F20
+	FMOVD (R21), F28
+	B SumSqDiffF32NEON_partdone
+SumSqDiffF32NEON_part1:
+	FMOVS (R20), F20
+	FMOVS (R21), F28
+SumSqDiffF32NEON_partdone:
+	CMP $16, R2
+	BLT SumSqDiffF32NEON_pairs0
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V0.S4
+	WORD $0x4eb9d631 // fsub v17.4s, v17.4s, v25.4s
+	VFMLA V17.S4, V17.S4, V1.S4
+	WORD $0x4ebad652 // fsub v18.4s, v18.4s, v26.4s
+	VFMLA V18.S4, V18.S4, V2.S4
+	WORD $0x4ebbd673 // fsub v19.4s, v19.4s, v27.4s
+	VFMLA V19.S4, V19.S4, V3.S4
+	SUB $16, R2
+	CMP $16, R2
+	BLT SumSqDiffF32NEON_pairs4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V4.S4
+	WORD $0x4eb9d631 // fsub v17.4s, v17.4s, v25.4s
+	VFMLA V17.S4, V17.S4, V5.S4
+	WORD $0x4ebad652 // fsub v18.4s, v18.4s, v26.4s
+	VFMLA V18.S4, V18.S4, V6.S4
+	WORD $0x4ebbd673 // fsub v19.4s, v19.4s, v27.4s
+	VFMLA V19.S4, V19.S4, V7.S4
+	SUB $16, R2
+	CMP $16, R2
+	BLT SumSqDiffF32NEON_pairs8
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V8.S4
+	WORD $0x4eb9d631 // fsub v17.4s, v17.4s, v25.4s
+	VFMLA V17.S4, V17.S4, V9.S4
+	WORD $0x4ebad652 // fsub v18.4s, v18.4s, v26.4s
+	VFMLA V18.S4, V18.S4, V10.S4
+	WORD $0x4ebbd673 // fsub v19.4s, v19.4s, v27.4s
+	VFMLA V19.S4, V19.S4, V11.S4
+	SUB $16, R2
+SumSqDiffF32NEON_pairs12:
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single12
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V12.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single13
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V13.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single14
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V14.S4
+	SUB $4, R2
+SumSqDiffF32NEON_single15:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V15.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single14:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V14.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single13:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V13.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single12:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V12.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_pairs8:
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single8
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V8.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single9
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V9.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single10
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V10.S4
+	SUB $4, R2
+SumSqDiffF32NEON_single11:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V11.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single10:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V10.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single9:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V9.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single8:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V8.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_pairs4:
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single4
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V4.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single5
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V5.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single6
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V6.S4
+	SUB $4, R2
+SumSqDiffF32NEON_single7:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V7.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single6:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V6.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single5:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V5.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single4:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V4.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_pairs0:
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single0
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V0.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single1
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V1.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT SumSqDiffF32NEON_single2
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	WORD $0x4eb8d610 // fsub v16.4s, v16.4s, v24.4s
+	VFMLA V16.S4, V16.S4, V2.S4
+	SUB $4, R2
+SumSqDiffF32NEON_single3:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V3.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single2:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V2.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single1:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V1.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_single0:
+	CBZ R2, SumSqDiffF32NEON_fold
+	WORD $0x4ebcd694 // fsub v20.4s, v20.4s, v28.4s
+	VFMLA V20.S4, V20.S4, V0.S4
+	B SumSqDiffF32NEON_fold
+SumSqDiffF32NEON_fold:
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	VDUP V0.D[1], V1.D2 // V1 = lanes 2, 3, 2, 3 of V0
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	WORD $0x7e30d800 // faddp s0, v0.2s
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDS F1, F0, F0 // never −0
+	FMOVS F0, ret+48(FP)
+	RET
+
+// func AxpyF32NEON(alpha float32, x, y []float32)
+TEXT ·AxpyF32NEON(SB), NOSPLIT, $0-56
+	FMOVS alpha+0(FP), F0
+	MOVD x_base+8(FP), R0
+	MOVD x_len+16(FP), R2
+	MOVD y_base+32(FP), R1
+	MOVD R1, R3
+	VDUP V0.S[0], V0.S4
+	CMP $32, R2
+	BLT AxpyF32NEON_rest
+AxpyF32NEON_loop:
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R1), [V28.S4, V29.S4, V30.S4, V31.S4]
+	VFMLA V16.S4, V0.S4, V24.S4
+	VFMLA V17.S4, V0.S4, V25.S4
+	VFMLA V18.S4, V0.S4, V26.S4
+	VFMLA V19.S4, V0.S4, V27.S4
+	VFMLA V20.S4, V0.S4, V28.S4
+	VFMLA V21.S4, V0.S4, V29.S4
+	VFMLA V22.S4, V0.S4, V30.S4
+	VFMLA V23.S4, V0.S4, V31.S4
+	VST1.P [V24.S4, V25.S4, V26.S4, V27.S4], 64(R3)
+	VST1.P [V28.S4, V29.S4, V30.S4, V31.S4], 64(R3)
+	SUB $32, R2
+	CMP $32, R2
+	BGE AxpyF32NEON_loop
+AxpyF32NEON_rest:
+	CMP $16, R2
+	BLT AxpyF32NEON_below4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VFMLA V16.S4, V0.S4, V24.S4
+	VFMLA V17.S4, V0.S4, V25.S4
+	VFMLA V18.S4, V0.S4, V26.S4
+	VFMLA V19.S4, V0.S4, V27.S4
+	VST1.P [V24.S4, V25.S4, V26.S4, V27.S4], 64(R3)
+	SUB $16, R2
+AxpyF32NEON_below4:
+AxpyF32NEON_pairs:
+	CMP $4, R2
+	BLT AxpyF32NEON_last
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V16.S4, V0.S4, V24.S4
+	VST1.P [V24.S4], 16(R3)
+	SUB $4, R2
+	B AxpyF32NEON_pairs
+AxpyF32NEON_last:
+	CBZ R2, AxpyF32NEON_done
+	FMOVS.P 4(R0), F16
+	FMOVS.P 4(R1), F24
+	FMADDS F0, F24, F16, F24
+	FMOVS.P F24, 4(R3)
+	SUB $1, R2
+	B AxpyF32NEON_last
+AxpyF32NEON_done:
+	RET
+
+// func ScalF32NEON(alpha float32, x []float32)
+TEXT ·ScalF32NEON(SB), NOSPLIT, $0-32
+	FMOVS alpha+0(FP), F0
+	MOVD x_base+8(FP), R0
+	MOVD x_len+16(FP), R2
+	MOVD R0, R3
+	VDUP V0.S[0], V0.S4
+	CMP $64, R2
+	BLT ScalF32NEON_rest
+ScalF32NEON_loop:
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VLD1.P 64(R0), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R0), [V28.S4, V29.S4, V30.S4, V31.S4]
+	WORD $0x6e20de10 // fmul v16.4s, v16.4s, v0.4s
+	WORD $0x6e20de31 // fmul v17.4s, v17.4s, v0.4s
+	WORD $0x6e20de52 // fmul v18.4s, v18.4s, v0.4s
+	WORD $0x6e20de73 // fmul v19.4s, v19.4s, v0.4s
+	WORD $0x6e20de94 // fmul v20.4s, v20.4s, v0.4s
+	WORD $0x6e20deb5 // fmul v21.4s, v21.4s, v0.4s
+	WORD $0x6e20ded6 // fmul v22.4s, v22.4s, v0.4s
+	WORD $0x6e20def7 // fmul v23.4s, v23.4s, v0.4s
+	WORD $0x6e20df18 // fmul v24.4s, v24.4s, v0.4s
+	WORD $0x6e20df39 // fmul v25.4s, v25.4s, v0.4s
+	WORD $0x6e20df5a // fmul v26.4s, v26.4s, v0.4s
+	WORD $0x6e20df7b // fmul v27.4s, v27.4s, v0.4s
+	WORD $0x6e20df9c // fmul v28.4s, v28.4s, v0.4s
+	WORD $0x6e20dfbd // fmul v29.4s, v29.4s, v0.4s
+	WORD $0x6e20dfde // fmul v30.4s, v30.4s, v0.4s
+	WORD $0x6e20dfff // fmul v31.4s, v31.4s, v0.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R3)
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R3)
+	VST1.P [V24.S4, V25.S4, V26.S4, V27.S4], 64(R3)
+	VST1.P [V28.S4, V29.S4, V30.S4, V31.S4], 64(R3)
+	SUB $64, R2
+	CMP $64, R2
+	BGE ScalF32NEON_loop
+ScalF32NEON_rest:
+	CMP $32, R2
+	BLT ScalF32NEON_below8
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	WORD $0x6e20de10 // fmul v16.4s, v16.4s, v0.4s
+	WORD $0x6e20de31 // fmul v17.4s, v17.4s, v0.4s
+	WORD $0x6e20de52 // fmul v18.4s, v18.4s, v0.4s
+	WORD $0x6e20de73 // fmul v19.4s, v19.4s, v0.4s
+	WORD $0x6e20de94 // fmul v20.4s, v20.4s, v0.4s
+	WORD $0x6e20deb5 // fmul v21.4s, v21.4s, v0.4s
+	WORD $0x6e20ded6 // fmul v22.4s, v22.4s, v0.4s
+	WORD $0x6e20def7 // fmul v23.4s, v23.4s, v0.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R3)
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R3)
+	SUB $32, R2
+ScalF32NEON_below8:
+	CMP $16, R2
+	BLT ScalF32NEON_below4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	WORD $0x6e20de10 // fmul v16.4s, v16.4s, v0.4s
+	WORD $0x6e20de31 // fmul v17.4s, v17.4s, v0.4s
+	WORD $0x6e20de52 // fmul v18.4s, v18.4s, v0.4s
+	WORD $0x6e20de73 // fmul v19.4s, v19.4s, v0.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R3)
+	SUB $16, R2
+ScalF32NEON_below4:
+ScalF32NEON_pairs:
+	CMP $4, R2
+	BLT ScalF32NEON_last
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e20de10 // fmul v16.4s, v16.4s, v0.4s
+	VST1.P [V16.S4], 16(R3)
+	SUB $4, R2
+	B ScalF32NEON_pairs
+ScalF32NEON_last:
+	CBZ R2, ScalF32NEON_done
+	FMOVS.P 4(R0), F16
+	FMULS F0, F16, F16
+	FMOVS.P F16, 4(R3)
+	SUB $1, R2
+	B ScalF32NEON_last
+ScalF32NEON_done:
+	RET
+
+// func AsumF32NEON(x []float32) float32
+TEXT ·AsumF32NEON(SB), NOSPLIT, $0-28
+	MOVD x_base+0(FP), R0
+	MOVD x_len+8(FP), R2
+	MOVD $0x7fffffff, R3
+	VDUP R3, V31.S4
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $64, R2
+	BLT AsumF32NEON_tail
+AsumF32NEON_loop:
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d400 // fadd v0.4s, v0.4s, v16.4s
+	VAND V31.B16, V17.B16, V17.B16
+	WORD $0x4e31d421 // fadd v1.4s, v1.4s, v17.4s
+	VAND V31.B16, V18.B16, V18.B16
+	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
+	VAND V31.B16, V19.B16, V19.B16
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	VAND V31.B16, V21.B16, V21.B16
+	WORD $0x4e35d4a5 // fadd v5.4s, v5.4s, v21.4s
+	VAND V31.B16, V22.B16, V22.B16
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	VAND V31.B16, V23.B16, V23.B16
+	WORD $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	VAND V31.B16, V17.B16, V17.B16
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	VAND V31.B16, V18.B16, V18.B16
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	VAND V31.B16, V19.B16, V19.B16
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	VAND V31.B16, V21.B16, V21.B16
+	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
+	VAND V31.B16, V22.B16, V22.B16
+	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
+	VAND V31.B16, V23.B16, V23.B16
+	WORD $0x4e37d5ef // fadd v15.4s, v15.4s, v23.4s
+	SUB $64, R2
+	CMP $64, R2
+	BGE AsumF32NEON_loop
+AsumF32NEON_tail:
+	AND $3, R2, R19
+	CBZ R19, AsumF32NEON_partdone
+	SUB R19, R2, R21
+	ADD R21<<2, R0, R20
+	CMP $1, R19
+	BEQ AsumF32NEON_part1
+	CMP $2, R19
+	BEQ AsumF32NEON_part2
+	FMOVD.P 8(R20), F20
+	VLD1 (R20), V20.S[2]
+	B AsumF32NEON_partdone
+AsumF32NEON_part2:
+	FMOVD (R20), F20
+	B AsumF32NEON_partdone
+AsumF32NEON_part1:
+	FMOVS (R20), F20
+AsumF32NEON_partdone:
+	CMP $16, R2
+	BLT AsumF32NEON_pairs0
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d400 // fadd v0.4s, v0.4s, v16.4s
+	VAND V31.B16, V17.B16, V17.B16
+	WORD $0x4e31d421 // fadd v1.4s, v1.4s, v17.4s
+	VAND V31.B16, V18.B16, V18.B16
+	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
+	VAND V31.B16, V19.B16, V19.B16
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
+	SUB $16, R2
+	CMP $16, R2
+	BLT AsumF32NEON_pairs4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	VAND V31.B16, V17.B16, V17.B16
+	WORD $0x4e31d4a5 // fadd v5.4s, v5.4s, v17.4s
+	VAND V31.B16, V18.B16, V18.B16
+	WORD $0x4e32d4c6 // fadd v6.4s, v6.4s, v18.4s
+	VAND V31.B16, V19.B16, V19.B16
+	WORD $0x4e33d4e7 // fadd v7.4s, v7.4s, v19.4s
+	SUB $16, R2
+	CMP $16, R2
+	BLT AsumF32NEON_pairs8
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	VAND V31.B16, V17.B16, V17.B16
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	VAND V31.B16, V18.B16, V18.B16
+	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
+	VAND V31.B16, V19.B16, V19.B16
+	WORD $0x4e33d56b // fadd v11.4s, v11.4s, v19.4s
+	SUB $16, R2
+AsumF32NEON_pairs12:
+	CMP $4, R2
+	BLT AsumF32NEON_single12
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AsumF32NEON_single13
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AsumF32NEON_single14
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
+	SUB $4, R2
+AsumF32NEON_single15:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single14:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single13:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single12:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_pairs8:
+	CMP $4, R2
+	BLT AsumF32NEON_single8
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AsumF32NEON_single9
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AsumF32NEON_single10
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d54a // fadd v10.4s, v10.4s, v16.4s
+	SUB $4, R2
+AsumF32NEON_single11:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d56b // fadd v11.4s, v11.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single10:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d54a // fadd v10.4s, v10.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single9:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single8:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_pairs4:
+	CMP $4, R2
+	BLT AsumF32NEON_single4
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AsumF32NEON_single5
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d4a5 // fadd v5.4s, v5.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AsumF32NEON_single6
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d4c6 // fadd v6.4s, v6.4s, v16.4s
+	SUB $4, R2
+AsumF32NEON_single7:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single6:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single5:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d4a5 // fadd v5.4s, v5.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single4:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_pairs0:
+	CMP $4, R2
+	BLT AsumF32NEON_single0
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d400 // fadd v0.4s, v0.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AsumF32NEON_single1
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d421 // fadd v1.4s, v1.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AsumF32NEON_single2
+	VLD1.P 16(R0), [V16.S4]
+	VAND V31.B16, V16.B16, V16.B16
+	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
+	SUB $4, R2
+AsumF32NEON_single3:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d463 // fadd v3.4s, v3.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single2:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d442 // fadd v2.4s, v2.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single1:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d421 // fadd v1.4s, v1.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_single0:
+	CBZ R2, AsumF32NEON_fold
+	VAND V31.B16, V20.B16, V20.B16
+	WORD $0x4e34d400 // fadd v0.4s, v0.4s, v20.4s
+	B AsumF32NEON_fold
+AsumF32NEON_fold:
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	VDUP V0.D[1], V1.D2 // V1 = lanes 2, 3, 2, 3 of V0
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	WORD $0x7e30d800 // faddp s0, v0.2s
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDS F1, F0, F0 // never −0
+	FMOVS F0, ret+24(FP)
+	RET
+
+// func AmaxF32NEON(x []float32) float32
+TEXT ·AmaxF32NEON(SB), NOSPLIT, $0-28
+	MOVD x_base+0(FP), R0
+	MOVD x_len+8(FP), R2
+	MOVD $0x7fffffff, R3
+	VDUP R3, V31.S4
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $64, R2
+	BLT AmaxF32NEON_tail
+AmaxF32NEON_loop:
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f400 // fmax v0.4s, v0.4s, v16.4s
+	WORD $0x4e31e639 // fcmeq v25.4s, v17.4s, v17.4s
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V17.B16, V17.B16
+	WORD $0x4e31f421 // fmax v1.4s, v1.4s, v17.4s
+	WORD $0x4e32e65a // fcmeq v26.4s, v18.4s, v18.4s
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V18.B16, V18.B16
+	WORD $0x4e32f442 // fmax v2.4s, v2.4s, v18.4s
+	WORD $0x4e33e67b // fcmeq v27.4s, v19.4s, v19.4s
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V19.B16, V19.B16
+	WORD $0x4e33f463 // fmax v3.4s, v3.4s, v19.4s
+	WORD $0x4e34e698 // fcmeq v24.4s, v20.4s, v20.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V20.B16, V20.B16
+	WORD $0x4e34f484 // fmax v4.4s, v4.4s, v20.4s
+	WORD $0x4e35e6b9 // fcmeq v25.4s, v21.4s, v21.4s
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V21.B16, V21.B16
+	WORD $0x4e35f4a5 // fmax v5.4s, v5.4s, v21.4s
+	WORD $0x4e36e6da // fcmeq v26.4s, v22.4s, v22.4s
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V22.B16, V22.B16
+	WORD $0x4e36f4c6 // fmax v6.4s, v6.4s, v22.4s
+	WORD $0x4e37e6fb // fcmeq v27.4s, v23.4s, v23.4s
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V23.B16, V23.B16
+	WORD $0x4e37f4e7 // fmax v7.4s, v7.4s, v23.4s
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f508 // fmax v8.4s, v8.4s, v16.4s
+	WORD $0x4e31e639 // fcmeq v25.4s, v17.4s, v17.4s
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V17.B16, V17.B16
+	WORD $0x4e31f529 // fmax v9.4s, v9.4s, v17.4s
+	WORD $0x4e32e65a // fcmeq v26.4s, v18.4s, v18.4s
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V18.B16, V18.B16
+	WORD $0x4e32f54a // fmax v10.4s, v10.4s, v18.4s
+	WORD $0x4e33e67b // fcmeq v27.4s, v19.4s, v19.4s
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V19.B16, V19.B16
+	WORD $0x4e33f56b // fmax v11.4s, v11.4s, v19.4s
+	WORD $0x4e34e698 // fcmeq v24.4s, v20.4s, v20.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V20.B16, V20.B16
+	WORD $0x4e34f58c // fmax v12.4s, v12.4s, v20.4s
+	WORD $0x4e35e6b9 // fcmeq v25.4s, v21.4s, v21.4s
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V21.B16, V21.B16
+	WORD $0x4e35f5ad // fmax v13.4s, v13.4s, v21.4s
+	WORD $0x4e36e6da // fcmeq v26.4s, v22.4s, v22.4s
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V22.B16, V22.B16
+	WORD $0x4e36f5ce // fmax v14.4s, v14.4s, v22.4s
+	WORD $0x4e37e6fb // fcmeq v27.4s, v23.4s, v23.4s
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V23.B16, V23.B16
+	WORD $0x4e37f5ef // fmax v15.4s, v15.4s, v23.4s
+	SUB $64, R2
+	CMP $64, R2
+	BGE AmaxF32NEON_loop
+AmaxF32NEON_tail:
+	AND $3, R2, R19
+	CBZ R19, AmaxF32NEON_partdone
+	SUB R19, R2, R21
+	ADD R21<<2, R0, R20
+	CMP $1, R19
+	BEQ AmaxF32NEON_part1
+	CMP $2, R19
+	BEQ AmaxF32NEON_part2
+	FMOVD.P 8(R20), F20
+	VLD1 (R20), V20.S[2]
+	B AmaxF32NEON_partdone
+AmaxF32NEON_part2:
+	FMOVD (R20), F20
+	B AmaxF32NEON_partdone
+AmaxF32NEON_part1:
+	FMOVS (R20), F20
+AmaxF32NEON_partdone:
+	CMP $16, R2
+	BLT AmaxF32NEON_pairs0
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f400 // fmax v0.4s, v0.4s, v16.4s
+	WORD $0x4e31e639 // fcmeq v25.4s, v17.4s, v17.4s
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V17.B16, V17.B16
+	WORD $0x4e31f421 // fmax v1.4s, v1.4s, v17.4s
+	WORD $0x4e32e65a // fcmeq v26.4s, v18.4s, v18.4s
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V18.B16, V18.B16
+	WORD $0x4e32f442 // fmax v2.4s, v2.4s, v18.4s
+	WORD $0x4e33e67b // fcmeq v27.4s, v19.4s, v19.4s
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V19.B16, V19.B16
+	WORD $0x4e33f463 // fmax v3.4s, v3.4s, v19.4s
+	SUB $16, R2
+	CMP $16, R2
+	BLT AmaxF32NEON_pairs4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f484 // fmax v4.4s, v4.4s, v16.4s
+	WORD $0x4e31e639 // fcmeq v25.4s, v17.4s, v17.4s
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V17.B16, V17.B16
+	WORD $0x4e31f4a5 // fmax v5.4s, v5.4s, v17.4s
+	WORD $0x4e32e65a // fcmeq v26.4s, v18.4s, v18.4s
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V18.B16, V18.B16
+	WORD $0x4e32f4c6 // fmax v6.4s, v6.4s, v18.4s
+	WORD $0x4e33e67b // fcmeq v27.4s, v19.4s, v19.4s
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V19.B16, V19.B16
+	WORD $0x4e33f4e7 // fmax v7.4s, v7.4s, v19.4s
+	SUB $16, R2
+	CMP $16, R2
+	BLT AmaxF32NEON_pairs8
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f508 // fmax v8.4s, v8.4s, v16.4s
+	WORD $0x4e31e639 // fcmeq v25.4s, v17.4s, v17.4s
+	VAND V31.B16, V25.B16, V25.B16
+	VAND V25.B16, V17.B16, V17.B16
+	WORD $0x4e31f529 // fmax v9.4s, v9.4s, v17.4s
+	WORD $0x4e32e65a // fcmeq v26.4s, v18.4s, v18.4s
+	VAND V31.B16, V26.B16, V26.B16
+	VAND V26.B16, V18.B16, V18.B16
+	WORD $0x4e32f54a // fmax v10.4s, v10.4s, v18.4s
+	WORD $0x4e33e67b // fcmeq v27.4s, v19.4s, v19.4s
+	VAND V31.B16, V27.B16, V27.B16
+	VAND V27.B16, V19.B16, V19.B16
+	WORD $0x4e33f56b // fmax v11.4s, v11.4s, v19.4s
+	SUB $16, R2
+AmaxF32NEON_pairs12:
+	CMP $4, R2
+	BLT AmaxF32NEON_single12
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f58c // fmax v12.4s, v12.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AmaxF32NEON_single13
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f5ad // fmax v13.4s, v13.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AmaxF32NEON_single14
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f5ce // fmax v14.4s, v14.4s, v16.4s
+	SUB $4, R2
+AmaxF32NEON_single15:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f5ef // fmax v15.4s, v15.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single14:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f5ce // fmax v14.4s, v14.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single13:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f5ad // fmax v13.4s, v13.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single12:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f58c // fmax v12.4s, v12.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_pairs8:
+	CMP $4, R2
+	BLT AmaxF32NEON_single8
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f508 // fmax v8.4s, v8.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AmaxF32NEON_single9
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f529 // fmax v9.4s, v9.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AmaxF32NEON_single10
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f54a // fmax v10.4s, v10.4s, v16.4s
+	SUB $4, R2
+AmaxF32NEON_single11:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f56b // fmax v11.4s, v11.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single10:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f54a // fmax v10.4s, v10.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single9:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f529 // fmax v9.4s, v9.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single8:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f508 // fmax v8.4s, v8.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_pairs4:
+	CMP $4, R2
+	BLT AmaxF32NEON_single4
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f484 // fmax v4.4s, v4.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AmaxF32NEON_single5
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f4a5 // fmax v5.4s, v5.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AmaxF32NEON_single6
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f4c6 // fmax v6.4s, v6.4s, v16.4s
+	SUB $4, R2
+AmaxF32NEON_single7:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f4e7 // fmax v7.4s, v7.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single6:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f4c6 // fmax v6.4s, v6.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single5:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f4a5 // fmax v5.4s, v5.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single4:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f484 // fmax v4.4s, v4.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_pairs0:
+	CMP $4, R2
+	BLT AmaxF32NEON_single0
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f400 // fmax v0.4s, v0.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AmaxF32NEON_single1
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f421 // fmax v1.4s, v1.4s, v16.4s
+	SUB $4, R2
+	CMP $4, R2
+	BLT AmaxF32NEON_single2
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x4e30e618 // fcmeq v24.4s, v16.4s, v16.4s
+	VAND V31.B16, V24.B16, V24.B16
+	VAND V24.B16, V16.B16, V16.B16
+	WORD $0x4e30f442 // fmax v2.4s, v2.4s, v16.4s
+	SUB $4, R2
+AmaxF32NEON_single3:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f463 // fmax v3.4s, v3.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single2:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f442 // fmax v2.4s, v2.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single1:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f421 // fmax v1.4s, v1.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_single0:
+	CBZ R2, AmaxF32NEON_fold
+	WORD $0x4e34e69c // fcmeq v28.4s, v20.4s, v20.4s
+	VAND V31.B16, V28.B16, V28.B16
+	VAND V28.B16, V20.B16, V20.B16
+	WORD $0x4e34f400 // fmax v0.4s, v0.4s, v20.4s
+	B AmaxF32NEON_fold
+AmaxF32NEON_fold:
+	WORD $0x4e28f400 // fmax v0.4s, v0.4s, v8.4s
+	WORD $0x4e29f421 // fmax v1.4s, v1.4s, v9.4s
+	WORD $0x4e2af442 // fmax v2.4s, v2.4s, v10.4s
+	WORD $0x4e2bf463 // fmax v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cf484 // fmax v4.4s, v4.4s, v12.4s
+	WORD $0x4e2df4a5 // fmax v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ef4c6 // fmax v6.4s, v6.4s, v14.4s
+	WORD $0x4e2ff4e7 // fmax v7.4s, v7.4s, v15.4s
+	WORD $0x4e24f400 // fmax v0.4s, v0.4s, v4.4s
+	WORD $0x4e25f421 // fmax v1.4s, v1.4s, v5.4s
+	WORD $0x4e26f442 // fmax v2.4s, v2.4s, v6.4s
+	WORD $0x4e27f463 // fmax v3.4s, v3.4s, v7.4s
+	WORD $0x4e22f400 // fmax v0.4s, v0.4s, v2.4s
+	WORD $0x4e23f421 // fmax v1.4s, v1.4s, v3.4s
+	WORD $0x4e21f400 // fmax v0.4s, v0.4s, v1.4s
+	VDUP V0.D[1], V1.D2 // V1 = lanes 2, 3, 2, 3 of V0
+	WORD $0x4e21f400 // fmax v0.4s, v0.4s, v1.4s
+	WORD $0x7e30f800 // fmaxp s0, v0.2s
+	FMOVS F0, ret+24(FP)
+	RET
+
+// func IndexAbsF32NEON(v float32, x []float32) int
+TEXT ·IndexAbsF32NEON(SB), NOSPLIT, $0-40
+	FMOVS v+0(FP), F0
+	MOVD x_base+8(FP), R0
+	MOVD x_len+16(FP), R2
+	MOVD $0, R3
+	FCMPS F0, F0
+	BVS IndexAbsF32NEON_none // v is NaN
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDS F1, F0, F0 // v + 0: −0 becomes +0
+	VDUP V0.S[0], V0.S4
+	MOVD $0x7fffffff, R4
+	VDUP R4, V1.S4
+IndexAbsF32NEON_loop:
+	CMP $32, R2
+	BLT IndexAbsF32NEON_scalar
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VAND V1.B16, V16.B16, V16.B16
+	VCMEQ V0.S4, V16.S4, V16.S4
+	VAND V1.B16, V17.B16, V17.B16
+	VCMEQ V0.S4, V17.S4, V17.S4
+	VAND V1.B16, V18.B16, V18.B16
+	VCMEQ V0.S4, V18.S4, V18.S4
+	VAND V1.B16, V19.B16, V19.B16
+	VCMEQ V0.S4, V19.S4, V19.S4
+	VAND V1.B16, V20.B16, V20.B16
+	VCMEQ V0.S4, V20.S4, V20.S4
+	VAND V1.B16, V21.B16, V21.B16
+	VCMEQ V0.S4, V21.S4, V21.S4
+	VAND V1.B16, V22.B16, V22.B16
+	VCMEQ V0.S4, V22.S4, V22.S4
+	VAND V1.B16, V23.B16, V23.B16
+	VCMEQ V0.S4, V23.S4, V23.S4
+	VORR V17.B16, V16.B16, V16.B16
+	VORR V19.B16, V18.B16, V18.B16
+	VORR V21.B16, V20.B16, V20.B16
+	VORR V23.B16, V22.B16, V22.B16
+	VORR V18.B16, V16.B16, V16.B16
+	VORR V22.B16, V20.B16, V20.B16
+	VORR V20.B16, V16.B16, V16.B16
+	VMOV V16.D[0], R5
+	VMOV V16.D[1], R6
+	ORR R5, R6
+	CBNZ R6, IndexAbsF32NEON_hit
+	ADD $32, R3
+	SUB $32, R2
+	B IndexAbsF32NEON_loop
+IndexAbsF32NEON_hit:
+	SUB $128, R0
+IndexAbsF32NEON_scalar:
+	CBZ R2, IndexAbsF32NEON_none
+	FMOVS.P 4(R0), F2
+	FABSS F2, F2
+	FCMPS F2, F0
+	BEQ IndexAbsF32NEON_found
+	ADD $1, R3
+	SUB $1, R2
+	B IndexAbsF32NEON_scalar
+IndexAbsF32NEON_found:
+	MOVD R3, ret+32(FP)
+	RET
+IndexAbsF32NEON_none:
+	MOVD $-1, R3
+	MOVD R3, ret+32(FP)
+	RET
+
+// func ScaledSumSqF32NEON(alpha float32, x []float32) float32
+TEXT ·ScaledSumSqF32NEON(SB), NOSPLIT, $0-36
+	MOVD x_base+8(FP), R0
+	MOVD x_len+16(FP), R2
+	FMOVS alpha+0(FP), F31
+	VDUP V31.S[0], V31.S4
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $64, R2
+	BLT ScaledSumSqF32NEON_tail
+ScaledSumSqF32NEON_loop:
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V0.S4
+	WORD $0x6e3fde31 // fmul v17.4s, v17.4s, v31.4s
+	VFMLA V17.S4, V17.S4, V1.S4
+	WORD $0x6e3fde52 // fmul v18.4s, v18.4s, v31.4s
+	VFMLA V18.S4, V18.S4, V2.S4
+	WORD $0x6e3fde73 // fmul v19.4s, v19.4s, v31.4s
+	VFMLA V19.S4, V19.S4, V3.S4
+	WORD $0x6e3fde94 // fmul v20.4s, v20.4s, v31.4s
+	VFMLA V20.S4, V20.S4, V4.S4
+	WORD $0x6e3fdeb5 // fmul v21.4s, v21.4s, v31.4s
+	VFMLA V21.S4, V21.S4, V5.S4
+	WORD $0x6e3fded6 // fmul v22.4s, v22.4s, v31.4s
+	VFMLA V22.S4, V22.S4, V6.S4
+	WORD $0x6e3fdef7 // fmul v23.4s, v23.4s, v31.4s
+	VFMLA V23.S4, V23.S4, V7.S4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V8.S4
+	WORD $0x6e3fde31 // fmul v17.4s, v17.4s, v31.4s
+	VFMLA V17.S4, V17.S4, V9.S4
+	WORD $0x6e3fde52 // fmul v18.4s, v18.4s, v31.4s
+	VFMLA V18.S4, V18.S4, V10.S4
+	WORD $0x6e3fde73 // fmul v19.4s, v19.4s, v31.4s
+	VFMLA V19.S4, V19.S4, V11.S4
+	WORD $0x6e3fde94 // fmul v20.4s, v20.4s, v31.4s
+	VFMLA V20.S4, V20.S4, V12.S4
+	WORD $0x6e3fdeb5 // fmul v21.4s, v21.4s, v31.4s
+	VFMLA V21.S4, V21.S4, V13.S4
+	WORD $0x6e3fded6 // fmul v22.4s, v22.4s, v31.4s
+	VFMLA V22.S4, V22.S4, V14.S4
+	WORD $0x6e3fdef7 // fmul v23.4s, v23.4s, v31.4s
+	VFMLA V23.S4, V23.S4, V15.S4
+	SUB $64, R2
+	CMP $64, R2
+	BGE ScaledSumSqF32NEON_loop
+ScaledSumSqF32NEON_tail:
+	AND $3, R2, R19
+	CBZ R19, ScaledSumSqF32NEON_partdone
+	SUB R19, R2, R21
+	ADD R21<<2, R0, R20
+	CMP $1, R19
+	BEQ ScaledSumSqF32NEON_part1
+	CMP $2, R19
+	BEQ ScaledSumSqF32NEON_part2
+	FMOVD.P 8(R20), F20
+	VLD1 (R20), V20.S[2]
+	FMOVD F31, F22
+	VMOV V31.S[2], V22.S[2]
+	B ScaledSumSqF32NEON_partdone
+ScaledSumSqF32NEON_part2:
+	FMOVD (R20), F20
+	FMOVD F31, F22
+	B ScaledSumSqF32NEON_partdone
+ScaledSumSqF32NEON_part1:
+	FMOVS (R20), F20
+	FMOVS F31, F22
+ScaledSumSqF32NEON_partdone:
+	CMP $16, R2
+	BLT ScaledSumSqF32NEON_pairs0
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V0.S4
+	WORD $0x6e3fde31 // fmul v17.4s, v17.4s, v31.4s
+	VFMLA V17.S4, V17.S4, V1.S4
+	WORD $0x6e3fde52 // fmul v18.4s, v18.4s, v31.4s
+	VFMLA V18.S4, V18.S4, V2.S4
+	WORD $0x6e3fde73 // fmul v19.4s, v19.4s, v31.4s
+	VFMLA V19.S4, V19.S4, V3.S4
+	SUB $16, R2
+	CMP $16, R2
+	BLT ScaledSumSqF32NEON_pairs4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V4.S4
+	WORD $0x6e3fde31 // fmul v17.4s, v17.4s, v31.4s
+	VFMLA V17.S4, V17.S4, V5.S4
+	WORD $0x6e3fde52 // fmul v18.4s, v18.4s, v31.4s
+	VFMLA V18.S4, V18.S4, V6.S4
+	WORD $0x6e3fde73 // fmul v19.4s, v19.4s, v31.4s
+	VFMLA V19.S4, V19.S4, V7.S4
+	SUB $16, R2
+	CMP $16, R2
+	BLT ScaledSumSqF32NEON_pairs8
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V8.S4
+	WORD $0x6e3fde31 // fmul v17.4s, v17.4s, v31.4s
+	VFMLA V17.S4, V17.S4, V9.S4
+	WORD $0x6e3fde52 // fmul v18.4s, v18.4s, v31.4s
+	VFMLA V18.S4, V18.S4, V10.S4
+	WORD $0x6e3fde73 // fmul v19.4s, v19.4s, v31.4s
+	VFMLA V19.S4, V19.S4, V11.S4
+	SUB $16, R2
+ScaledSumSqF32NEON_pairs12:
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single12
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V12.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single13
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V13.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single14
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V14.S4
+	SUB $4, R2
+ScaledSumSqF32NEON_single15:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V15.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single14:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V14.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single13:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V13.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single12:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V12.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_pairs8:
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single8
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V8.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single9
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V9.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single10
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V10.S4
+	SUB $4, R2
+ScaledSumSqF32NEON_single11:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V11.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single10:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V10.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single9:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V9.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single8:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V8.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_pairs4:
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single4
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V4.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single5
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V5.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single6
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V6.S4
+	SUB $4, R2
+ScaledSumSqF32NEON_single7:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V7.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single6:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V6.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single5:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V5.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single4:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V4.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_pairs0:
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single0
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V0.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single1
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V1.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT ScaledSumSqF32NEON_single2
+	VLD1.P 16(R0), [V16.S4]
+	WORD $0x6e3fde10 // fmul v16.4s, v16.4s, v31.4s
+	VFMLA V16.S4, V16.S4, V2.S4
+	SUB $4, R2
+ScaledSumSqF32NEON_single3:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V3.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single2:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V2.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single1:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V1.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_single0:
+	CBZ R2, ScaledSumSqF32NEON_fold
+	WORD $0x6e36de94 // fmul v20.4s, v20.4s, v22.4s
+	VFMLA V20.S4, V20.S4, V0.S4
+	B ScaledSumSqF32NEON_fold
+ScaledSumSqF32NEON_fold:
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	VDUP V0.D[1], V1.D2 // V1 = lanes 2, 3, 2, 3 of V0
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	WORD $0x7e30d800 // faddp s0, v0.2s
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDS F1, F0, F0 // never −0
+	FMOVS F0, ret+32(FP)
+	RET
+
+// func GemvNF32NEON(m, n int, a []float32, lda int, x, y []float32)
+TEXT ·GemvNF32NEON(SB), NOSPLIT, $0-96
+	MOVD m+0(FP), R6
+	MOVD n+8(FP), R8
+	MOVD a_base+16(FP), R4
+	MOVD lda+40(FP), R5
+	LSL $2, R5
+	MOVD x_base+48(FP), R9
+	MOVD y_base+72(FP), R7
+	CBZ R6, GemvNF32NEON_done
+GemvNF32NEON_row:
+	MOVD R4, R0
+	MOVD R9, R1
+	MOVD R8, R2
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	CMP $64, R2
+	BLT GemvNF32NEON_tail
+GemvNF32NEON_loop:
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R1), [V28.S4, V29.S4, V30.S4, V31.S4]
+	VFMLA V24.S4, V16.S4, V0.S4
+	VFMLA V25.S4, V17.S4, V1.S4
+	VFMLA V26.S4, V18.S4, V2.S4
+	VFMLA V27.S4, V19.S4, V3.S4
+	VFMLA V28.S4, V20.S4, V4.S4
+	VFMLA V29.S4, V21.S4, V5.S4
+	VFMLA V30.S4, V22.S4, V6.S4
+	VFMLA V31.S4, V23.S4, V7.S4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R1), [V28.S4, V29.S4, V30.S4, V31.S4]
+	VFMLA V24.S4, V16.S4, V8.S4
+	VFMLA V25.S4, V17.S4, V9.S4
+	VFMLA V26.S4, V18.S4, V10.S4
+	VFMLA V27.S4, V19.S4, V11.S4
+	VFMLA V28.S4, V20.S4, V12.S4
+	VFMLA V29.S4, V21.S4, V13.S4
+	VFMLA V30.S4, V22.S4, V14.S4
+	VFMLA V31.S4, V23.S4, V15.S4
+	SUB $64, R2
+	CMP $64, R2
+	BGE GemvNF32NEON_loop
+GemvNF32NEON_tail:
+	AND $3, R2, R19
+	CBZ R19, GemvNF32NEON_partdone
+	SUB R19, R2, R21
+	ADD R21<<2, R0, R20
+	ADD R21<<2, R1, R21
+	CMP $1, R19
+	BEQ GemvNF32NEON_part1
+	CMP $2, R19
+	BEQ GemvNF32NEON_part2
+	FMOVD.P 8(R20), F20
+	VLD1 (R20), V20.S[2]
+	FMOVD.P 8(R21), F28
+	VLD1 (R21), V28.S[2]
+	B GemvNF32NEON_partdone
+GemvNF32NEON_part2:
+	FMOVD (R20), F20
+	FMOVD (R21), F28
+	B GemvNF32NEON_partdone
+GemvNF32NEON_part1:
+	FMOVS (R20), F20
+	FMOVS (R21), F28
+GemvNF32NEON_partdone:
+	CMP $16, R2
+	BLT GemvNF32NEON_pairs0
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VFMLA V24.S4, V16.S4, V0.S4
+	VFMLA V25.S4, V17.S4, V1.S4
+	VFMLA V26.S4, V18.S4, V2.S4
+	VFMLA V27.S4, V19.S4, V3.S4
+	SUB $16, R2
+	CMP $16, R2
+	BLT GemvNF32NEON_pairs4
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VFMLA V24.S4, V16.S4, V4.S4
+	VFMLA V25.S4, V17.S4, V5.S4
+	VFMLA V26.S4, V18.S4, V6.S4
+	VFMLA V27.S4, V19.S4, V7.S4
+	SUB $16, R2
+	CMP $16, R2
+	BLT GemvNF32NEON_pairs8
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R1), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VFMLA V24.S4, V16.S4, V8.S4
+	VFMLA V25.S4, V17.S4, V9.S4
+	VFMLA V26.S4, V18.S4, V10.S4
+	VFMLA V27.S4, V19.S4, V11.S4
+	SUB $16, R2
+GemvNF32NEON_pairs12:
+	CMP $4, R2
+	BLT GemvNF32NEON_single12
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V12.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT GemvNF32NEON_single13
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V13.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT GemvNF32NEON_single14
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V14.S4
+	SUB $4, R2
+GemvNF32NEON_single15:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V15.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single14:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V14.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single13:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V13.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single12:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V12.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_pairs8:
+	CMP $4, R2
+	BLT GemvNF32NEON_single8
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V8.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT GemvNF32NEON_single9
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V9.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT GemvNF32NEON_single10
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V10.S4
+	SUB $4, R2
+GemvNF32NEON_single11:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V11.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single10:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V10.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single9:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V9.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single8:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V8.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_pairs4:
+	CMP $4, R2
+	BLT GemvNF32NEON_single4
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V4.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT GemvNF32NEON_single5
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V5.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT GemvNF32NEON_single6
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V6.S4
+	SUB $4, R2
+GemvNF32NEON_single7:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V7.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single6:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V6.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single5:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V5.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single4:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V4.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_pairs0:
+	CMP $4, R2
+	BLT GemvNF32NEON_single0
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V0.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT GemvNF32NEON_single1
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V1.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT GemvNF32NEON_single2
+	VLD1.P 16(R0), [V16.S4]
+	VLD1.P 16(R1), [V24.S4]
+	VFMLA V24.S4, V16.S4, V2.S4
+	SUB $4, R2
+GemvNF32NEON_single3:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V3.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single2:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V2.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single1:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V1.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_single0:
+	CBZ R2, GemvNF32NEON_fold
+	VFMLA V28.S4, V20.S4, V0.S4
+	B GemvNF32NEON_fold
+GemvNF32NEON_fold:
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	VDUP V0.D[1], V1.D2 // V1 = lanes 2, 3, 2, 3 of V0
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	WORD $0x7e30d800 // faddp s0, v0.2s
+	VEOR V1.B16, V1.B16, V1.B16
+	FADDS F1, F0, F0 // never −0
+	FMOVS.P F0, 4(R7)
+	ADD R5, R4
+	SUB $1, R6
+	CBNZ R6, GemvNF32NEON_row
+GemvNF32NEON_done:
+	RET
+
+// func GemvTF32NEON(m, n int, a []float32, lda int, x, y []float32)
+TEXT ·GemvTF32NEON(SB), NOSPLIT, $0-96
+	MOVD m+0(FP), R6
+	MOVD n+8(FP), R2
+	MOVD a_base+16(FP), R0
+	MOVD lda+40(FP), R5
+	LSL $2, R5
+	MOVD x_base+48(FP), R1
+	MOVD y_base+72(FP), R3
+GemvTF32NEON_cols48:
+	CMP $48, R2
+	BLT GemvTF32NEON_cols48end
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	MOVD R0, R9
+	MOVD R1, R10
+	MOVD R6, R11
+	CBZ R11, GemvTF32NEON_cols48store
+GemvTF32NEON_cols48rows:
+	VLD1R.P 4(R10), [V24.S4]
+	MOVD R9, R12
+	VLD1.P 64(R12), [V12.S4, V13.S4, V14.S4, V15.S4]
+	VLD1.P 64(R12), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R12), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VFMLA V12.S4, V24.S4, V0.S4
+	VFMLA V13.S4, V24.S4, V1.S4
+	VFMLA V14.S4, V24.S4, V2.S4
+	VFMLA V15.S4, V24.S4, V3.S4
+	VFMLA V16.S4, V24.S4, V4.S4
+	VFMLA V17.S4, V24.S4, V5.S4
+	VFMLA V18.S4, V24.S4, V6.S4
+	VFMLA V19.S4, V24.S4, V7.S4
+	VFMLA V20.S4, V24.S4, V8.S4
+	VFMLA V21.S4, V24.S4, V9.S4
+	VFMLA V22.S4, V24.S4, V10.S4
+	VFMLA V23.S4, V24.S4, V11.S4
+	ADD R5, R9
+	SUB $1, R11
+	CBNZ R11, GemvTF32NEON_cols48rows
+GemvTF32NEON_cols48store:
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R3)
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R3)
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(R3)
+	ADD $192, R0
+	SUB $48, R2
+	B GemvTF32NEON_cols48
+GemvTF32NEON_cols48end:
+GemvTF32NEON_cols16:
+	CMP $16, R2
+	BLT GemvTF32NEON_cols16end
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	MOVD R0, R9
+	MOVD R1, R10
+	MOVD R6, R11
+	CBZ R11, GemvTF32NEON_cols16store
+GemvTF32NEON_cols16rows:
+	VLD1R.P 4(R10), [V24.S4]
+	MOVD R9, R12
+	VLD1.P 64(R12), [V12.S4, V13.S4, V14.S4, V15.S4]
+	VFMLA V12.S4, V24.S4, V0.S4
+	VFMLA V13.S4, V24.S4, V1.S4
+	VFMLA V14.S4, V24.S4, V2.S4
+	VFMLA V15.S4, V24.S4, V3.S4
+	ADD R5, R9
+	SUB $1, R11
+	CBNZ R11, GemvTF32NEON_cols16rows
+GemvTF32NEON_cols16store:
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R3)
+	ADD $64, R0
+	SUB $16, R2
+	B GemvTF32NEON_cols16
+GemvTF32NEON_cols16end:
+GemvTF32NEON_cols4:
+	CMP $4, R2
+	BLT GemvTF32NEON_cols4end
+	VEOR V0.B16, V0.B16, V0.B16
+	MOVD R0, R9
+	MOVD R1, R10
+	MOVD R6, R11
+	CBZ R11, GemvTF32NEON_cols4store
+GemvTF32NEON_cols4rows:
+	VLD1R.P 4(R10), [V24.S4]
+	MOVD R9, R12
+	VLD1.P 16(R12), [V12.S4]
+	VFMLA V12.S4, V24.S4, V0.S4
+	ADD R5, R9
+	SUB $1, R11
+	CBNZ R11, GemvTF32NEON_cols4rows
+GemvTF32NEON_cols4store:
+	VST1.P [V0.S4], 16(R3)
+	ADD $16, R0
+	SUB $4, R2
+	B GemvTF32NEON_cols4
+GemvTF32NEON_cols4end:
+GemvTF32NEON_lastcol:
+	CBZ R2, GemvTF32NEON_done
+	VEOR V0.B16, V0.B16, V0.B16
+	MOVD R0, R9
+	MOVD R1, R10
+	MOVD R6, R11
+	CBZ R11, GemvTF32NEON_laststore
+GemvTF32NEON_lastrows:
+	FMOVS.P 4(R10), F24
+	FMOVS (R9), F12
+	FMADDS F12, F0, F24, F0
+	ADD R5, R9
+	SUB $1, R11
+	CBNZ R11, GemvTF32NEON_lastrows
+GemvTF32NEON_laststore:
+	FMOVS.P F0, 4(R3)
+	ADD $4, R0
+	SUB $1, R2
+	B GemvTF32NEON_lastcol
+GemvTF32NEON_done:
+	RET

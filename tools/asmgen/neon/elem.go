@@ -31,9 +31,10 @@ var float64Elem = elem{
 	fabs: "FABSD", fcmp: "FCMPD",
 }
 
-// float32Elem is the float32 description. Its encodings are in the table
-// and tested; the kernels' tails and fold assume two elements per register
-// today, and mustPairs says so if it is used before they are extended.
+// float32Elem is the float32 description, for the kernels of
+// spec.For(spec.Float32). The kernels without a float32 twin (LossGrad,
+// Gram, ShiftScale, GramDiag) still assume two elements per register in
+// their tails, and mustPairs says so if one is used for float32.
 var float32Elem = elem{
 	Elem: spec.Float32,
 	arr:  "S4", lane: "S", gnuArr: "4s",
@@ -42,7 +43,8 @@ var float32Elem = elem{
 }
 
 // mustPairs stops the generator for an element type whose registers do
-// not hold exactly two elements, which the tails and fold rely on.
+// not hold exactly two elements, which the tails of the kernels without a
+// float32 twin rely on.
 func (e elem) mustPairs(kernel string) {
 	if e.perReg() != 2 {
 		panic("neon: " + kernel + " is written for two elements per register, not " + e.GoType)

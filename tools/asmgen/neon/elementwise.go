@@ -3,13 +3,12 @@ package main
 import "fmt"
 
 // Element-wise kernels have no order to keep: each element is one
-// rounding, so the vector body, the pair loop and the scalar last element
-// compute the same values.
+// rounding, so the vector body, the single-register loop and the scalar
+// last elements compute the same values.
 
 // axpy emits y[i] = fma(alpha, x[i], y[i]). alpha is broadcast to V0;
-// sixteen elements of x (V16–V23) and y (V24–V31) go per iteration.
+// eight registers of x (V16–V23) and y (V24–V31) go per iteration.
 func axpy(a *asm, f frame) {
-	a.e.mustPairs("Axpy")
 	per := a.e.perReg()
 	a.op("%s %s, F0", a.e.fmov, f.arg("alpha"))
 	a.op("MOVD %s, R0", f.arg("x_base"))
@@ -36,9 +35,9 @@ func axpy(a *asm, f frame) {
 	a.op("RET")
 }
 
-// scal emits x[i] *= alpha, sixteen registers (32 float64) per iteration.
+// scal emits x[i] *= alpha, sixteen registers (32 float64 or 64 float32)
+// per iteration.
 func scal(a *asm, f frame) {
-	a.e.mustPairs("Scal")
 	per := a.e.perReg()
 	a.op("%s %s, F0", a.e.fmov, f.arg("alpha"))
 	a.op("MOVD %s, R0", f.arg("x_base"))
@@ -63,8 +62,8 @@ func scal(a *asm, f frame) {
 
 // elementLoops emits: while n ≥ mainRegs registers of elements, step(mainRegs);
 // then one step each of mainRegs/2, mainRegs/4, … down to four registers
-// where that many remain; then single registers; then one scalar element
-// if n is odd.
+// where that many remain; then single registers; then the last n mod per
+// elements one scalar at a time (one at most for float64).
 func elementLoops(a *asm, n string, per, mainRegs int, step func(regs int), scalar func()) {
 	a.op("CMP $%d, %s", mainRegs*per, n)
 	a.op("BLT %s", a.lbl("rest"))
@@ -93,5 +92,9 @@ func elementLoops(a *asm, n string, per, mainRegs int, step func(regs int), scal
 	a.label("last")
 	a.op("CBZ %s, %s", n, a.lbl("done"))
 	scalar()
+	if per > 2 {
+		a.op("SUB $1, %s", n)
+		a.op("B %s", a.lbl("last"))
+	}
 	a.label("done")
 }

@@ -57,8 +57,13 @@ func (a *asm) list(r vreg, count int) string {
 }
 
 // word emits an instruction the assembler lacks, from the encoding table.
-func (a *asm) word(mnemonic string, d, n, m vreg) {
-	e := lookup(mnemonic, a.e.gnuArr)
+func (a *asm) word(mnemonic string, d, n, m vreg) { a.wordArr(mnemonic, a.e.gnuArr, d, n, m) }
+
+// wordArr is word with the binutils arrangement arr in place of the
+// element type's full register, such as "2s" for a pairwise add of the two
+// lowest float32 lanes.
+func (a *asm) wordArr(mnemonic, arr string, d, n, m vreg) {
+	e := lookup(mnemonic, arr)
 	a.op("WORD $%#08x // %s", e.encode(int(d), int(n), int(m)), e.text(int(d), int(n), int(m)))
 }
 
@@ -121,4 +126,41 @@ func (a *asm) broadcast(dst, src vreg) {
 // broadcastLoad reads one element into every lane of r, advancing ptr.
 func (a *asm) broadcastLoad(ptr string, r vreg) {
 	a.op("VLD1R.P %d(%s), [%s]", a.e.Size, ptr, a.v(r))
+}
+
+// loadPartial reads count elements, fewer than a register holds, from ptr
+// into the lowest lanes of r and clears the lanes above: a scalar load of
+// 4 or 8 bytes writes zeros above it, and a third float32 goes into lane 2
+// with a single-lane load. It reads nothing past the count-th element,
+// and may advance ptr.
+func (a *asm) loadPartial(ptr string, r vreg, count int) {
+	switch count * a.e.Size {
+	case 4:
+		a.op("FMOVS (%s), F%d", ptr, r)
+	case 8:
+		a.op("FMOVD (%s), F%d", ptr, r)
+	case 12:
+		a.op("FMOVD.P 8(%s), F%d", ptr, r)
+		a.op("VLD1 (%s), V%d.S[2]", ptr, r)
+	default:
+		panic(fmt.Sprintf("neon: no partial load of %d %s", count, a.e.GoType))
+	}
+}
+
+// restrict copies the lowest count lanes of src to dst and clears the
+// lanes above, as loadPartial leaves a register: a scalar register move
+// of 4 or 8 bytes writes zeros above it, and lane 2 of float32 is copied
+// on its own.
+func (a *asm) restrict(dst, src vreg, count int) {
+	switch count * a.e.Size {
+	case 4:
+		a.op("FMOVS F%d, F%d", src, dst)
+	case 8:
+		a.op("FMOVD F%d, F%d", src, dst)
+	case 12:
+		a.op("FMOVD F%d, F%d", src, dst)
+		a.op("VMOV V%d.S[2], V%d.S[2]", src, dst)
+	default:
+		panic(fmt.Sprintf("neon: no restriction to %d %s", count, a.e.GoType))
+	}
 }

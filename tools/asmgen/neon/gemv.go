@@ -29,8 +29,8 @@ func gemvN(a *asm, f frame) {
 }
 
 // gemvTBlocks are the column blocks of gemvT, in registers: 12 registers
-// (24 float64 columns) while that many columns remain, then 4, then 1,
-// then a scalar column. Twelve independent accumulator chains cover the
+// (24 float64 or 48 float32 columns) while that many columns remain, then
+// 4, then 1, then scalar columns (one at most for float64). Twelve independent accumulator chains cover the
 // latency of two FMA pipes; the block's row of a (12 registers) and the
 // broadcast x[i] fit beside them.
 var gemvTBlocks = []int{12, 4, 1}
@@ -39,7 +39,6 @@ var gemvTBlocks = []int{12, 4, 1}
 // +0. Each column block keeps its y[j] in V0–V11 across all m rows, so
 // every column takes its rows in order and y is written once.
 func gemvT(a *asm, f frame) {
-	a.e.mustPairs("GemvT")
 	per := a.e.perReg()
 	a.op("MOVD %s, R6", f.arg("m"))
 	a.op("MOVD %s, R2", f.arg("n"))
@@ -81,6 +80,11 @@ func gemvT(a *asm, f frame) {
 		a.label(name + "end")
 	}
 
+	if per > 2 {
+		gemvTScalarColumns(a)
+		return
+	}
+
 	// At most one column is left: a scalar chain.
 	a.op("CBZ R2, %s", a.lbl("done"))
 	a.zero(0)
@@ -96,6 +100,35 @@ func gemvT(a *asm, f frame) {
 	a.op("CBNZ R11, %s", a.lbl("lastrows"))
 	a.label("laststore")
 	a.op("%s F0, (R3)", a.e.fmov)
+	a.label("done")
+	a.op("RET")
+}
+
+// gemvTScalarColumns emits the end of gemvT when fewer than a register of
+// columns (R2 of them, at R0 and R3) may be left and there may be more
+// than one: a scalar chain over the m rows for each column in turn.
+func gemvTScalarColumns(a *asm) {
+	const xb, rowTemp = vreg(24), vreg(12)
+	a.label("lastcol")
+	a.op("CBZ R2, %s", a.lbl("done"))
+	a.zero(0)
+	a.op("MOVD R0, R9")  // a[i, j]
+	a.op("MOVD R1, R10") // x[i]
+	a.op("MOVD R6, R11") // rows left
+	a.op("CBZ R11, %s", a.lbl("laststore"))
+	a.label("lastrows")
+	a.loadScalar("R10", xb)
+	a.op("%s (R9), F%d", a.e.fmov, rowTemp)
+	// F0 = F24·F12 + F0: FMADDS Fm, Fa, Fn, Fd computes Fn·Fm + Fa.
+	a.op("%s F%d, F0, F%d, F0", a.e.fmadd, rowTemp, xb)
+	a.op("ADD R5, R9")
+	a.op("SUB $1, R11")
+	a.op("CBNZ R11, %s", a.lbl("lastrows"))
+	a.label("laststore")
+	a.storeScalar("R3", 0)
+	a.op("ADD $%d, R0", a.e.Size)
+	a.op("SUB $1, R2")
+	a.op("B %s", a.lbl("lastcol"))
 	a.label("done")
 	a.op("RET")
 }

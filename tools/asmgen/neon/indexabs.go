@@ -6,14 +6,13 @@ package main
 // −0 into +0 and changes nothing else, and then |x[i]| == v exactly when
 // the bits of |x[i]| (x[i] with the sign bit cleared) equal the bits of
 // v: a NaN |x[i]| has bits no number has, and |x[i]| is never −0. So the
-// vector loop compares bits with the integer VCMEQ, sixteen elements at a
-// time, and stops at the first block with a match. The scalar loop then
-// searches that block from its start with the floating-point compare,
-// which agrees with the bit compare and so finds the match in the block;
-// it also takes the last n mod 16 elements, one at a time, so nothing past
-// the slice is read.
+// vector loop compares bits with the integer VCMEQ, eight registers (16
+// float64 or 32 float32) at a time, and stops at the first block with a
+// match. The scalar loop then searches that block from its start with the
+// floating-point compare, which agrees with the bit compare and so finds
+// the match in the block; it also takes the last elements after the
+// whole blocks, one at a time, so nothing past the slice is read.
 func indexAbs(a *asm, f frame) {
-	a.e.mustPairs("IndexAbs")
 	per := a.e.perReg()
 	const regs = 8 // registers per block
 	block := regs * per

@@ -3,13 +3,16 @@
 // declarations, from the kernel descriptions in internal/spec that also
 // drive the amd64 generators.
 //
-// avo has no arm64 backend, so this is a small text emitter. Every
+// avo has no arm64 backend, so this is a small text emitter. It writes
+// every kernel of spec.For for float64, then, if the instruction set's
+// spec.ISA.Float32 is set, the float32 twins (DotF32NEON, …). Every
 // reduction reproduces the canonical order of package
 // github.com/lanes-go/lanes/kernels/generic bit for bit: the L = 256/S
 // lanes live in sixteen 128-bit accumulators V0–V15 (register k holds
 // lanes kV … kV+V−1, V = 16/S elements per register), the partial last
 // block feeds lanes 0 … r−1, and the fold adds whole registers V_k + V_k+w
-// for w = 8, 4, 2, 1 before a pairwise add of the last two lanes and the
+// for w = 8, 4, 2, 1, then halves V0 down to one lane (lanes 0+1 for
+// float64; lanes 0+2 and 1+3, then their sum, for float32) and adds the
 // final + 0.
 //
 // Go 1.26's assembler has no vector FADD, FSUB, FMUL, FMAX or FCMEQ and no
@@ -88,6 +91,16 @@ func main() {
 	}
 }
 
+// elems lists the element types this program generates, in the order of
+// the output: float64, then float32 once the instruction set has its
+// float32 twins (spec.ISA.Float32).
+func elems() []elem {
+	if isa.Float32 {
+		return []elem{float64Elem, float32Elem}
+	}
+	return []elem{float64Elem}
+}
+
 // generate returns the assembly text of every kernel and its Go declarations
 // in package pkg, once every kernel has passed check.
 func generate(pkg string) (text, decls []byte, err error) {
@@ -95,26 +108,27 @@ func generate(pkg string) (text, decls []byte, err error) {
 	var s, g bytes.Buffer
 	s.WriteString(header + "#include \"textflag.h\"\n")
 	g.WriteString(header + "package " + pkg + "\n")
-	e := float64Elem
-	for _, k := range spec.Kernels {
-		emit, ok := emitters[k.Name]
-		if !ok {
-			return nil, nil, fmt.Errorf("no emitter for kernel %s", k.Name)
+	for _, e := range elems() {
+		for _, k := range spec.For(e.Elem) {
+			emit, ok := emitters[k.Name]
+			if !ok {
+				return nil, nil, fmt.Errorf("no emitter for kernel %s", k.Name)
+			}
+			sym := k.Symbol(e.Elem, isa.Name)
+			f := layout(k, e)
+			a := &asm{e: e, prefix: sym + "_"}
+			emit(a, f)
+			if err := check(sym, a.b.String()); err != nil {
+				return nil, nil, err
+			}
+			decl := strings.Replace(k.Signature(e.Elem), "func", "func "+sym, 1)
+			fmt.Fprintf(&s, "\n// %s\nTEXT ·%s(SB), NOSPLIT, $%d-%d\n%s", decl, sym, a.locals, f.size, a.b.String())
+			g.WriteString("\n")
+			for _, l := range k.Doc(e.Elem, isa.Name) {
+				g.WriteString(strings.TrimRight("// "+l, " ") + "\n")
+			}
+			fmt.Fprintf(&g, "//\n//go:noescape\n%s\n", decl)
 		}
-		sym := k.Symbol(e.Elem, isa.Name)
-		f := layout(k, e)
-		a := &asm{e: e, prefix: sym + "_"}
-		emit(a, f)
-		if err := check(sym, a.b.String()); err != nil {
-			return nil, nil, err
-		}
-		decl := strings.Replace(k.Signature(e.Elem), "func", "func "+sym, 1)
-		fmt.Fprintf(&s, "\n// %s\nTEXT ·%s(SB), NOSPLIT, $%d-%d\n%s", decl, sym, a.locals, f.size, a.b.String())
-		g.WriteString("\n")
-		for _, l := range k.Doc(e.Elem, isa.Name) {
-			g.WriteString(strings.TrimRight("// "+l, " ") + "\n")
-		}
-		fmt.Fprintf(&g, "//\n//go:noescape\n%s\n", decl)
 	}
 	src, err := format.Source(g.Bytes())
 	if err != nil {

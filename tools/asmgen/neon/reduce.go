@@ -2,19 +2,35 @@ package main
 
 import "fmt"
 
-// Register plan of every reduction. The L = 32 float64 lanes live in the
-// sixteen accumulators V0–V15, register k holding lanes 2k and 2k+1, so
-// that the specification's fold is whole-register adds. Inputs are loaded
-// into V16–V23 (x) and V24–V31 (y), sixteen registers at a time.
+// Register plan of every reduction. The L lanes (32 float64 or 64
+// float32) live in the sixteen accumulators V0–V15, register k holding
+// lanes kV … kV+V−1 (V = 2 or 4 elements per register), so that the
+// specification's fold is whole-register adds down to one register.
+// Inputs are loaded into V16–V23 (x) and V24–V31 (y), sixteen registers at
+// a time.
 //
 // A one-input reduction with a setup (a constant such as the abs mask or
 // alpha) keeps that constant in V31 and loads x eight registers at a time
 // into V16–V23; its update gets one of V24–V27 as scratch in place of y.
+//
+// With more than two elements per register the last, partial register of
+// the tail (1 … V−1 elements) is loaded once, before the tail's whole
+// registers, into partX (and partY), lanes above it +0; a setup's
+// constant restricted to those lanes, where the partial update needs it,
+// goes to partConst. The general registers partCount, partXPtr and
+// partYPtr serve that load; no caller of reduce uses them.
 const (
 	accs     = 16 // accumulator registers
 	xTemp    = vreg(16)
 	yTemp    = vreg(24)
 	constReg = vreg(31) // the constant of a one-input reduction with a setup
+
+	partX     = vreg(20)
+	partConst = vreg(22)
+	partY     = vreg(28)
+	partCount = "R19"
+	partXPtr  = "R20"
+	partYPtr  = "R21"
 )
 
 // reduction describes the lane update of a reduction kernel.
@@ -29,8 +45,16 @@ type reduction struct {
 	update func(a *asm, acc, x, y vreg)
 	// single, if set, replaces update for the last element of an odd
 	// length, which sits in lane 0 of x above a +0 that must not turn into
-	// anything but ±0 in the accumulator.
+	// anything but ±0 in the accumulator. It serves two elements per
+	// register; with more, partial does.
 	single func(a *asm, acc, x, y vreg)
+	// partial, if set, replaces update for the last, partial register of
+	// 1 … V−1 elements when a register holds V > 2 of them: x (and y) hold
+	// the elements in their lowest lanes and +0 above, and partConst
+	// holds the setup's constant in the same lanes and +0 above, if
+	// partialConst is set.
+	partial      func(a *asm, acc, x, y vreg)
+	partialConst bool
 	// combine is the operation of the fold: "fadd" for the canonical tree
 	// (then the final + 0), or "fmax" for a maximum, which needs no order.
 	combine string
@@ -72,7 +96,9 @@ var (
 	// acc), with alpha broadcast in constReg. For the odd last element the
 	// product is the scalar FMUL, which writes +0 above lane 0: the vector
 	// one would compute alpha·0, a NaN for an infinite alpha, in a lane the
-	// specification does not feed.
+	// specification does not feed. For the partial register of float32 the
+	// product is with alpha in the fed lanes and +0 above (partConst), so
+	// the lanes above compute 0·0 = +0.
 	scaledSumSqOp = reduction{inputs: 1, setup: alphaSetup,
 		update: func(a *asm, acc, x, _ vreg) {
 			a.fmul(x, x, constReg)
@@ -80,6 +106,11 @@ var (
 		},
 		single: func(a *asm, acc, x, _ vreg) {
 			a.op("%s F%d, F%d, F%d", a.e.fmul, constReg, x, x)
+			a.fmla(acc, x, x)
+		},
+		partialConst: true,
+		partial: func(a *asm, acc, x, _ vreg) {
+			a.fmul(x, x, partConst)
 			a.fmla(acc, x, x)
 		},
 	}
@@ -123,12 +154,16 @@ func reduceKernel(op reduction) func(a *asm, f frame) {
 // as its counter, and clobbers every V register.
 //
 // Whole blocks of L elements run through the main loop. The last, partial
-// block feeds lanes 0 … r−1 in eight-element chunks, then register pairs,
-// then, for an odd r, one element loaded into lane 0 of a register whose
-// other lane is +0. Feeding that zero changes a lane at most from −0 to +0,
-// which the final + 0 makes invisible (see package generic).
+// block feeds lanes 0 … r−1 in chunks of four registers, then whole
+// registers, then the r mod V elements left, loaded into the lowest lanes
+// of a register whose other lanes are +0: for float64 (V = 2) one element
+// into lane 0, for float32 (V = 4) the one to three elements loaded
+// before the chunks (see partX). Feeding those zeros changes a lane at
+// most from −0 to +0, which the final + 0 makes invisible (see package
+// generic).
+//
+// With more than two elements per register it also uses R19–R21.
 func (a *asm) reduce(op reduction, xp, yp, n string) {
-	a.e.mustPairs("reduce")
 	per := a.e.perReg()
 	block := accs * per
 	chunk := 4 // registers per tail chunk
@@ -169,6 +204,9 @@ func (a *asm) reduce(op reduction, xp, yp, n string) {
 	a.op("BGE %s", a.lbl("loop"))
 
 	a.label("tail")
+	if per > 2 {
+		a.loadPartialRegister(op, xp, yp, n)
+	}
 	// Chunks while the remainder allows, each into the next four
 	// accumulators; after c chunks, pairs go on from accumulator 4c.
 	for c := 0; c < accs/chunk-1; c++ {
@@ -196,12 +234,22 @@ func (a *asm) reduce(op reduction, xp, yp, n string) {
 			a.update(op, vreg(acc), xTemp, yTemp)
 			a.op("SUB $%d, %s", per, n)
 		}
-		// Fewer than two elements are left: the next accumulator may take
-		// one.
+		// Fewer than a register of elements are left: the next
+		// accumulator may take them.
 		for k := chunk - 1; k >= 0; k-- {
 			acc := base + k
 			a.label(fmt.Sprintf("single%d", acc))
 			a.op("CBZ %s, %s", n, a.lbl("fold"))
+			if per > 2 {
+				// n is the count loadPartialRegister loaded.
+				if op.partial != nil {
+					op.partial(a, vreg(acc), partX, partY)
+				} else {
+					a.update(op, vreg(acc), partX, partY)
+				}
+				a.op("B %s", a.lbl("fold"))
+				continue
+			}
 			a.loadScalar(xp, xTemp)
 			if op.inputs == 2 {
 				a.loadScalar(yp, yTemp)
@@ -219,6 +267,47 @@ func (a *asm) reduce(op reduction, xp, yp, n string) {
 	a.fold(op.combine)
 }
 
+// loadPartialRegister loads the last n mod V elements at xp (and yp),
+// those after the n − n mod V that the tail's whole registers take, into
+// the lowest lanes of partX (and partY), +0 above, and the setup's
+// constant into the same lanes of partConst if op asks for it. It changes
+// neither xp, yp nor n.
+func (a *asm) loadPartialRegister(op reduction, xp, yp, n string) {
+	per := a.e.perReg()
+	a.op("AND $%d, %s, %s", per-1, n, partCount)
+	a.op("CBZ %s, %s", partCount, a.lbl("partdone"))
+	// The partial register starts n − count elements on.
+	a.op("SUB %s, %s, %s", partCount, n, partYPtr)
+	a.op("ADD %s<<%d, %s, %s", partYPtr, shift(a.e.Size), xp, partXPtr)
+	if op.inputs == 2 {
+		a.op("ADD %s<<%d, %s, %s", partYPtr, shift(a.e.Size), yp, partYPtr)
+	}
+	// One branch per count; the largest comes first and needs no label, as
+	// the compares fall through into it.
+	for c := 1; c < per; c++ {
+		if c < per-1 {
+			a.op("CMP $%d, %s", c, partCount)
+			a.op("BEQ %s", a.lbl(fmt.Sprintf("part%d", c)))
+		}
+	}
+	for c := per - 1; c >= 1; c-- {
+		if c < per-1 {
+			a.label(fmt.Sprintf("part%d", c))
+		}
+		a.loadPartial(partXPtr, partX, c)
+		if op.inputs == 2 {
+			a.loadPartial(partYPtr, partY, c)
+		}
+		if op.partialConst {
+			a.restrict(partConst, constReg, c)
+		}
+		if c > 1 {
+			a.op("B %s", a.lbl("partdone"))
+		}
+	}
+	a.label("partdone")
+}
+
 // update applies op and keeps generated code readable: reductions with
 // one input ignore y.
 func (a *asm) update(op reduction, acc, x, y vreg) { op.update(a, acc, x, y) }
@@ -226,9 +315,14 @@ func (a *asm) update(op reduction, acc, x, y vreg) { op.update(a, acc, x, y) }
 // fold combines the accumulators with the specification's halving tree,
 // acc[j] += acc[j+w] for w = L/2 … 1, and adds the final +0, leaving the
 // result in F0. Halving whole registers is the tree's first levels because
-// register k holds lanes 2k and 2k+1; the last level adds the two lanes of
-// V0. With combine "fmax" it takes the maximum in the same tree instead,
-// and adds nothing: a maximum of +0 and values that are not −0 is not −0.
+// register k holds lanes kV … kV+V−1; the last levels halve V0. For
+// float64 that is one pairwise add of its two lanes. For float32 the upper
+// half of V0 (lanes 2 and 3) is first copied to both halves of V1 and
+// added lane by lane, giving lanes 0+2 and 1+3, and then a pairwise add
+// takes (0+2) + (1+3); a pairwise add of all four lanes would pair 0+1
+// and 2+3, which is not the tree. With combine "fmax" it takes the
+// maximum in the same tree instead, and adds nothing: a maximum of +0 and
+// values that are not −0 is not −0.
 func (a *asm) fold(combine string) {
 	if combine == "" {
 		combine = "fadd"
@@ -238,7 +332,16 @@ func (a *asm) fold(combine string) {
 			a.word(combine, k, k, k+w)
 		}
 	}
-	a.word(combine+"p", 0, 0, 0)
+	switch a.e.perReg() {
+	case 2:
+		a.word(combine+"p", 0, 0, 0)
+	case 4:
+		a.op("VDUP V0.D[1], V1.D2 // V1 = lanes 2, 3, 2, 3 of V0")
+		a.word(combine, 0, 0, 1)
+		a.wordArr(combine+"p", "2s", 0, 0, 0)
+	default:
+		panic("neon: fold of " + a.e.GoType)
+	}
 	if combine == "fadd" {
 		a.zero(1)
 		a.op("%s F1, F0, F0 // never −0", a.e.fadd)
