@@ -4,7 +4,10 @@
 
 package f32
 
-import "github.com/lanes-go/lanes/kernels/generic"
+import (
+	"github.com/lanes-go/lanes/kernels/generic"
+	"github.com/lanes-go/lanes/kernels/internal/arm64"
+)
 
 // asmBuilt reports that this build has the assembly of its GOARCH.
 const asmBuilt = true
@@ -12,30 +15,94 @@ const asmBuilt = true
 // Each switch calls the kernel of kind k directly, so that escape analysis
 // sees the assembly's //go:noescape and the generic code (see impl.go).
 
-func dotKind(_ kind, x, y []float32) float32 { return generic.DotF32(x, y) }
+func dotKind(k kind, x, y []float32) float32 {
+	switch k {
+	case kindNEON:
+		return arm64.DotF32NEON(x, y)
+	}
+	return generic.DotF32(x, y)
+}
 
-func sumKind(_ kind, x []float32) float32 { return generic.SumF32(x) }
+func sumKind(k kind, x []float32) float32 {
+	switch k {
+	case kindNEON:
+		return arm64.SumF32NEON(x)
+	}
+	return generic.SumF32(x)
+}
 
-func sumSqDiffKind(_ kind, x, y []float32) float32 { return generic.SumSqDiffF32(x, y) }
+func sumSqDiffKind(k kind, x, y []float32) float32 {
+	switch k {
+	case kindNEON:
+		return arm64.SumSqDiffF32NEON(x, y)
+	}
+	return generic.SumSqDiffF32(x, y)
+}
 
-func axpyKind(_ kind, alpha float32, x, y []float32) { generic.AxpyF32(alpha, x, y) }
+func axpyKind(k kind, alpha float32, x, y []float32) {
+	switch k {
+	case kindNEON:
+		arm64.AxpyF32NEON(alpha, x, y)
+	default:
+		generic.AxpyF32(alpha, x, y)
+	}
+}
 
-func scalKind(_ kind, alpha float32, x []float32) { generic.ScalF32(alpha, x) }
+func scalKind(k kind, alpha float32, x []float32) {
+	switch k {
+	case kindNEON:
+		arm64.ScalF32NEON(alpha, x)
+	default:
+		generic.ScalF32(alpha, x)
+	}
+}
 
-func asumKind(_ kind, x []float32) float32 { return generic.AsumF32(x) }
+func asumKind(k kind, x []float32) float32 {
+	switch k {
+	case kindNEON:
+		return arm64.AsumF32NEON(x)
+	}
+	return generic.AsumF32(x)
+}
 
-func amaxKind(_ kind, x []float32) float32 { return generic.AmaxF32(x) }
+func amaxKind(k kind, x []float32) float32 {
+	switch k {
+	case kindNEON:
+		return arm64.AmaxF32NEON(x)
+	}
+	return generic.AmaxF32(x)
+}
 
-func indexAbsKind(_ kind, v float32, x []float32) int { return generic.IndexAbsF32(v, x) }
+func indexAbsKind(k kind, v float32, x []float32) int {
+	switch k {
+	case kindNEON:
+		return arm64.IndexAbsF32NEON(v, x)
+	}
+	return generic.IndexAbsF32(v, x)
+}
 
-func scaledSumSqKind(_ kind, alpha float32, x []float32) float32 {
+func scaledSumSqKind(k kind, alpha float32, x []float32) float32 {
+	switch k {
+	case kindNEON:
+		return arm64.ScaledSumSqF32NEON(alpha, x)
+	}
 	return generic.ScaledSumSqF32(alpha, x)
 }
 
-func gemvNKind(_ kind, m, n int, a []float32, lda int, x, y []float32) {
-	generic.GemvNF32(m, n, a, lda, x, y)
+func gemvNKind(k kind, m, n int, a []float32, lda int, x, y []float32) {
+	switch k {
+	case kindNEON:
+		arm64.GemvNF32NEON(m, n, a, lda, x, y)
+	default:
+		generic.GemvNF32(m, n, a, lda, x, y)
+	}
 }
 
-func gemvTKind(_ kind, m, n int, a []float32, lda int, x, y []float32) {
-	generic.GemvTF32(m, n, a, lda, x, y)
+func gemvTKind(k kind, m, n int, a []float32, lda int, x, y []float32) {
+	switch k {
+	case kindNEON:
+		arm64.GemvTF32NEON(m, n, a, lda, x, y)
+	default:
+		generic.GemvTF32(m, n, a, lda, x, y)
+	}
 }

@@ -350,14 +350,14 @@ var ISAs = []ISA{
 	// AVX-512F for the ZMM and opmask instructions and its FMAs, and
 	// VEX-encoded AVX for the fold and VZEROUPPER; the generator also
 	// allows AVX2 and FMA3. Every CPU with AVX-512F has all of them.
-	{Name: "AVX512", GOARCH: "amd64", Requires: []Feature{AVX512F, AVX, AVX2, FMA}},
+	{Name: "AVX512", GOARCH: "amd64", Requires: []Feature{AVX512F, AVX, AVX2, FMA}, Float32: true},
 	// AVX for the VEX encoding, YMM registers, masked loads and stores;
 	// AVX2, the level the code is written for; and FMA3.
-	{Name: "AVX2", GOARCH: "amd64", Requires: []Feature{AVX, AVX2, FMA}},
+	{Name: "AVX2", GOARCH: "amd64", Requires: []Feature{AVX, AVX2, FMA}, Float32: true},
 	// Advanced SIMD with double-precision lanes is part of every ARMv8-A
 	// core Linux runs on, but the kernel still reports it, and a missing
 	// bit means the code must not run.
-	{Name: "NEON", GOARCH: "arm64", Requires: []Feature{ASIMD, FP}},
+	{Name: "NEON", GOARCH: "arm64", Requires: []Feature{ASIMD, FP}, Float32: true},
 }
 
 // LookupISA returns the instruction set named name; it panics if there is
