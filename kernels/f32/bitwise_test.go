@@ -2,6 +2,7 @@ package f32
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -35,6 +36,13 @@ var reductions = []reduction{
 		func(a float32, x, _ []float32) float32 { return generic.ScaledSumSqF32(a, x) }},
 	{"Nrm2", func(_ float32, x, _ []float32) float32 { return Nrm2(x) },
 		func(_ float32, x, _ []float32) float32 { return nrm2Kind(kindGeneric, x) }},
+	// DotNorms: each of its three results on its own.
+	{"DotNorms.xy", func(_ float32, x, y []float32) float32 { v, _, _ := dotNormsKind(current(), x, y); return v },
+		func(_ float32, x, y []float32) float32 { return generic.DotF32(x, y) }},
+	{"DotNorms.xx", func(_ float32, x, y []float32) float32 { _, v, _ := dotNormsKind(current(), x, y); return v },
+		func(_ float32, x, y []float32) float32 { return generic.DotF32(x, x) }},
+	{"DotNorms.yy", func(_ float32, x, y []float32) float32 { _, _, v := dotNormsKind(current(), x, y); return v },
+		func(_ float32, x, y []float32) float32 { return generic.DotF32(y, y) }},
 	{"Cosine", func(_ float32, x, y []float32) float32 { return Cosine(x, y) },
 		func(_ float32, x, y []float32) float32 {
 			return cosineOf(generic.DotF32(x, y), generic.DotF32(x, x), generic.DotF32(y, y))
@@ -54,14 +62,14 @@ var reductions = []reduction{
 
 // alphas are the scalars of ScaledSumSq (powers of two, as Nrm2 passes,
 // and others) and of Axpy and Scal.
-var alphas = []float32{0, 1, -1, 0.5, 0x1p40, 0x1p-40, 3.3, -1e-3}
+var alphas = []float32{0, 1, -1, 0.5, 0x1p40, 0x1p-40, 0x1p-140, float32(math.Inf(1)), float32(math.NaN()), 3.3, -1e-3}
 
 func TestBitwiseReductions(t *testing.T) {
 	for _, k := range reductions {
 		t.Run(k.name, func(t *testing.T) {
 			forEachImpl(t, func(t *testing.T, impl string) {
 				sweep(t, func(c class, n, offX, offY int, x, y *placed) string {
-					for _, a := range alphas[:1+3*boolInt(k.name == "ScaledSumSq")] {
+					for _, a := range alphas[:1+8*boolInt(k.name == "ScaledSumSq")] {
 						got, want := k.got(a, x.s(), y.s()), k.want(a, x.s(), y.s())
 						if !sameBits(got, want) {
 							return fmt.Sprintf("alpha=%g: got %s, want %s", a, show(got), show(want))
@@ -140,7 +148,8 @@ func TestBitwiseElementwise(t *testing.T) {
 // rows, each tail of a register and a block, and embedding widths.
 func matrixShapes() [][2]int {
 	s := [][2]int{{0, 0}, {0, 5}, {5, 0}, {1, 1}, {3, 7}, {17, 8}, {9, 16}, {4, 63}, {5, 64}, {6, 65},
-		{33, 3}, {7, 129}, {2, 384}, {3, 768}, {64, 31}, {100, 2}}
+		{33, 3}, {7, 129}, {2, 384}, {3, 768}, {64, 31}, {100, 2},
+		{342, 768}} // past streamBytes: GemvN scores the rows one Dot at a time
 	if !testing.Short() {
 		s = append(s, [][2]int{{300, 5}, {40, 100}, {11, 1536}, {257, 24}}...)
 	}

@@ -106,3 +106,5 @@ func gemvTKind(k kind, m, n int, a []float32, lda int, x, y []float32) {
 		generic.GemvTF32(m, n, a, lda, x, y)
 	}
 }
+
+func dotNormsKind(_ kind, x, y []float32) (xy, xx, yy float32) { return generic.DotNormsF32(x, y) }

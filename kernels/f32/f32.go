@@ -73,7 +73,27 @@ func GemvN(m, n int, a []float32, lda int, x, y []float32) {
 		panic(fmt.Sprintf("f32.GemvN: len(x)=%d, want n=%d; len(y)=%d, want m=%d", len(x), n, len(y), m))
 	}
 	checkOutput("GemvN", m, n, a, lda, x, y)
-	gemvNKind(current(), m, n, a, lda, x, y)
+	gemvN(current(), m, n, a, lda, x, y)
+}
+
+// streamBytes is the size of matrix beyond which gemvN scores wide rows
+// one Dot at a time. Every row is one Dot either way (the same bits); the
+// kernel that scores several rows at once reuses x from registers and is
+// the faster while the matrix is in cache, but its interleaved streams
+// defeat the hardware prefetcher once rows come from memory: measured at
+// 768 columns on Zen 3, 9.9 GB/s against 15.6 GB/s row by row, with a
+// plain read at 18 GB/s; in L2, 52 GB/s against 46.
+const streamBytes = 1 << 20
+
+// gemvN is GemvN with checked arguments, choosing between the two ways.
+func gemvN(k kind, m, n int, a []float32, lda int, x, y []float32) {
+	if n < 256 || m*lda < streamBytes/4 {
+		gemvNKind(k, m, n, a, lda, x, y)
+		return
+	}
+	for i := range y {
+		y[i] = dotKind(k, a[i*lda:i*lda+n], x)
+	}
 }
 
 // GemvT computes y = Aᵀ·x for the row-major m×n matrix A stored in a with

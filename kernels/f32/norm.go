@@ -62,7 +62,8 @@ func Normalize(x []float32) float32 {
 }
 
 // Cosine returns the cosine similarity x·y / (‖x‖·‖y‖) of two vectors.
-// The three reductions x·y, x·x and y·y are Dot each; the cosine is formed
+// The three reductions x·y, x·x and y·y have the bits of Dot each and are
+// computed in one pass over x and y; the cosine is formed
 // from them in float64 (cosineOf), so it is the same on every CPU, and it
 // is clamped to [−1, 1]. It is 0 when x or y is all zeros, NaN when an
 // element is NaN or infinite or when a squared norm overflows float32
@@ -71,8 +72,7 @@ func Cosine(x, y []float32) float32 {
 	if len(x) != len(y) {
 		panic(fmt.Sprintf("f32.Cosine: len(x)=%d != len(y)=%d", len(x), len(y)))
 	}
-	k := current()
-	return cosineOf(dotKind(k, x, y), dotKind(k, x, x), dotKind(k, y, y))
+	return cosineOf(dotNormsKind(current(), x, y))
 }
 
 // cosineOf is the cosine from the reductions xy = x·y, xx = x·x and

@@ -62,7 +62,7 @@ func CosineRows(m, n int, a []float32, lda int, sqnorms, q, out []float32) {
 		panic(overlapMessage("CosineRows", "sqnorms", "out", noShare))
 	}
 	k := current()
-	gemvNKind(k, m, n, a, lda, q, out)
+	gemvN(k, m, n, a, lda, q, out)
 	qq := dotKind(k, q, q)
 	for i, xy := range out {
 		out[i] = cosineOf(xy, sqnorms[i], qq)

@@ -80,6 +80,8 @@
 //     √ScaledSumSq(2ᵏ, x)·2⁻ᵏ with k = −e clamped to [−1022, 1022]. The
 //     scaled squares lie near 1, so the sum neither overflows nor loses
 //     its small terms.
+//   - DotNorms(x, y), float32 only: Dot(x, y), Dot(x, x) and Dot(y, y),
+//     each in the order of Dot, computed in one pass by vector code.
 //   - GemvN(m, n, a, lda, x, y): y[i] = Dot(a[i·lda : i·lda+n], x); each row
 //     is one Dot in the order above.
 //   - LossGrad(m, n, a, lda, w, c, y, g), the fused least-squares pass:

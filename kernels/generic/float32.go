@@ -178,3 +178,9 @@ func GemvTF32(m, n int, a []float32, lda int, x, y []float32) {
 		}
 	}
 }
+
+// DotNormsF32 returns DotF32(x, y), DotF32(x, x) and DotF32(y, y): the
+// three reductions of a cosine, which vector code computes in one pass.
+func DotNormsF32(x, y []float32) (xy, xx, yy float32) {
+	return DotF32(x, y), DotF32(x, x), DotF32(y, y)
+}

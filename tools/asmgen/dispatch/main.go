@@ -139,7 +139,7 @@ func direct() []byte {
 	b.WriteString("// direct holds one function for every kernel of the specification\n")
 	b.WriteString("// (tools/asmgen/internal/spec). It is embedded in implementation.\n")
 	b.WriteString("type direct struct {\n")
-	for _, k := range spec.Kernels {
+	for _, k := range spec.For(elem) {
 		fmt.Fprintf(b, "\t%s %s\n", lowerFirst(k.Name), k.Signature(elem))
 	}
 	b.WriteString("}\n\n")
@@ -147,7 +147,7 @@ func direct() []byte {
 	b.WriteString("// direct-call switch that the exported function uses, so that tests which\n")
 	b.WriteString("// call the fields run exactly what the exported kernels run.\n")
 	b.WriteString("func directOf(k kind) direct {\n\treturn direct{\n")
-	for _, k := range spec.Kernels {
+	for _, k := range spec.For(elem) {
 		ret := ""
 		if k.Result != "" {
 			ret = "return "
@@ -193,12 +193,18 @@ func withAssembly(arch string, e spec.Elem) []byte {
 	b.WriteString("// sees the assembly's //go:noescape and the generic code (see impl.go).\n")
 	for _, k := range spec.For(e) {
 		ref := "generic." + k.Name + e.Infix
-		if len(isas) == 0 {
+		var emitting []spec.ISA
+		for _, isa := range isas {
+			if k.EmittedBy(isa.Name) {
+				emitting = append(emitting, isa)
+			}
+		}
+		if len(emitting) == 0 {
 			fmt.Fprintf(b, "\nfunc %s { %s%s }\n", decl(k, e, "_"), returnIf(k), call(ref, k))
 			continue
 		}
 		fmt.Fprintf(b, "\nfunc %s {\n\tswitch k {\n", decl(k, e, "k"))
-		for _, isa := range isas {
+		for _, isa := range emitting {
 			fn := filepath.Base(isa.Package()) + "." + k.Symbol(e, isa.Name)
 			fmt.Fprintf(b, "\tcase %s:\n\t\t%s%s\n", kindOf(isa), returnIf(k), call(fn, k))
 		}

@@ -14,7 +14,7 @@ import (
 // that breaks a rule fails here before it reaches the assembler.
 func TestGeneratedFunctionsPassCheck(t *testing.T) {
 	for _, e := range []elem{float64Elem, float32Elem} {
-		for _, k := range spec.For(e.Elem) {
+		for _, k := range spec.ForISA(e.Elem, isa.Name) {
 			sym := k.Symbol(e.Elem, isa.Name)
 			a := &asm{e: e, prefix: sym + "_"}
 			emitters[k.Name](a, layout(k, e))

@@ -109,7 +109,7 @@ func generate(pkg string) (text, decls []byte, err error) {
 	s.WriteString(header + "#include \"textflag.h\"\n")
 	g.WriteString(header + "package " + pkg + "\n")
 	for _, e := range elems() {
-		for _, k := range spec.For(e.Elem) {
+		for _, k := range spec.ForISA(e.Elem, isa.Name) {
 			emit, ok := emitters[k.Name]
 			if !ok {
 				return nil, nil, fmt.Errorf("no emitter for kernel %s", k.Name)

@@ -102,11 +102,11 @@ func Function(ctx *build.Context, k spec.Kernel, e spec.Elem, isa spec.ISA) stri
 	return sym
 }
 
-// Kernels starts the function of every kernel of spec.For(e) for element
+// Kernels starts the function of every kernel of spec.ForISA(e, isa) for element
 // type e in turn and calls the emitter registered under the kernel's name
 // to write its body. A kernel without an emitter is an error.
 func Kernels[G any](ctx *build.Context, isa spec.ISA, e spec.Elem, emitters map[string]func(G), newGen func(sym string) G) error {
-	for _, k := range spec.For(e) {
+	for _, k := range spec.ForISA(e, isa.Name) {
 		emit, ok := emitters[k.Name]
 		if !ok {
 			return fmt.Errorf("no %s emitter for kernel %s", isa.Name, k.Name)

@@ -15,6 +15,7 @@ package spec
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -57,19 +58,42 @@ type Kernel struct {
 	// Float32 reports that the kernel has a float32 twin in package
 	// kernels/f32, besides the float64 one in package kernels.
 	Float32 bool
+	// NoFloat64 marks a kernel that exists for float32 alone.
+	NoFloat64 bool
+	// Pending lists the instruction sets whose generators do not emit
+	// the kernel yet: package kernels runs generic for it on those, with
+	// the same bits, only slower.
+	Pending []string
 }
 
 // For returns the kernels that exist for element type e, in the order of
-// Kernels: every kernel for float64, those with Float32 set for float32.
+// Kernels: those without NoFloat64 for float64, those with Float32 for
+// float32.
 func For(e Elem) []Kernel {
 	var out []Kernel
 	for _, k := range Kernels {
-		if e != Float32 || k.Float32 {
+		if e == Float32 && k.Float32 || e != Float32 && !k.NoFloat64 {
 			out = append(out, k)
 		}
 	}
 	return out
 }
+
+// ForISA returns the kernels of For(e) that the generator of the
+// instruction set named isa emits: all but those pending for it.
+func ForISA(e Elem, isa string) []Kernel {
+	var out []Kernel
+	for _, k := range For(e) {
+		if k.EmittedBy(isa) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// EmittedBy reports whether the generator of the instruction set named
+// isa emits k.
+func (k Kernel) EmittedBy(isa string) bool { return !slices.Contains(k.Pending, isa) }
 
 // Signature returns the Go signature "func(...) result" for element type e.
 func (k Kernel) Signature(e Elem) string {
@@ -294,6 +318,21 @@ var Kernels = []Kernel{
 			"\t}",
 			"}",
 		},
+	},
+	{
+		// x·y, x·x and y·y in one pass, each in the order of Dot: the
+		// bits of Dot(x, y), Dot(x, x) and Dot(y, y), for Cosine.
+		Name: "DotNorms", Params: "x, y []T", Result: "(xy, xx, yy T)",
+		Loop: []string{
+			"for i := range x {",
+			"\taccXY[i%L] = fma(x[i], y[i], accXY[i%L])",
+			"\taccXX[i%L] = fma(x[i], x[i], accXX[i%L])",
+			"\taccYY[i%L] = fma(y[i], y[i], accYY[i%L])",
+			"}",
+			"return fold(accXY) + 0, fold(accXX) + 0, fold(accYY) + 0",
+		},
+		Float32: true, NoFloat64: true,
+		Pending: []string{"AVX2", "AVX512", "NEON"},
 	},
 }
 
