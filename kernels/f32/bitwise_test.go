@@ -67,22 +67,35 @@ var alphas = []float32{0, 1, -1, 0.5, 0x1p40, 0x1p-40, 0x1p-140, float32(math.In
 func TestBitwiseReductions(t *testing.T) {
 	for _, k := range reductions {
 		t.Run(k.name, func(t *testing.T) {
-			forEachImpl(t, func(t *testing.T, impl string) {
-				sweep(t, func(c class, n, offX, offY int, x, y *placed) string {
-					for _, a := range alphas[:1+8*boolInt(k.name == "ScaledSumSq")] {
-						got, want := k.got(a, x.s(), y.s()), k.want(a, x.s(), y.s())
-						if !sameBits(got, want) {
-							return fmt.Sprintf("alpha=%g: got %s, want %s", a, show(got), show(want))
-						}
-					}
-					if d := x.unchanged("x"); d != "" {
-						return d
-					}
-					return y.unchanged("y")
-				})
-			})
+			forEachImpl(t, func(t *testing.T, impl string) { sweepReduction(t, k) })
 		})
 	}
+}
+
+// sweepReduction compares k.got with k.want over every class, length and
+// alignment (and, for ScaledSumSq, alpha), and that the inputs come back
+// unchanged.
+func sweepReduction(t failer, k reduction) {
+	t.Helper()
+	sweep(t, func(c class, n, offX, offY int, x, y *placed) string {
+		for _, a := range alphas[:1+8*boolInt(k.name == "ScaledSumSq")] {
+			got, want := k.got(a, x.s(), y.s()), k.want(a, x.s(), y.s())
+			if !sameBits(got, want) {
+				return fmt.Sprintf("alpha=%g: got %s, want %s", a, show(got), show(want))
+			}
+		}
+		if d := x.unchanged("x"); d != "" {
+			return d
+		}
+		return y.unchanged("y")
+	})
+}
+
+// failer is the part of testing.TB the sweeps use; the self-check passes
+// a recorder to prove that a sweep catches a broken kernel.
+type failer interface {
+	Helper()
+	Fatalf(format string, args ...any)
 }
 
 func boolInt(b bool) int {
@@ -94,7 +107,7 @@ func boolInt(b bool) int {
 
 // sweep calls check for every class, length and pair of offsets and fails
 // at the first difference it reports.
-func sweep(t *testing.T, check func(c class, n, offX, offY int, x, y *placed) string) {
+func sweep(t failer, check func(c class, n, offX, offY int, x, y *placed) string) {
 	t.Helper()
 	for ci, c := range classes {
 		for _, n := range lengths() {
@@ -287,6 +300,41 @@ func TestBitwiseIdx(t *testing.T) {
 				if w := generic.SumSqDiffF32(x, q); !sameBits(dists[j], w) {
 					t.Fatalf("SumSqDiffIdx n=%d: out[%d] (row %d) = %s, want %s", n, j, row, show(dists[j]), show(w))
 				}
+			}
+		}
+	})
+}
+
+// negativeZeroDiff returns "" if dot gives +0 where every product is a
+// negative number that underflows: each lane is then −0, and only the
+// final + 0 of the specification makes the sum +0. The sweeps' random
+// classes almost never make all 64 lanes −0, so this case is built.
+func negativeZeroDiff(dot func(x, y []float32) float32) string {
+	for _, n := range []int{1, 63, 64, 65, 128, 200} {
+		x, y := make([]float32, n), make([]float32, n)
+		for i := range x {
+			x[i], y[i] = 0x1p-100, -0x1p-100
+		}
+		if got := dot(x, y); math.Float32bits(got) != 0 {
+			return fmt.Sprintf("n=%d: every product −0: got %s, want +0", n, show(got))
+		}
+	}
+	return ""
+}
+
+func TestNegativeZero(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl string) {
+		for name, dot := range map[string]func(x, y []float32) float32{
+			"Dot":      Dot,
+			"DotNorms": func(x, y []float32) float32 { v, _, _ := dotNormsKind(current(), x, y); return v },
+			"GemvN": func(x, y []float32) float32 {
+				out := make([]float32, 1)
+				GemvN(1, len(x), x, len(x), y, out)
+				return out[0]
+			},
+		} {
+			if d := negativeZeroDiff(dot); d != "" {
+				t.Errorf("%s: %s", name, d)
 			}
 		}
 	})
