@@ -25,7 +25,10 @@ faster the default lanes implementation is than gonum.
 
 Kernels: dot, axpy, sum, nrm2 at n = 256, 4096 and 1<<20 (the last is
 8 MiB per vector, past most L2 caches), and gemvn, gemvt (y = A·x and
-y = Aᵀ·x, row-major) at 1000x128 and 4096x4096 (128 MiB). Every column
+y = Aᵀ·x, row-major) at 1000x128 and 4096x4096 (128 MiB), over float64;
+dot32 at n = 384, 768 and 1536 and gemvn32 (one query against every row)
+at 1000x768 and 16384x768 (48 MiB), the float32 kernels of embeddings
+(package kernels/f32, against gonum's Sdot and Sgemv). Every column
 reads the same seeded inputs. Each cell is the fastest of three runs of
 testing.Benchmark that take about --time in all (one run with --quick);
 the default run takes a few seconds.
@@ -147,7 +150,7 @@ func writeBenchHeader(w io.Writer, def string, available []string, budget time.D
 		fmt.Fprintf(w, " (%s=%s)", kernels.EnvVar, v)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "gonum: gonum.org/v1/gonum/blas/gonum (Ddot, Daxpy, Dnrm2, Dgemv), floats.Sum\n")
+	fmt.Fprintf(w, "gonum: gonum.org/v1/gonum/blas/gonum (Ddot, Daxpy, Dnrm2, Dgemv, Sdot, Sgemv), floats.Sum\n")
 	if runs == 1 {
 		fmt.Fprintf(w, "each cell: one testing.Benchmark run of about %v\n\n", budget)
 	} else {

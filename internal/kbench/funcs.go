@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/lanes-go/lanes/kernels"
+	"github.com/lanes-go/lanes/kernels/f32"
 )
 
 // benchFunc returns the benchmark of kernel at s on in, through the lanes
@@ -20,6 +21,7 @@ func benchFunc(kernel, impl string, s Shape, in *operands) func(b *testing.B) {
 	var g gonum.Implementation
 	x, y, a, m, n := in.x, in.y, in.a, s.M, s.N
 	xt, yt := in.xt, in.yt
+	x32, y32, a32 := in.x32, in.y32, in.a32
 	const alpha = 1e-9 // small, so that y stays far from overflow however long Axpy runs
 	if kernel == "axpy" {
 		y = slices.Clone(y) // Axpy writes y; leave the shared input alone
@@ -62,6 +64,18 @@ func benchFunc(kernel, impl string, s Shape, in *operands) func(b *testing.B) {
 					kernels.GemvT(m, n, a, n, xt, yt)
 				}
 			}
+		case "dot32":
+			return func(b *testing.B) {
+				for b.Loop() {
+					f32.Dot(x32, y32)
+				}
+			}
+		case "gemvn32":
+			return func(b *testing.B) {
+				for b.Loop() {
+					f32.GemvN(m, n, a32, n, x32, y32)
+				}
+			}
 		}
 	} else {
 		switch kernel {
@@ -99,6 +113,18 @@ func benchFunc(kernel, impl string, s Shape, in *operands) func(b *testing.B) {
 			return func(b *testing.B) {
 				for b.Loop() {
 					g.Dgemv(blas.Trans, m, n, 1, a, n, xt, 1, 0, yt, 1)
+				}
+			}
+		case "dot32":
+			return func(b *testing.B) {
+				for b.Loop() {
+					g.Sdot(n, x32, 1, y32, 1)
+				}
+			}
+		case "gemvn32":
+			return func(b *testing.B) {
+				for b.Loop() {
+					g.Sgemv(blas.NoTrans, m, n, 1, a32, n, x32, 1, 0, y32, 1)
 				}
 			}
 		}

@@ -10,9 +10,31 @@ import (
 type operands struct {
 	x, y, a []float64 // a only for gemv; then x has n and y has m elements (GemvN)
 	xt, yt  []float64 // GemvT's x (m) and y (n)
+	// The same values rounded to float32, for the float32 kernels.
+	x32, y32, a32 []float32
 }
 
 func newOperands(s Shape) *operands {
+	in := newOperands64(s)
+	in.x32, in.y32, in.a32 = to32(in.x), to32(in.y), to32(in.a)
+	return in
+}
+
+// to32 returns v rounded to float32, in a 64-byte-aligned slice.
+func to32(v []float64) []float32 {
+	buf := make([]float32, len(v)+16)
+	off := 0
+	for off < 16 && uintptr(unsafe.Pointer(&buf[off]))%64 != 0 {
+		off++
+	}
+	out := buf[off : off+len(v) : off+len(v)]
+	for i, f := range v {
+		out[i] = float32(f)
+	}
+	return out
+}
+
+func newOperands64(s Shape) *operands {
 	in := &operands{}
 	if s.M == 0 {
 		in.x, in.y = random(s.N, 1), random(s.N, 2)
