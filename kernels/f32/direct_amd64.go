@@ -129,4 +129,12 @@ func gemvTKind(k kind, m, n int, a []float32, lda int, x, y []float32) {
 	}
 }
 
-func dotNormsKind(_ kind, x, y []float32) (xy, xx, yy float32) { return generic.DotNormsF32(x, y) }
+func dotNormsKind(k kind, x, y []float32) (xy, xx, yy float32) {
+	switch k {
+	case kindAVX512:
+		return amd64.DotNormsF32AVX512(x, y)
+	case kindAVX2:
+		return amd64.DotNormsF32AVX2(x, y)
+	}
+	return generic.DotNormsF32(x, y)
+}

@@ -107,4 +107,10 @@ func gemvTKind(k kind, m, n int, a []float32, lda int, x, y []float32) {
 	}
 }
 
-func dotNormsKind(_ kind, x, y []float32) (xy, xx, yy float32) { return generic.DotNormsF32(x, y) }
+func dotNormsKind(k kind, x, y []float32) (xy, xx, yy float32) {
+	switch k {
+	case kindNEON:
+		return arm64.DotNormsF32NEON(x, y)
+	}
+	return generic.DotNormsF32(x, y)
+}

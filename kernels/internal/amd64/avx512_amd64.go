@@ -355,3 +355,20 @@ func GemvNF32AVX512(m int, n int, a []float32, lda int, x []float32, y []float32
 //
 //go:noescape
 func GemvTF32AVX512(m int, n int, a []float32, lda int, x []float32, y []float32)
+
+// DotNormsF32AVX512 is the AVX512 twin of generic.DotNorms. It computes
+// exactly what this loop computes, where fma rounds once and, for
+// reductions, L = 64 lanes and fold is the tree of package generic:
+//
+//	for i := range x {
+//		accXY[i%L] = fma(x[i], y[i], accXY[i%L])
+//		accXX[i%L] = fma(x[i], x[i], accXX[i%L])
+//		accYY[i%L] = fma(y[i], y[i], accYY[i%L])
+//	}
+//	return fold(accXY) + 0, fold(accXX) + 0, fold(accYY) + 0
+//
+// It does not check its arguments: package kernels checks the lengths
+// before it calls this function.
+//
+//go:noescape
+func DotNormsF32AVX512(x []float32, y []float32) (xy float32, xx float32, yy float32)

@@ -9220,3 +9220,736 @@ GemvTF32NEON_laststore:
 	B GemvTF32NEON_lastcol
 GemvTF32NEON_done:
 	RET
+
+// func DotNormsF32NEON(x, y []float32) (xy, xx, yy float32)
+TEXT ·DotNormsF32NEON(SB), NOSPLIT, $448-60
+	MOVD x_base+0(FP), R0
+	MOVD x_len+8(FP), R2
+	MOVD y_base+24(FP), R1
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	CMP $32, R2
+	BGT DotNormsF32NEON_long
+
+	// n ≤ 32: pass A's lanes alone, straight from x and y
+	AND $3, R2, R14
+	CBZ R14, DotNormsF32NEON_short_partdone
+	SUB R14, R2, R16
+	ADD R16<<2, R0, R15
+	ADD R16<<2, R1, R16
+	CMP $1, R14
+	BEQ DotNormsF32NEON_short_part1
+	CMP $2, R14
+	BEQ DotNormsF32NEON_short_part2
+	FMOVD.P 8(R15), F27
+	VLD1 (R15), V27.S[2]
+	FMOVD.P 8(R16), F31
+	VLD1 (R16), V31.S[2]
+	B DotNormsF32NEON_short_partdone
+DotNormsF32NEON_short_part2:
+	FMOVD (R15), F27
+	FMOVD (R16), F31
+	B DotNormsF32NEON_short_partdone
+DotNormsF32NEON_short_part1:
+	FMOVS (R15), F27
+	FMOVS (R16), F31
+DotNormsF32NEON_short_partdone:
+	CMP $4, R2
+	BLT DotNormsF32NEON_short_single0
+	VLD1.P 16(R0), [V24.S4]
+	VLD1.P 16(R1), [V28.S4]
+	VFMLA V28.S4, V24.S4, V0.S4
+	VFMLA V24.S4, V24.S4, V8.S4
+	VFMLA V28.S4, V28.S4, V16.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotNormsF32NEON_short_single1
+	VLD1.P 16(R0), [V24.S4]
+	VLD1.P 16(R1), [V28.S4]
+	VFMLA V28.S4, V24.S4, V1.S4
+	VFMLA V24.S4, V24.S4, V9.S4
+	VFMLA V28.S4, V28.S4, V17.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotNormsF32NEON_short_single2
+	VLD1.P 16(R0), [V24.S4]
+	VLD1.P 16(R1), [V28.S4]
+	VFMLA V28.S4, V24.S4, V2.S4
+	VFMLA V24.S4, V24.S4, V10.S4
+	VFMLA V28.S4, V28.S4, V18.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotNormsF32NEON_short_single3
+	VLD1.P 16(R0), [V24.S4]
+	VLD1.P 16(R1), [V28.S4]
+	VFMLA V28.S4, V24.S4, V3.S4
+	VFMLA V24.S4, V24.S4, V11.S4
+	VFMLA V28.S4, V28.S4, V19.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotNormsF32NEON_short_single4
+	VLD1.P 16(R0), [V24.S4]
+	VLD1.P 16(R1), [V28.S4]
+	VFMLA V28.S4, V24.S4, V4.S4
+	VFMLA V24.S4, V24.S4, V12.S4
+	VFMLA V28.S4, V28.S4, V20.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotNormsF32NEON_short_single5
+	VLD1.P 16(R0), [V24.S4]
+	VLD1.P 16(R1), [V28.S4]
+	VFMLA V28.S4, V24.S4, V5.S4
+	VFMLA V24.S4, V24.S4, V13.S4
+	VFMLA V28.S4, V28.S4, V21.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotNormsF32NEON_short_single6
+	VLD1.P 16(R0), [V24.S4]
+	VLD1.P 16(R1), [V28.S4]
+	VFMLA V28.S4, V24.S4, V6.S4
+	VFMLA V24.S4, V24.S4, V14.S4
+	VFMLA V28.S4, V28.S4, V22.S4
+	SUB $4, R2
+	CMP $4, R2
+	BLT DotNormsF32NEON_short_single7
+	VLD1.P 16(R0), [V24.S4]
+	VLD1.P 16(R1), [V28.S4]
+	VFMLA V28.S4, V24.S4, V7.S4
+	VFMLA V24.S4, V24.S4, V15.S4
+	VFMLA V28.S4, V28.S4, V23.S4
+	SUB $4, R2
+	B DotNormsF32NEON_short_done
+DotNormsF32NEON_short_single7:
+	CBZ R2, DotNormsF32NEON_short_done
+	VFMLA V31.S4, V27.S4, V7.S4
+	VFMLA V27.S4, V27.S4, V15.S4
+	VFMLA V31.S4, V31.S4, V23.S4
+	B DotNormsF32NEON_short_done
+DotNormsF32NEON_short_single6:
+	CBZ R2, DotNormsF32NEON_short_done
+	VFMLA V31.S4, V27.S4, V6.S4
+	VFMLA V27.S4, V27.S4, V14.S4
+	VFMLA V31.S4, V31.S4, V22.S4
+	B DotNormsF32NEON_short_done
+DotNormsF32NEON_short_single5:
+	CBZ R2, DotNormsF32NEON_short_done
+	VFMLA V31.S4, V27.S4, V5.S4
+	VFMLA V27.S4, V27.S4, V13.S4
+	VFMLA V31.S4, V31.S4, V21.S4
+	B DotNormsF32NEON_short_done
+DotNormsF32NEON_short_single4:
+	CBZ R2, DotNormsF32NEON_short_done
+	VFMLA V31.S4, V27.S4, V4.S4
+	VFMLA V27.S4, V27.S4, V12.S4
+	VFMLA V31.S4, V31.S4, V20.S4
+	B DotNormsF32NEON_short_done
+DotNormsF32NEON_short_single3:
+	CBZ R2, DotNormsF32NEON_short_done
+	VFMLA V31.S4, V27.S4, V3.S4
+	VFMLA V27.S4, V27.S4, V11.S4
+	VFMLA V31.S4, V31.S4, V19.S4
+	B DotNormsF32NEON_short_done
+DotNormsF32NEON_short_single2:
+	CBZ R2, DotNormsF32NEON_short_done
+	VFMLA V31.S4, V27.S4, V2.S4
+	VFMLA V27.S4, V27.S4, V10.S4
+	VFMLA V31.S4, V31.S4, V18.S4
+	B DotNormsF32NEON_short_done
+DotNormsF32NEON_short_single1:
+	CBZ R2, DotNormsF32NEON_short_done
+	VFMLA V31.S4, V27.S4, V1.S4
+	VFMLA V27.S4, V27.S4, V9.S4
+	VFMLA V31.S4, V31.S4, V17.S4
+	B DotNormsF32NEON_short_done
+DotNormsF32NEON_short_single0:
+	CBZ R2, DotNormsF32NEON_short_done
+	VFMLA V31.S4, V27.S4, V0.S4
+	VFMLA V27.S4, V27.S4, V8.S4
+	VFMLA V31.S4, V31.S4, V16.S4
+DotNormsF32NEON_short_done:
+	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	VDUP V0.D[1], V24.D2 // lanes 2, 3, 2, 3 of V0
+	WORD $0x4e38d400 // fadd v0.4s, v0.4s, v24.4s
+	WORD $0x7e30d800 // faddp s0, v0.2s
+	VEOR V24.B16, V24.B16, V24.B16
+	FADDS F24, F0, F0 // never −0
+	FMOVS F0, xy+48(FP)
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	VDUP V8.D[1], V25.D2 // lanes 2, 3, 2, 3 of V8
+	WORD $0x4e39d508 // fadd v8.4s, v8.4s, v25.4s
+	WORD $0x7e30d908 // faddp s8, v8.2s
+	VEOR V25.B16, V25.B16, V25.B16
+	FADDS F25, F8, F8 // never −0
+	FMOVS F8, xx+52(FP)
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	VDUP V16.D[1], V26.D2 // lanes 2, 3, 2, 3 of V16
+	WORD $0x4e3ad610 // fadd v16.4s, v16.4s, v26.4s
+	WORD $0x7e30da10 // faddp s16, v16.2s
+	VEOR V26.B16, V26.B16, V26.B16
+	FADDS F26, F16, F16 // never −0
+	FMOVS F16, yy+56(FP)
+	RET
+DotNormsF32NEON_long:
+
+	// The ring: pass B's accumulators, all +0, in groups 0–5; group 6 free
+	MOVD $ring-448(SP), R6
+	ADD $448, R6, R7
+	MOVD R6, R8
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R8)
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R8)
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(R8)
+	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R8)
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R8)
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R8)
+	LSR $6, R2, R3
+	AND $63, R2, R2
+DotNormsF32NEON_chunk:
+	MOVD $32, R9
+	CMP R9, R3
+	CSEL LT, R3, R9, R9 // blocks in this chunk
+	SUB R9, R3
+	ADD $128, R0, R12
+	ADD $128, R1, R13
+
+	// Pass A over the chunk: the first half of every block
+	MOVD R0, R4
+	MOVD R1, R5
+	CBZ R9, DotNormsF32NEON_a_done
+	MOVD R9, R10
+DotNormsF32NEON_a_loop:
+	VLD1.P 64(R4), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R5), [V28.S4, V29.S4, V30.S4, V31.S4]
+	VFMLA V28.S4, V24.S4, V0.S4
+	VFMLA V24.S4, V24.S4, V8.S4
+	VFMLA V28.S4, V28.S4, V16.S4
+	VFMLA V29.S4, V25.S4, V1.S4
+	VFMLA V25.S4, V25.S4, V9.S4
+	VFMLA V29.S4, V29.S4, V17.S4
+	VFMLA V30.S4, V26.S4, V2.S4
+	VFMLA V26.S4, V26.S4, V10.S4
+	VFMLA V30.S4, V30.S4, V18.S4
+	VFMLA V31.S4, V27.S4, V3.S4
+	VFMLA V27.S4, V27.S4, V11.S4
+	VFMLA V31.S4, V31.S4, V19.S4
+	VLD1.P 64(R4), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R5), [V28.S4, V29.S4, V30.S4, V31.S4]
+	VFMLA V28.S4, V24.S4, V4.S4
+	VFMLA V24.S4, V24.S4, V12.S4
+	VFMLA V28.S4, V28.S4, V20.S4
+	VFMLA V29.S4, V25.S4, V5.S4
+	VFMLA V25.S4, V25.S4, V13.S4
+	VFMLA V29.S4, V29.S4, V21.S4
+	VFMLA V30.S4, V26.S4, V6.S4
+	VFMLA V26.S4, V26.S4, V14.S4
+	VFMLA V30.S4, V30.S4, V22.S4
+	VFMLA V31.S4, V27.S4, V7.S4
+	VFMLA V27.S4, V27.S4, V15.S4
+	VFMLA V31.S4, V31.S4, V23.S4
+	ADD $128, R4
+	ADD $128, R5
+	SUB $1, R10
+	CBNZ R10, DotNormsF32NEON_a_loop
+DotNormsF32NEON_a_done:
+	CBNZ R3, DotNormsF32NEON_swapa
+
+	// The partial block: its first min(r, 32) elements
+	MOVD $32, R11
+	CMP R11, R2
+	CSEL LT, R2, R11, R11
+	AND $3, R11, R14
+	CBZ R14, DotNormsF32NEON_taila_partdone
+	SUB R14, R11, R16
+	ADD R16<<2, R4, R15
+	ADD R16<<2, R5, R16
+	CMP $1, R14
+	BEQ DotNormsF32NEON_taila_part1
+	CMP $2, R14
+	BEQ DotNormsF32NEON_taila_part2
+	FMOVD.P 8(R15), F27
+	VLD1 (R15), V27.S[2]
+	FMOVD.P 8(R16), F31
+	VLD1 (R16), V31.S[2]
+	B DotNormsF32NEON_taila_partdone
+DotNormsF32NEON_taila_part2:
+	FMOVD (R15), F27
+	FMOVD (R16), F31
+	B DotNormsF32NEON_taila_partdone
+DotNormsF32NEON_taila_part1:
+	FMOVS (R15), F27
+	FMOVS (R16), F31
+DotNormsF32NEON_taila_partdone:
+	CMP $4, R11
+	BLT DotNormsF32NEON_taila_single0
+	VLD1.P 16(R4), [V24.S4]
+	VLD1.P 16(R5), [V28.S4]
+	VFMLA V28.S4, V24.S4, V0.S4
+	VFMLA V24.S4, V24.S4, V8.S4
+	VFMLA V28.S4, V28.S4, V16.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_taila_single1
+	VLD1.P 16(R4), [V24.S4]
+	VLD1.P 16(R5), [V28.S4]
+	VFMLA V28.S4, V24.S4, V1.S4
+	VFMLA V24.S4, V24.S4, V9.S4
+	VFMLA V28.S4, V28.S4, V17.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_taila_single2
+	VLD1.P 16(R4), [V24.S4]
+	VLD1.P 16(R5), [V28.S4]
+	VFMLA V28.S4, V24.S4, V2.S4
+	VFMLA V24.S4, V24.S4, V10.S4
+	VFMLA V28.S4, V28.S4, V18.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_taila_single3
+	VLD1.P 16(R4), [V24.S4]
+	VLD1.P 16(R5), [V28.S4]
+	VFMLA V28.S4, V24.S4, V3.S4
+	VFMLA V24.S4, V24.S4, V11.S4
+	VFMLA V28.S4, V28.S4, V19.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_taila_single4
+	VLD1.P 16(R4), [V24.S4]
+	VLD1.P 16(R5), [V28.S4]
+	VFMLA V28.S4, V24.S4, V4.S4
+	VFMLA V24.S4, V24.S4, V12.S4
+	VFMLA V28.S4, V28.S4, V20.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_taila_single5
+	VLD1.P 16(R4), [V24.S4]
+	VLD1.P 16(R5), [V28.S4]
+	VFMLA V28.S4, V24.S4, V5.S4
+	VFMLA V24.S4, V24.S4, V13.S4
+	VFMLA V28.S4, V28.S4, V21.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_taila_single6
+	VLD1.P 16(R4), [V24.S4]
+	VLD1.P 16(R5), [V28.S4]
+	VFMLA V28.S4, V24.S4, V6.S4
+	VFMLA V24.S4, V24.S4, V14.S4
+	VFMLA V28.S4, V28.S4, V22.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_taila_single7
+	VLD1.P 16(R4), [V24.S4]
+	VLD1.P 16(R5), [V28.S4]
+	VFMLA V28.S4, V24.S4, V7.S4
+	VFMLA V24.S4, V24.S4, V15.S4
+	VFMLA V28.S4, V28.S4, V23.S4
+	SUB $4, R11
+	B DotNormsF32NEON_taila_done
+DotNormsF32NEON_taila_single7:
+	CBZ R11, DotNormsF32NEON_taila_done
+	VFMLA V31.S4, V27.S4, V7.S4
+	VFMLA V27.S4, V27.S4, V15.S4
+	VFMLA V31.S4, V31.S4, V23.S4
+	B DotNormsF32NEON_taila_done
+DotNormsF32NEON_taila_single6:
+	CBZ R11, DotNormsF32NEON_taila_done
+	VFMLA V31.S4, V27.S4, V6.S4
+	VFMLA V27.S4, V27.S4, V14.S4
+	VFMLA V31.S4, V31.S4, V22.S4
+	B DotNormsF32NEON_taila_done
+DotNormsF32NEON_taila_single5:
+	CBZ R11, DotNormsF32NEON_taila_done
+	VFMLA V31.S4, V27.S4, V5.S4
+	VFMLA V27.S4, V27.S4, V13.S4
+	VFMLA V31.S4, V31.S4, V21.S4
+	B DotNormsF32NEON_taila_done
+DotNormsF32NEON_taila_single4:
+	CBZ R11, DotNormsF32NEON_taila_done
+	VFMLA V31.S4, V27.S4, V4.S4
+	VFMLA V27.S4, V27.S4, V12.S4
+	VFMLA V31.S4, V31.S4, V20.S4
+	B DotNormsF32NEON_taila_done
+DotNormsF32NEON_taila_single3:
+	CBZ R11, DotNormsF32NEON_taila_done
+	VFMLA V31.S4, V27.S4, V3.S4
+	VFMLA V27.S4, V27.S4, V11.S4
+	VFMLA V31.S4, V31.S4, V19.S4
+	B DotNormsF32NEON_taila_done
+DotNormsF32NEON_taila_single2:
+	CBZ R11, DotNormsF32NEON_taila_done
+	VFMLA V31.S4, V27.S4, V2.S4
+	VFMLA V27.S4, V27.S4, V10.S4
+	VFMLA V31.S4, V31.S4, V18.S4
+	B DotNormsF32NEON_taila_done
+DotNormsF32NEON_taila_single1:
+	CBZ R11, DotNormsF32NEON_taila_done
+	VFMLA V31.S4, V27.S4, V1.S4
+	VFMLA V27.S4, V27.S4, V9.S4
+	VFMLA V31.S4, V31.S4, V17.S4
+	B DotNormsF32NEON_taila_done
+DotNormsF32NEON_taila_single0:
+	CBZ R11, DotNormsF32NEON_taila_done
+	VFMLA V31.S4, V27.S4, V0.S4
+	VFMLA V27.S4, V27.S4, V8.S4
+	VFMLA V31.S4, V31.S4, V16.S4
+DotNormsF32NEON_taila_done:
+DotNormsF32NEON_swapa:
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V4.S4, V5.S4, V6.S4, V7.S4]
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V8.S4, V9.S4, V10.S4, V11.S4]
+	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V12.S4, V13.S4, V14.S4, V15.S4]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V20.S4, V21.S4, V22.S4, V23.S4]
+
+	// Pass B over the chunk: the second half of every block
+	CBZ R9, DotNormsF32NEON_b_done
+	MOVD R9, R10
+DotNormsF32NEON_b_loop:
+	VLD1.P 64(R12), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R13), [V28.S4, V29.S4, V30.S4, V31.S4]
+	VFMLA V28.S4, V24.S4, V0.S4
+	VFMLA V24.S4, V24.S4, V8.S4
+	VFMLA V28.S4, V28.S4, V16.S4
+	VFMLA V29.S4, V25.S4, V1.S4
+	VFMLA V25.S4, V25.S4, V9.S4
+	VFMLA V29.S4, V29.S4, V17.S4
+	VFMLA V30.S4, V26.S4, V2.S4
+	VFMLA V26.S4, V26.S4, V10.S4
+	VFMLA V30.S4, V30.S4, V18.S4
+	VFMLA V31.S4, V27.S4, V3.S4
+	VFMLA V27.S4, V27.S4, V11.S4
+	VFMLA V31.S4, V31.S4, V19.S4
+	VLD1.P 64(R12), [V24.S4, V25.S4, V26.S4, V27.S4]
+	VLD1.P 64(R13), [V28.S4, V29.S4, V30.S4, V31.S4]
+	VFMLA V28.S4, V24.S4, V4.S4
+	VFMLA V24.S4, V24.S4, V12.S4
+	VFMLA V28.S4, V28.S4, V20.S4
+	VFMLA V29.S4, V25.S4, V5.S4
+	VFMLA V25.S4, V25.S4, V13.S4
+	VFMLA V29.S4, V29.S4, V21.S4
+	VFMLA V30.S4, V26.S4, V6.S4
+	VFMLA V26.S4, V26.S4, V14.S4
+	VFMLA V30.S4, V30.S4, V22.S4
+	VFMLA V31.S4, V27.S4, V7.S4
+	VFMLA V27.S4, V27.S4, V15.S4
+	VFMLA V31.S4, V31.S4, V23.S4
+	ADD $128, R12
+	ADD $128, R13
+	SUB $1, R10
+	CBNZ R10, DotNormsF32NEON_b_loop
+DotNormsF32NEON_b_done:
+	CBZ R3, DotNormsF32NEON_tailb
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V4.S4, V5.S4, V6.S4, V7.S4]
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V8.S4, V9.S4, V10.S4, V11.S4]
+	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V12.S4, V13.S4, V14.S4, V15.S4]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R8)
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V20.S4, V21.S4, V22.S4, V23.S4]
+	MOVD R4, R0
+	MOVD R5, R1
+	B DotNormsF32NEON_chunk
+DotNormsF32NEON_tailb:
+
+	// The partial block: its elements from 32 on, if any
+	SUBS $32, R2, R11
+	BLE DotNormsF32NEON_fold
+	AND $3, R11, R14
+	CBZ R14, DotNormsF32NEON_tailb_partdone
+	SUB R14, R11, R16
+	ADD R16<<2, R12, R15
+	ADD R16<<2, R13, R16
+	CMP $1, R14
+	BEQ DotNormsF32NEON_tailb_part1
+	CMP $2, R14
+	BEQ DotNormsF32NEON_tailb_part2
+	FMOVD.P 8(R15), F27
+	VLD1 (R15), V27.S[2]
+	FMOVD.P 8(R16), F31
+	VLD1 (R16), V31.S[2]
+	B DotNormsF32NEON_tailb_partdone
+DotNormsF32NEON_tailb_part2:
+	FMOVD (R15), F27
+	FMOVD (R16), F31
+	B DotNormsF32NEON_tailb_partdone
+DotNormsF32NEON_tailb_part1:
+	FMOVS (R15), F27
+	FMOVS (R16), F31
+DotNormsF32NEON_tailb_partdone:
+	CMP $4, R11
+	BLT DotNormsF32NEON_tailb_single0
+	VLD1.P 16(R12), [V24.S4]
+	VLD1.P 16(R13), [V28.S4]
+	VFMLA V28.S4, V24.S4, V0.S4
+	VFMLA V24.S4, V24.S4, V8.S4
+	VFMLA V28.S4, V28.S4, V16.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_tailb_single1
+	VLD1.P 16(R12), [V24.S4]
+	VLD1.P 16(R13), [V28.S4]
+	VFMLA V28.S4, V24.S4, V1.S4
+	VFMLA V24.S4, V24.S4, V9.S4
+	VFMLA V28.S4, V28.S4, V17.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_tailb_single2
+	VLD1.P 16(R12), [V24.S4]
+	VLD1.P 16(R13), [V28.S4]
+	VFMLA V28.S4, V24.S4, V2.S4
+	VFMLA V24.S4, V24.S4, V10.S4
+	VFMLA V28.S4, V28.S4, V18.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_tailb_single3
+	VLD1.P 16(R12), [V24.S4]
+	VLD1.P 16(R13), [V28.S4]
+	VFMLA V28.S4, V24.S4, V3.S4
+	VFMLA V24.S4, V24.S4, V11.S4
+	VFMLA V28.S4, V28.S4, V19.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_tailb_single4
+	VLD1.P 16(R12), [V24.S4]
+	VLD1.P 16(R13), [V28.S4]
+	VFMLA V28.S4, V24.S4, V4.S4
+	VFMLA V24.S4, V24.S4, V12.S4
+	VFMLA V28.S4, V28.S4, V20.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_tailb_single5
+	VLD1.P 16(R12), [V24.S4]
+	VLD1.P 16(R13), [V28.S4]
+	VFMLA V28.S4, V24.S4, V5.S4
+	VFMLA V24.S4, V24.S4, V13.S4
+	VFMLA V28.S4, V28.S4, V21.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_tailb_single6
+	VLD1.P 16(R12), [V24.S4]
+	VLD1.P 16(R13), [V28.S4]
+	VFMLA V28.S4, V24.S4, V6.S4
+	VFMLA V24.S4, V24.S4, V14.S4
+	VFMLA V28.S4, V28.S4, V22.S4
+	SUB $4, R11
+	CMP $4, R11
+	BLT DotNormsF32NEON_tailb_single7
+	VLD1.P 16(R12), [V24.S4]
+	VLD1.P 16(R13), [V28.S4]
+	VFMLA V28.S4, V24.S4, V7.S4
+	VFMLA V24.S4, V24.S4, V15.S4
+	VFMLA V28.S4, V28.S4, V23.S4
+	SUB $4, R11
+	B DotNormsF32NEON_tailb_done
+DotNormsF32NEON_tailb_single7:
+	CBZ R11, DotNormsF32NEON_tailb_done
+	VFMLA V31.S4, V27.S4, V7.S4
+	VFMLA V27.S4, V27.S4, V15.S4
+	VFMLA V31.S4, V31.S4, V23.S4
+	B DotNormsF32NEON_tailb_done
+DotNormsF32NEON_tailb_single6:
+	CBZ R11, DotNormsF32NEON_tailb_done
+	VFMLA V31.S4, V27.S4, V6.S4
+	VFMLA V27.S4, V27.S4, V14.S4
+	VFMLA V31.S4, V31.S4, V22.S4
+	B DotNormsF32NEON_tailb_done
+DotNormsF32NEON_tailb_single5:
+	CBZ R11, DotNormsF32NEON_tailb_done
+	VFMLA V31.S4, V27.S4, V5.S4
+	VFMLA V27.S4, V27.S4, V13.S4
+	VFMLA V31.S4, V31.S4, V21.S4
+	B DotNormsF32NEON_tailb_done
+DotNormsF32NEON_tailb_single4:
+	CBZ R11, DotNormsF32NEON_tailb_done
+	VFMLA V31.S4, V27.S4, V4.S4
+	VFMLA V27.S4, V27.S4, V12.S4
+	VFMLA V31.S4, V31.S4, V20.S4
+	B DotNormsF32NEON_tailb_done
+DotNormsF32NEON_tailb_single3:
+	CBZ R11, DotNormsF32NEON_tailb_done
+	VFMLA V31.S4, V27.S4, V3.S4
+	VFMLA V27.S4, V27.S4, V11.S4
+	VFMLA V31.S4, V31.S4, V19.S4
+	B DotNormsF32NEON_tailb_done
+DotNormsF32NEON_tailb_single2:
+	CBZ R11, DotNormsF32NEON_tailb_done
+	VFMLA V31.S4, V27.S4, V2.S4
+	VFMLA V27.S4, V27.S4, V10.S4
+	VFMLA V31.S4, V31.S4, V18.S4
+	B DotNormsF32NEON_tailb_done
+DotNormsF32NEON_tailb_single1:
+	CBZ R11, DotNormsF32NEON_tailb_done
+	VFMLA V31.S4, V27.S4, V1.S4
+	VFMLA V27.S4, V27.S4, V9.S4
+	VFMLA V31.S4, V31.S4, V17.S4
+	B DotNormsF32NEON_tailb_done
+DotNormsF32NEON_tailb_single0:
+	CBZ R11, DotNormsF32NEON_tailb_done
+	VFMLA V31.S4, V27.S4, V0.S4
+	VFMLA V27.S4, V27.S4, V8.S4
+	VFMLA V31.S4, V31.S4, V16.S4
+DotNormsF32NEON_tailb_done:
+DotNormsF32NEON_fold:
+
+	// Lane j + lane j+32: pass A's register k from the ring + pass B's register k
+	ADD $64, R8
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V24.S4, V25.S4, V26.S4, V27.S4]
+	WORD $0x4e20d700 // fadd v0.4s, v24.4s, v0.4s
+	WORD $0x4e21d721 // fadd v1.4s, v25.4s, v1.4s
+	WORD $0x4e22d742 // fadd v2.4s, v26.4s, v2.4s
+	WORD $0x4e23d763 // fadd v3.4s, v27.4s, v3.4s
+	ADD $64, R8
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V28.S4, V29.S4, V30.S4, V31.S4]
+	WORD $0x4e24d784 // fadd v4.4s, v28.4s, v4.4s
+	WORD $0x4e25d7a5 // fadd v5.4s, v29.4s, v5.4s
+	WORD $0x4e26d7c6 // fadd v6.4s, v30.4s, v6.4s
+	WORD $0x4e27d7e7 // fadd v7.4s, v31.4s, v7.4s
+	ADD $64, R8
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V24.S4, V25.S4, V26.S4, V27.S4]
+	WORD $0x4e28d708 // fadd v8.4s, v24.4s, v8.4s
+	WORD $0x4e29d729 // fadd v9.4s, v25.4s, v9.4s
+	WORD $0x4e2ad74a // fadd v10.4s, v26.4s, v10.4s
+	WORD $0x4e2bd76b // fadd v11.4s, v27.4s, v11.4s
+	ADD $64, R8
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V28.S4, V29.S4, V30.S4, V31.S4]
+	WORD $0x4e2cd78c // fadd v12.4s, v28.4s, v12.4s
+	WORD $0x4e2dd7ad // fadd v13.4s, v29.4s, v13.4s
+	WORD $0x4e2ed7ce // fadd v14.4s, v30.4s, v14.4s
+	WORD $0x4e2fd7ef // fadd v15.4s, v31.4s, v15.4s
+	ADD $64, R8
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V24.S4, V25.S4, V26.S4, V27.S4]
+	WORD $0x4e30d710 // fadd v16.4s, v24.4s, v16.4s
+	WORD $0x4e31d731 // fadd v17.4s, v25.4s, v17.4s
+	WORD $0x4e32d752 // fadd v18.4s, v26.4s, v18.4s
+	WORD $0x4e33d773 // fadd v19.4s, v27.4s, v19.4s
+	ADD $64, R8
+	CMP R7, R8
+	CSEL EQ, R6, R8, R8
+	VLD1 (R8), [V28.S4, V29.S4, V30.S4, V31.S4]
+	WORD $0x4e34d794 // fadd v20.4s, v28.4s, v20.4s
+	WORD $0x4e35d7b5 // fadd v21.4s, v29.4s, v21.4s
+	WORD $0x4e36d7d6 // fadd v22.4s, v30.4s, v22.4s
+	WORD $0x4e37d7f7 // fadd v23.4s, v31.4s, v23.4s
+	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e21d400 // fadd v0.4s, v0.4s, v1.4s
+	VDUP V0.D[1], V24.D2 // lanes 2, 3, 2, 3 of V0
+	WORD $0x4e38d400 // fadd v0.4s, v0.4s, v24.4s
+	WORD $0x7e30d800 // faddp s0, v0.2s
+	VEOR V24.B16, V24.B16, V24.B16
+	FADDS F24, F0, F0 // never −0
+	FMOVS F0, xy+48(FP)
+	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	WORD $0x4e29d508 // fadd v8.4s, v8.4s, v9.4s
+	VDUP V8.D[1], V25.D2 // lanes 2, 3, 2, 3 of V8
+	WORD $0x4e39d508 // fadd v8.4s, v8.4s, v25.4s
+	WORD $0x7e30d908 // faddp s8, v8.2s
+	VEOR V25.B16, V25.B16, V25.B16
+	FADDS F25, F8, F8 // never −0
+	FMOVS F8, xx+52(FP)
+	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
+	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
+	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
+	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
+	WORD $0x4e32d610 // fadd v16.4s, v16.4s, v18.4s
+	WORD $0x4e33d631 // fadd v17.4s, v17.4s, v19.4s
+	WORD $0x4e31d610 // fadd v16.4s, v16.4s, v17.4s
+	VDUP V16.D[1], V26.D2 // lanes 2, 3, 2, 3 of V16
+	WORD $0x4e3ad610 // fadd v16.4s, v16.4s, v26.4s
+	WORD $0x7e30da10 // faddp s16, v16.2s
+	VEOR V26.B16, V26.B16, V26.B16
+	FADDS F26, F16, F16 // never −0
+	FMOVS F16, yy+56(FP)
+	RET

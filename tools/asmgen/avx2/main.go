@@ -17,8 +17,11 @@
 // (any order gives the same maximum): its lanes take maxima instead of
 // sums. IndexAbs keeps v in Y13, the abs mask in Y14 and the partial mask
 // in Y15. GemvN keeps the mask in Y15 too; GemvT keeps it in Y14 and
-// broadcasts x[i] into Y15. Axpy and Scal keep alpha in Y0. All functions
-// are NOSPLIT leaves without a frame, touch no memory outside their slices
+// broadcasts x[i] into Y15. Axpy and Scal keep alpha in Y0. DotNorms
+// feeds its three reductions in two passes over half the lanes each, in
+// Y0 … Y11, and keeps the other pass's in its frame (see dotnorms.go);
+// LossGrad keeps its buffers in a frame too. All functions are NOSPLIT
+// leaves (only those two with a frame), touch no memory outside their slices
 // and end in VZEROUPPER once a YMM register was touched: the check pass of
 // package avogen refuses any path that does not, and any extension beyond
 // AVX, AVX2 and FMA3 and the amd64 baseline.
@@ -71,6 +74,7 @@ var emitters = map[string]func(g *gen){
 	"Gram":        (*gen).gram,
 	"ShiftScale":  (*gen).shiftScale,
 	"GramDiag":    (*gen).gramDiag,
+	"DotNorms":    (*gen).dotNorms,
 }
 
 func reductionOf(kind redKind) func(g *gen) {

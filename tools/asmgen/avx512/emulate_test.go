@@ -56,10 +56,11 @@ func emuFunctions() (map[string]*ir.Function, error) {
 // float64 or a float32.
 type emuArg any
 
-// region is memory the emulated code may touch: a slice's elements or the
-// frame's words, at the address lo. Every access to a slice must be one
-// whole element, aligned (elem bytes); the frame takes any naturally
-// aligned access.
+// region is memory the emulated code may touch: a slice's elements, the
+// frame (the signature's bytes, no more) or the locals, at the address lo.
+// Every access to a slice must be one whole element, aligned (elem bytes);
+// the frame and locals take any naturally aligned load, and a store into
+// the frame must be exactly one result (see resultSlot).
 type region struct {
 	lo   uintptr
 	b    []byte
@@ -77,7 +78,14 @@ type emulator struct {
 	locals  []uint64
 	allowed []region
 	steps   int
+	// results are the frame slots of the results, in order; stored
+	// counts the stores into each.
+	results []resultSlot
+	stored  []int
 }
+
+// resultSlot is the frame offset and size of one result.
+type resultSlot struct{ off, size int }
 
 // bytesOf returns the bytes of a slice's elements, which keep the slice
 // alive.
@@ -161,30 +169,55 @@ func emulateResults(fn *ir.Function, k spec.Kernel, args ...emuArg) ([]uint64, e
 			e.allowed = append(e.allowed, region{lo: base, b: data, elem: elem})
 		}
 	}
-	for _, s := range [][]uint64{e.frame, e.locals} {
-		b := bytesOf(s)
-		e.allowed = append(e.allowed, region{lo: uintptr(unsafe.Pointer(&b[0])), b: b})
-	}
-	if err := e.run(); err != nil {
-		return nil, err
-	}
-	var out []uint64
+	// The frame region ends with the signature: a store past the last
+	// result, or a result stored too wide, is refused.
+	e.allowed = append(e.allowed,
+		region{lo: uintptr(unsafe.Pointer(&fb[0])), b: fb[:sig.Bytes()]},
+		region{lo: uintptr(unsafe.Pointer(&e.locals[0])), b: bytesOf(e.locals)})
 	for i := 0; ; i++ {
 		b, err := sig.Results().At(i).Resolve()
 		if err != nil {
 			break // past the last result
 		}
-		off := b.Addr.Disp
-		switch gotypes.Sizes.Sizeof(b.Type) {
+		e.results = append(e.results, resultSlot{b.Addr.Disp, int(gotypes.Sizes.Sizeof(b.Type))})
+	}
+	e.stored = make([]int, len(e.results))
+	if err := e.run(); err != nil {
+		return nil, err
+	}
+	var out []uint64
+	for i, r := range e.results {
+		if e.stored[i] == 0 {
+			return nil, fmt.Errorf("%s: result %d (at %d(FP)) is never stored", fn.Name, i, r.off)
+		}
+		switch r.size {
 		case 8:
-			out = append(out, binary.LittleEndian.Uint64(fb[off:]))
+			out = append(out, binary.LittleEndian.Uint64(fb[r.off:]))
 		case 4:
-			out = append(out, uint64(binary.LittleEndian.Uint32(fb[off:])))
+			out = append(out, uint64(binary.LittleEndian.Uint32(fb[r.off:])))
 		default:
-			return nil, fmt.Errorf("result %d: %v", i, b.Type)
+			return nil, fmt.Errorf("%s: result %d of %d bytes", fn.Name, i, r.size)
 		}
 	}
 	return out, nil
+}
+
+// checkFrameStore panics unless a store of size bytes at a, if it falls
+// in the frame, is exactly one result, which it counts as stored: the
+// kernels never write their arguments.
+func (e *emulator) checkFrameStore(a uintptr, size int) {
+	lo := uintptr(unsafe.Pointer(&e.frame[0]))
+	if a+uintptr(size) <= lo || a >= lo+uintptr(8*len(e.frame)) {
+		return
+	}
+	off := int(a - lo)
+	for i, r := range e.results {
+		if r.off == off && r.size == size {
+			e.stored[i]++
+			return
+		}
+	}
+	panic(fmt.Sprintf("store of %d bytes at %d(FP): not a result (results %v)", size, off, e.results))
 }
 
 const maxSteps = 1 << 30
@@ -275,6 +308,7 @@ func (e *emulator) load(a uintptr, size int) uint64 {
 }
 
 func (e *emulator) store(a uintptr, size int, v uint64) {
+	e.checkFrameStore(a, size)
 	b := e.bytesAt(a, size, "store")
 	switch size {
 	case 8:

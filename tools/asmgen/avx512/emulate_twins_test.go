@@ -365,12 +365,61 @@ func testGemv[T float](t *testing.T, tw twin[T]) {
 	}
 }
 
+// testDotNorms checks DotNorms, which exists for float32 alone: each of
+// its three results must be the bits of Dot(x, y), Dot(x, x) and Dot(y,
+// y), on the lengths and offsets of the other vector kernels and more
+// long ones (every whole-block count of the unrolled loop with every
+// tail), the densities of specials (signed zeros, subnormals, infinities,
+// NaN) of vectorCases and a dense one, x and y the same slice, and
+// products that round to −0.
+func testDotNorms(t *testing.T, tw twin[float32]) {
+	fn, k := emuKernelOf(t, "DotNorms", tw.e)
+	r := rand.New(rand.NewPCG(23, 29))
+	cases := vectorCases()
+	for i, n := range []int{4031, 4032, 4033, 4047, 4048, 4063, 4064, 4065, 4095, 4096, 4097, 4111, 4112, 4127, 4128} {
+		cases = append(cases, vectorCase{n, []int{0, 3, 9, 15}[i%4], []int{0, 5, 30, 200, 2}[i%5]})
+	}
+	for _, n := range []int{1, 15, 16, 17, 63, 64, 65, 127, 128, 129, 191, 200} {
+		cases = append(cases, vectorCase{n, n % 16, 2})
+	}
+	run := func(c vectorCase, what string, x, y, xs, ys []float32) {
+		t.Helper()
+		out, err := emulateResults(fn, k, xs, ys)
+		if err != nil {
+			t.Fatalf("%s %s n=%d off=%d d=%d: %v", fn.Name, what, c.n, c.off, c.d, err)
+		}
+		if len(out) != 3 {
+			t.Fatalf("%s: %d results", fn.Name, len(out))
+		}
+		for j, want := range []float32{tw.dot(x, y), tw.dot(x, x), tw.dot(y, y)} {
+			if g := tw.from(out[j]); !tw.same(g, want) {
+				t.Fatalf("%s %s n=%d off=%d d=%d: %s = %v (%#x), want %v (%#x)", fn.Name, what, c.n, c.off, c.d,
+					[]string{"xy", "xx", "yy"}[j], g, tw.bits(g), want, tw.bits(want))
+			}
+		}
+	}
+	for _, c := range cases {
+		n := c.n
+		x, y := tw.rand(r, n, c.d), tw.rand(r, n, c.d)
+		run(c, "random", x, y, place(x, c.off), place(y, (c.off+7)%16))
+		xs := place(x, (c.off+4)%16)
+		run(c, "with y = x", x, x, xs, xs)
+		// x·y rounds to −0 in every lane fed, and must still be +0.
+		tiny, negTiny := make([]float32, n), make([]float32, n)
+		for i := range n {
+			tiny[i], negTiny[i] = 0x1p-80, -0x1p-80
+		}
+		run(c, "of −0 products", tiny, negTiny, place(tiny, c.off), place(negTiny, c.off))
+	}
+}
+
 func TestFloat32KernelsEmulated(t *testing.T) {
 	if !isa.Float32 {
 		t.Skip("the generator does not emit the float32 kernels")
 	}
 	t.Run("vector", func(t *testing.T) { testVectorKernels(t, twin32) })
 	t.Run("gemv", func(t *testing.T) { testGemv(t, twin32) })
+	t.Run("dotnorms", func(t *testing.T) { testDotNorms(t, twin32) })
 }
 
 func TestFloat64TwinsEmulated(t *testing.T) {
@@ -385,7 +434,7 @@ func TestFloat32Lanes(t *testing.T) {
 		t.Skip("the generator does not emit the float32 kernels")
 	}
 	tested := map[string]bool{"Dot": true, "Sum": true, "SumSqDiff": true, "Axpy": true, "Scal": true, "Asum": true,
-		"Amax": true, "IndexAbs": true, "ScaledSumSq": true, "GemvN": true, "GemvT": true}
+		"Amax": true, "IndexAbs": true, "ScaledSumSq": true, "GemvN": true, "GemvT": true, "DotNorms": true}
 	n := 0
 	for _, k := range spec.ForISA(spec.Float32, isa.Name) {
 		if !tested[k.Name] {

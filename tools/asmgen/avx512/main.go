@@ -52,6 +52,7 @@ var emitters = map[string]func(g *gen){
 	"Gram":        (*gen).gram,
 	"ShiftScale":  (*gen).shiftScale,
 	"GramDiag":    (*gen).gramDiag,
+	"DotNorms":    (*gen).dotNorms,
 }
 
 // files are the outputs, from this directory.

@@ -58,6 +58,7 @@ var emitters = map[string]func(a *asm, f frame){
 	"Gram":        gram,
 	"ShiftScale":  shiftScale,
 	"GramDiag":    gramDiag,
+	"DotNorms":    dotNorms,
 }
 
 const buildConstraint = "//go:build !purego && !noasm"

@@ -332,7 +332,6 @@ var Kernels = []Kernel{
 			"return fold(accXY) + 0, fold(accXX) + 0, fold(accYY) + 0",
 		},
 		Float32: true, NoFloat64: true,
-		Pending: []string{"AVX2", "AVX512", "NEON"},
 	},
 }
 
