@@ -11,6 +11,7 @@ import (
 // BenchmarkKNN times an exact top-10 search over 100,000 rows of 768
 // float32 values (293 MiB, from memory) against its bare scan:
 //
+//	impl=read        f32.Sum over the matrix: the read bandwidth, the limit
 //	impl=scan        f32.GemvN over the whole matrix into a score array:
 //	                 the arithmetic and the read alone, no selection
 //	impl=knn-w1      knn.Index.SearchInto, inner product, one goroutine
@@ -21,6 +22,12 @@ func BenchmarkKNN(b *testing.B) {
 	const m, n, k = 100_000, 768, 10
 	mat := matrixInput32(m, n)
 	scores := make([]float32, m)
+	b.Run(fmt.Sprintf("shape=%dx%d/impl=read", m, n), func(b *testing.B) {
+		b.SetBytes(m * n * 4)
+		for b.Loop() {
+			scores[0] = f32.Sum(mat.a[:m*n])
+		}
+	})
 	b.Run(fmt.Sprintf("shape=%dx%d/impl=scan", m, n), func(b *testing.B) {
 		b.SetBytes(m * n * 4)
 		for b.Loop() {
