@@ -37,10 +37,8 @@ func (t *topK) reset(k int, larger bool) {
 	t.items, t.k, t.larger = t.items[:0], k, larger
 }
 
-// full reports whether k results are held; then worst is the farthest.
+// full reports whether k results are held; then items[0] is the farthest.
 func (t *topK) full() bool { return len(t.items) == t.k }
-
-func (t *topK) worst() Neighbor { return t.items[0] }
 
 // offer keeps c if it is among the k nearest seen so far.
 func (t *topK) offer(c Neighbor) {
