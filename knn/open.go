@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 
 	"github.com/lanes-go/lanes/internal/dataset"
 	"github.com/lanes-go/lanes/internal/npymap"
@@ -18,6 +19,9 @@ import (
 // float32 is read into memory. A NaN or infinite value is an error naming
 // its row and column. Close releases the map.
 func Open(path string, opt Options) (*Index, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s is a directory, not a .npy file", path)
+	}
 	a, err := npymap.OpenFloat32(path)
 	if errors.Is(err, npymap.ErrNotMappable) {
 		data, _, cols, err := dataset.ReadFloat32Npy(path)

@@ -112,6 +112,7 @@ func TestOpenRefuses(t *testing.T) {
 		{npyFile(t, "(0, 3)", []float32{}), "no vectors"},
 		{npyFile(t, "(2, 3, 5)", make([]float32, 30)), "2-D array"},
 		{filepath.Join(t.TempDir(), "missing.npy"), "no such file"},
+		{t.TempDir(), "is a directory"},
 	} {
 		if _, err := Open(c.path, Options{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Open: %v, want %q", err, c.want)
