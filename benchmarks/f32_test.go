@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/lanes-go/lanes/kernels/f32"
-	"github.com/viterin/vek/vek32"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -85,8 +84,8 @@ type f32Impl struct {
 //     GOMAXPROCS says, so this column is multi-threaded while every other
 //     one runs on one core.
 func f32Impls() []f32Impl {
-	var gonumScratch, vekScratch []float32
-	return []f32Impl{
+	var gonumScratch []float32
+	return append([]f32Impl{
 		{
 			name:          "lanes",
 			dot:           f32.Dot,
@@ -115,29 +114,7 @@ func f32Impls() []f32Impl {
 				return gonumSubDot32(gonumScratch, x, y)
 			},
 		},
-		{
-			name:          "vek32",
-			dot:           vek32.Dot,
-			sumSqDiff:     vekDistanceSq,
-			cosine:        vek32.CosineSimilarity,
-			gemvN:         vekGemvNRows,
-			sumSqDiffRows: vekSumSqDiffRows,
-			emptyPanics:   true,
-		},
-		{
-			name: "vek32-subdot",
-			sumSqDiff: func(x, y []float32) float32 {
-				vekScratch = grow32(vekScratch, len(x))
-				return vekSubDot(vekScratch, x, y)
-			},
-			emptyPanics: true,
-		},
-		{
-			name:        "vek32-matmul",
-			gemvN:       vekGemvNMatMul,
-			emptyPanics: true,
-		},
-	}
+	}, vekImpls()...)
 }
 
 // grow32 returns s if it holds n elements, else a new aligned slice of n.
@@ -162,44 +139,6 @@ func gonumSubDot32(d, x, y []float32) float32 {
 
 func gonumGemvN32(m, n int, a []float32, lda int, x, y []float32) {
 	blas32.Gemv(blas.NoTrans, 1, blas32.General{Rows: m, Cols: n, Stride: lda, Data: a}, vec32(x[:n]), 0, vec32(y[:m]))
-}
-
-// vekDistanceSq returns vek32.Distance(x, y)², vek's nearest thing to a
-// squared distance.
-func vekDistanceSq(x, y []float32) float32 {
-	d := vek32.Distance(x, y)
-	return d * d
-}
-
-// vekSubDot returns Σ (x[i]−y[i])² as vek32.Sub_Into(d, x, y), then d·d.
-func vekSubDot(d, x, y []float32) float32 {
-	vek32.Sub_Into(d, x, y)
-	return vek32.Dot(d, d)
-}
-
-// vekGemvNRows sets y = A·x with one vek32.Dot per row.
-func vekGemvNRows(m, n int, a []float32, lda int, x, y []float32) {
-	x = x[:n]
-	for i := range y[:m] {
-		y[i] = vek32.Dot(a[i*lda:i*lda+n], x)
-	}
-}
-
-// vekSumSqDiffRows sets out[i] = vek32.Distance(row i, q)².
-func vekSumSqDiffRows(m, n int, a []float32, lda int, q, out []float32) {
-	q = q[:n]
-	for i := range out[:m] {
-		out[i] = vekDistanceSq(a[i*lda:i*lda+n], q)
-	}
-}
-
-// vekGemvNMatMul sets y = A·x with vek32.MatMul_Into, x taken as an n×1
-// matrix; it needs lda == n (vek's matrices are dense).
-func vekGemvNMatMul(m, n int, a []float32, lda int, x, y []float32) {
-	if lda != n {
-		panic("vekGemvNMatMul: lda != n")
-	}
-	vek32.MatMul_Into(y[:m], a[:m*n], x[:n], n)
 }
 
 // eps32 is the unit roundoff of float32.
