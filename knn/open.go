@@ -49,8 +49,10 @@ func openMapped(path string, a *npymap.Array, opt Options) (*Index, error) {
 	switch {
 	case len(shape) != 2:
 		return nil, fmt.Errorf("%s: an array of shape %v: the vectors must be a 2-D array, rows × dimensions", path, shape)
-	case shape[0] == 0 || shape[1] == 0:
-		return nil, fmt.Errorf("%s: an array of shape %v: no vectors", path, shape)
+	case shape[0] == 0:
+		return nil, fmt.Errorf("%s: an array of shape %v: no rows", path, shape)
+	case shape[1] == 0:
+		return nil, fmt.Errorf("%s: an array of shape %v: no columns", path, shape)
 	}
 	data := a.Float32s()
 	if err := checkFinite(path, data, shape[1]); err != nil {

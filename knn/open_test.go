@@ -65,8 +65,8 @@ func TestOpen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ix.mapped == nil {
-			t.Errorf("%s was not mapped", path)
+		if ix.mapped == nil && littleEndian() {
+			t.Errorf("%s was not mapped", path) // a big-endian host reads it instead
 		}
 		got, _ := ix.Search(q, 20)
 		if !sameResults(got, want) {
@@ -109,7 +109,8 @@ func TestOpenRefuses(t *testing.T) {
 	}{
 		{npyFile(t, "(10, 3)", bad), "row 3, column 2: NaN is not allowed"},
 		{npyFile(t, "(10, 3)", inf), "row 10, column 3: +Inf is not allowed"},
-		{npyFile(t, "(0, 3)", []float32{}), "no vectors"},
+		{npyFile(t, "(0, 3)", []float32{}), "no rows"},
+		{npyFile(t, "(3, 0)", []float32{}), "no columns"},
 		{npyFile(t, "(2, 3, 5)", make([]float32, 30)), "2-D array"},
 		{filepath.Join(t.TempDir(), "missing.npy"), "no such file"},
 		{t.TempDir(), "is a directory"},
@@ -119,3 +120,5 @@ func TestOpenRefuses(t *testing.T) {
 		}
 	}
 }
+
+func littleEndian() bool { return binary.NativeEndian.Uint16([]byte{1, 0}) == 1 }
