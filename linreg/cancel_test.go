@@ -146,7 +146,15 @@ func TestCancelMomentsPass(t *testing.T) {
 	x, y := cancelData(20000, 600, 0, 1)
 	for _, r := range []Regressor{{Method: Exact}, {}, {Method: SGD}} {
 		t.Run(string(r.method()), func(t *testing.T) {
-			fitCancelledAfter(t, r, x, y, 15*time.Millisecond)
+			delay := 15 * time.Millisecond
+			if r.rowsOnly() {
+				// SGD's pass takes column means and variances only, no
+				// Gram: one read of X's 96 MB, about 5–10 ms. A later
+				// cancellation lands in the SGD run, which returns its
+				// best model so far, as documented.
+				delay = 2 * time.Millisecond
+			}
+			fitCancelledAfter(t, r, x, y, delay)
 		})
 	}
 }
