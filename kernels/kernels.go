@@ -70,14 +70,8 @@ func GemvT(m, n int, a []float64, lda int, x, y []float64) {
 }
 
 func checkGemv(fn string, m, n int, a []float64, lda int) {
-	if m < 0 || n < 0 {
-		panic(fmt.Sprintf("kernels.%s: negative dimension m=%d, n=%d", fn, m, n))
-	}
-	if lda < max(1, n) {
-		panic(fmt.Sprintf("kernels.%s: lda=%d < max(1, n=%d)", fn, lda, n))
-	}
-	if !span.MatrixFits(m, n, a, lda) {
-		panic(fmt.Sprintf("kernels.%s: len(a)=%d < (m-1)*lda+n for m=%d, n=%d, lda=%d", fn, len(a), m, n, lda))
+	if !span.MatrixOK(m, n, a, lda) {
+		panic("kernels." + fn + ": " + span.MatrixProblem(m, n, len(a), lda))
 	}
 }
 

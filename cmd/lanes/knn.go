@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"io"
@@ -121,14 +120,5 @@ func cmdKNN(e *env, args []string) error {
 		}
 		return nil
 	}
-	if out == "" {
-		w := bufio.NewWriter(e.stdout)
-		write(w)
-		w.Flush()
-		return e.stdoutErr()
-	}
-	if err := outs.Stage("--out", write); err != nil {
-		return err
-	}
-	return outs.Commit()
+	return writeOut(e, outs, out, write)
 }

@@ -81,16 +81,7 @@ func cmdPredict(e *env, args []string) error {
 		}
 		return nil
 	}
-	if out == "" {
-		w := bufio.NewWriter(e.stdout)
-		write(w)
-		w.Flush()
-		return e.stdoutErr()
-	}
-	if err := outs.Stage("--out", write); err != nil {
-		return err
-	}
-	return outs.Commit()
+	return writeOut(e, outs, out, write)
 }
 
 // loadModel reads a model file; every failure is an input error naming
@@ -112,4 +103,19 @@ func loadModel(path string) (*linreg.Model, error) {
 		return nil, usagef("--model %s: %d feature names for %d coefficients", path, len(m.Features), len(m.Coef))
 	}
 	return m, nil
+}
+
+// writeOut writes a command's table with write: to stdout if out is "",
+// else to the planned output --out, in place only once it is whole.
+func writeOut(e *env, outs *outfile.Set, out string, write func(io.Writer) error) error {
+	if out == "" {
+		w := bufio.NewWriter(e.stdout)
+		write(w)
+		w.Flush()
+		return e.stdoutErr()
+	}
+	if err := outs.Stage("--out", write); err != nil {
+		return err
+	}
+	return outs.Commit()
 }

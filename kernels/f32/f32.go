@@ -111,14 +111,8 @@ func GemvT(m, n int, a []float32, lda int, x, y []float32) {
 
 // checkMatrix panics unless a holds the m×n matrix with row stride lda.
 func checkMatrix(fn string, m, n int, a []float32, lda int) {
-	if m < 0 || n < 0 {
-		panic(fmt.Sprintf("f32.%s: negative dimension m=%d, n=%d", fn, m, n))
-	}
-	if lda < max(1, n) {
-		panic(fmt.Sprintf("f32.%s: lda=%d < max(1, n=%d)", fn, lda, n))
-	}
-	if !span.MatrixFits(m, n, a, lda) {
-		panic(fmt.Sprintf("f32.%s: len(a)=%d < (m-1)*lda+n for m=%d, n=%d, lda=%d", fn, len(a), m, n, lda))
+	if !span.MatrixOK(m, n, a, lda) {
+		panic("f32." + fn + ": " + span.MatrixProblem(m, n, len(a), lda))
 	}
 }
 

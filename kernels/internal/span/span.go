@@ -5,7 +5,10 @@
 // nothing.
 package span
 
-import "unsafe"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Float is an element type of the kernels.
 type Float interface{ ~float32 | ~float64 }
@@ -42,12 +45,30 @@ func Matrix[T Float](m, n int, a []T, lda int) []T {
 	return a[:(m-1)*lda+n]
 }
 
-// MatrixFits reports whether a holds the m×n matrix with row stride lda,
-// for m, n ≥ 0 and lda ≥ max(1, n), without overflowing.
-func MatrixFits[T Float](m, n int, a []T, lda int) bool {
+// MatrixOK reports whether m×n with row stride lda is a valid matrix
+// shape (m, n ≥ 0, lda ≥ max(1, n)) that a holds, without overflowing.
+func MatrixOK[T Float](m, n int, a []T, lda int) bool {
+	if m < 0 || n < 0 || lda < max(1, n) {
+		return false
+	}
 	if m == 0 || n == 0 {
 		return true
 	}
 	// (m-1)*lda+n cannot overflow when a really holds that many elements.
 	return m-1 <= (len(a)-n)/lda && len(a) >= (m-1)*lda+n
+}
+
+// MatrixProblem says what MatrixOK found wrong with a matrix of m×n, row
+// stride lda, in a slice of length la, for a panic message that the
+// caller prefixes with its function's name; "" if nothing is.
+func MatrixProblem(m, n, la, lda int) string {
+	switch {
+	case m < 0 || n < 0:
+		return fmt.Sprintf("negative dimension m=%d, n=%d", m, n)
+	case lda < max(1, n):
+		return fmt.Sprintf("lda=%d < max(1, n=%d)", lda, n)
+	case m > 0 && n > 0 && (m-1 > (la-n)/lda || la < (m-1)*lda+n):
+		return fmt.Sprintf("len(a)=%d < (m-1)*lda+n for m=%d, n=%d, lda=%d", la, m, n, lda)
+	}
+	return ""
 }
